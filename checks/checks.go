@@ -1,0 +1,157 @@
+// Package checks is the contract between pgcheckup's checks and its runner: what a check
+// declares about itself (Meta), what it is given (Target) and what it returns (Outcome).
+package checks
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Check is one numbered health check. Implementations live in checks/<id>/ and are
+// listed, explicitly and sorted, in checks/all.
+type Check interface {
+	// Meta describes the check: ID, title, documentation, scope and requirements.
+	Meta() Meta
+	// Queries lists every SQL statement the check may send, per version band, so that
+	// `pgcheckup sql` can print them for review and tests can audit them.
+	Queries() []Query
+	// Run collects the check's data from the target and analyzes it. Returning an error
+	// marks the check as failed on this node; it never stops the run.
+	Run(ctx context.Context, t *Target) (*Outcome, error)
+}
+
+// Configurable is implemented by checks with tunable thresholds. Config returns a
+// pointer to the check's settings, already holding the defaults; the TOML section
+// [checks.<ID>] is decoded into it before Run.
+type Configurable interface {
+	Config() any
+}
+
+// Scope says whether a check looks at the whole cluster or at one database.
+type Scope string
+
+// Scopes.
+const (
+	Cluster  Scope = "cluster"
+	Database Scope = "database"
+)
+
+// Requirement is something a check needs before it can run. The runner checks these
+// and reports the check as skipped, with a hint, when one is missing.
+type Requirement string
+
+// Requirements the runner understands. Extensions are named with Extension().
+const (
+	NeedPGMonitor Requirement = "pg_monitor" // pg_monitor membership or superuser
+	NeedSuperuser Requirement = "superuser"
+	NeedPrimary   Requirement = "primary" // only meaningful on a primary
+	NeedStandby   Requirement = "standby" // only meaningful on a standby
+)
+
+// Extension is the requirement that an extension is installed in the target database.
+func Extension(name string) Requirement { return Requirement("extension:" + name) }
+
+// Meta is what a check says about itself.
+type Meta struct {
+	ID         string        // stable ID as in postgres-checkup, e.g. "H002"
+	Title      string        // short title
+	Doc        string        // Markdown: what it reads, how to read it, thresholds
+	Scope      Scope         // Cluster or Database
+	MinVersion int           // lowest server_version_num it supports (0: any supported)
+	Requires   []Requirement // privileges, extensions, node role
+}
+
+// Query is one SQL statement of a check, valid for server versions in [MinVersion,
+// MaxVersion). Zero bounds are open. Every statement starts with "/* pgcheckup <ID> */".
+type Query struct {
+	Name       string // e.g. "h002.sql"
+	MinVersion int
+	MaxVersion int
+	SQL        string
+}
+
+// Pick returns the statement named name that serves server version v.
+func Pick(qs []Query, name string, v int) (string, bool) {
+	for _, q := range qs {
+		if q.Name == name && (q.MinVersion == 0 || v >= q.MinVersion) && (q.MaxVersion == 0 || v < q.MaxVersion) {
+			return q.SQL, true
+		}
+	}
+	return "", false
+}
+
+// Querier runs read-only statements on one node. Sessions behind it are read-only with
+// statement_timeout, lock_timeout and application_name set.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Node describes the server a check runs against.
+type Node struct {
+	Name          string // label used in the report, e.g. "node1"
+	Host          string // host:port, no credentials
+	Database      string // database of the session
+	Role          string // "primary" or "standby"
+	Version       string // server_version, e.g. "17.2"
+	VersionNum    int    // server_version_num, e.g. 170002
+	InRecovery    bool
+	User          string // session user
+	Superuser     bool
+	PGMonitor     bool // member of pg_monitor (or superuser)
+	PGReadAllData bool // member of pg_read_all_stats or pg_monitor: can see other sessions' details
+}
+
+// HostFacts are facts about the machine that SQL cannot read, given in the config file.
+// Zero means unknown: checks that need them say so instead of guessing.
+type HostFacts struct {
+	RAMBytes int64
+	CPUs     int
+}
+
+// Target is what a check runs against.
+type Target struct {
+	Node Node
+	DB   Querier
+	Host HostFacts
+	// PreciseBloat allows pgstattuple-based measurement (reads relation pages).
+	PreciseBloat bool
+}
+
+// Outcome is what a check returns from one node.
+type Outcome struct {
+	// Data is the check's typed data. Strings from the database must be Name, Text or
+	// QueryText (see text.go).
+	Data any
+	// Findings are the check's conclusions. Severity Info findings do not make the
+	// status "findings" on their own.
+	Findings []Finding
+	// Skip, when set, reports the check as skipped for this reason (e.g. an extension
+	// that is not installed in this database). Data may still be set.
+	Skip *Skip
+}
+
+// Skip explains why a check did not run, and what would make it run.
+type Skip struct {
+	Reason string `json:"reason"`
+	Hint   string `json:"hint,omitempty"`
+}
+
+// Finding is one conclusion of a check.
+type Finding struct {
+	Code           string   `json:"code"` // stable, e.g. "H002/unused-index"
+	Severity       Severity `json:"severity"`
+	Conclusion     string   `json:"conclusion"`     // Markdown
+	Recommendation string   `json:"recommendation"` // Markdown
+	Objects        []Name   `json:"objects,omitempty"`
+	Node           string   `json:"node,omitempty"` // set by the runner
+}
+
+// IsPermissionDenied reports whether err is Postgres' "insufficient privilege".
+func IsPermissionDenied(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42501"
+}

@@ -1,0 +1,27 @@
+package checks
+
+// Strings that come from the database reach the report only as one of these types.
+// The runner rewrites every such field before the result is stored (masking rules,
+// secret redaction, query normalization, anonymization); a test over the registry fails
+// when a check's data holds a plain string. That is how "one path for every database
+// string" is enforced: a new check cannot add a bypass without failing that test.
+
+// Name is an identifier from the database: a database, schema, table, index, column,
+// role or application name. Anonymized reports replace it with a stable pseudonym.
+type Name string
+
+// Text is any other string from the database: a setting value, an index definition,
+// a server message. Masking rules and secret redaction apply to it; names inside it are
+// replaced when the report is anonymized.
+type Text string
+
+// QueryText is SQL text from the database (pg_stat_statements, pg_stat_activity). It is
+// normalized (every literal and comment removed) or dropped, as the query-text policy says.
+type QueryText string
+
+// Setting is the value of a server setting together with its name, so that the values
+// of secret-bearing settings (primary_conninfo, archive_command, ...) can be redacted.
+type Setting struct {
+	Name  Name `json:"name"`
+	Value Text `json:"value"`
+}

@@ -1,0 +1,50 @@
+package pgtest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func TestClusterAndStandby(t *testing.T) {
+	ctx := context.Background()
+	c := ForTest(t, Options{})
+	c.MustExec(t, "postgres", "CREATE TABLE t(id int); INSERT INTO t SELECT generate_series(1,10)")
+	s := StandbyForTest(t, c, nil)
+
+	conn, err := pgx.Connect(ctx, s.ConnString("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var inRecovery bool
+	if err := conn.QueryRow(ctx, "select pg_is_in_recovery()").Scan(&inRecovery); err != nil || !inRecovery {
+		t.Fatalf("standby in recovery = %v, %v", inRecovery, err)
+	}
+	c.MustExec(t, "postgres", "INSERT INTO t VALUES (11)")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		if err := conn.QueryRow(ctx, "select count(*) from t").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 11 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("standby did not replay the insert: %d rows", n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	pconn, err := pgx.Connect(ctx, c.ConnString("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pconn.Close(ctx)
+	var state string
+	if err := pconn.QueryRow(ctx, "select state from pg_stat_replication").Scan(&state); err != nil || state != "streaming" {
+		t.Fatalf("replication state %q, %v", state, err)
+	}
+}

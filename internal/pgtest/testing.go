@@ -1,0 +1,47 @@
+package pgtest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+)
+
+// ForTest starts a cluster for t and destroys it when t ends. Without a server on the
+// machine the test is skipped with a clear message, unless PGCHECKUP_REQUIRE_PG=1 (set by
+// `make test`), where it fails instead.
+func ForTest(t testing.TB, opts Options) *Cluster {
+	t.Helper()
+	c, err := Start(context.Background(), opts)
+	if err != nil {
+		if errors.Is(err, ErrNoServer) && os.Getenv("PGCHECKUP_REQUIRE_PG") == "" {
+			t.Skipf("skipping: %v (set PGCHECKUP_PG_BIN or run `make test`)", err)
+		}
+		t.Fatalf("start test cluster: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := c.Destroy(); err != nil {
+			t.Logf("destroy test cluster: %v", err)
+		}
+	})
+	return c
+}
+
+// StandbyForTest adds a standby to c for t.
+func StandbyForTest(t testing.TB, c *Cluster, settings map[string]string) *Cluster {
+	t.Helper()
+	s, err := c.AddStandby(context.Background(), settings)
+	if err != nil {
+		t.Fatalf("start standby: %v", err)
+	}
+	t.Cleanup(func() { s.Destroy() })
+	return s
+}
+
+// MustExec runs SQL as the superuser on db and fails t on error.
+func (c *Cluster) MustExec(t testing.TB, db, sql string) {
+	t.Helper()
+	if err := c.Exec(context.Background(), db, sql); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,109 @@
+// Package session opens pgcheckup's database sessions: read-only, with timeouts and an
+// application name set in the startup packet, so no statement runs before they hold.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+// ApplicationName is what pgcheckup's sessions show in pg_stat_activity.
+const ApplicationName = "pgcheckup"
+
+// Marker starts every statement pgcheckup sends, so its own queries can be told apart
+// in pg_stat_statements and server logs.
+const Marker = "/* pgcheckup "
+
+// Options are the session limits.
+type Options struct {
+	StatementTimeout time.Duration
+	LockTimeout      time.Duration
+	ConnectTimeout   time.Duration
+}
+
+// Session is one read-only connection to one node.
+type Session struct {
+	conn *pgx.Conn
+}
+
+// Connect opens a session with cfg (from pgx.ParseConfig, so PG* variables, .pgpass and
+// sslmode behave as in libpq) and the limits in opts.
+func Connect(ctx context.Context, cfg *pgx.ConnConfig, opts Options) (*Session, error) {
+	cfg = cfg.Copy()
+	if opts.ConnectTimeout > 0 {
+		cfg.ConnectTimeout = opts.ConnectTimeout
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["application_name"] = ApplicationName
+	cfg.RuntimeParams["default_transaction_read_only"] = "on"
+	cfg.RuntimeParams["statement_timeout"] = millis(opts.StatementTimeout)
+	cfg.RuntimeParams["lock_timeout"] = millis(opts.LockTimeout)
+	// Parallel workers and JIT add nothing to catalog queries but cost on a busy server.
+	cfg.RuntimeParams["jit"] = "off"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", Describe(cfg), Redact(err, cfg))
+	}
+	return &Session{conn: conn}, nil
+}
+
+func millis(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+
+// Close ends the session.
+func (s *Session) Close(ctx context.Context) error { return s.conn.Close(ctx) }
+
+// Query runs a marked, read-only statement.
+func (s *Session) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if err := checkMarked(sql); err != nil {
+		return nil, err
+	}
+	return s.conn.Query(ctx, sql, args...)
+}
+
+// QueryRow runs a marked statement that returns one row.
+func (s *Session) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if err := checkMarked(sql); err != nil {
+		return errRow{err}
+	}
+	return s.conn.QueryRow(ctx, sql, args...)
+}
+
+func checkMarked(sql string) error {
+	if !strings.HasPrefix(sql, Marker) {
+		return errors.New("refusing to send a statement without the pgcheckup marker comment")
+	}
+	return nil
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+// Describe names the node a config points at, without credentials.
+func Describe(cfg *pgx.ConnConfig) string {
+	host := cfg.Host
+	if strings.HasPrefix(host, "/") {
+		host = "socket " + host
+	}
+	return fmt.Sprintf("%s:%d", host, cfg.Port)
+}
+
+// Redact removes the password of cfg from an error's text. pgx does not put passwords
+// in its errors today; this keeps it so if that ever changes.
+func Redact(err error, cfg *pgx.ConnConfig) error {
+	if err == nil || cfg.Password == "" || !strings.Contains(err.Error(), cfg.Password) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), cfg.Password, "*****"))
+}
+
+var _ checks.Querier = (*Session)(nil)
