@@ -5,6 +5,7 @@ package checks
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -117,6 +118,9 @@ type Target struct {
 	Node Node
 	DB   Querier
 	Host HostFacts
+	// Now is the run's start time. Checks pass it to analyze instead of reading a clock,
+	// so that analysis stays a pure function.
+	Now time.Time
 	// PreciseBloat allows pgstattuple-based measurement (reads relation pages).
 	PreciseBloat bool
 }

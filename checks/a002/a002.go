@@ -1,0 +1,133 @@
+// Package a002 reports the Postgres version against the release table: end of life of
+// the major, minor releases missed, newer majors.
+package a002
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"time"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/internal/releases"
+)
+
+//go:embed a002.sql
+var query string
+
+// Check is A002.
+type Check struct{ cfg Config }
+
+// Config holds A002's thresholds.
+type Config struct {
+	// EOLWarnMonths: end of life within this many months is P2.
+	EOLWarnMonths int `toml:"eol_warn_months"`
+}
+
+// New returns A002 with its defaults.
+func New() *Check { return &Check{cfg: Config{EOLWarnMonths: 12}} }
+
+// Config implements checks.Configurable.
+func (c *Check) Config() any { return &c.cfg }
+
+// Meta implements checks.Check.
+func (c *Check) Meta() checks.Meta {
+	return checks.Meta{ID: "A002", Title: "Postgres version", Scope: checks.Cluster, Doc: doc}
+}
+
+// Queries implements checks.Check.
+func (c *Check) Queries() []checks.Query {
+	return []checks.Query{{Name: "a002.sql", SQL: query}}
+}
+
+// Data is what A002 reports.
+type Data struct {
+	Version       checks.Text `json:"version"`
+	VersionNum    int         `json:"version_num"`
+	VersionString checks.Text `json:"version_string"`
+	Major         int         `json:"major"`
+	Minor         int         `json:"minor"`
+	LatestMinor   int         `json:"latest_minor"`  // newest known minor of this major
+	MinorsBehind  int         `json:"minors_behind"` // releases missed
+	EOL           string      `json:"eol,omitempty"` // end of life of the major, YYYY-MM-DD
+	NewestMajor   int         `json:"newest_major"`
+	TableAsOf     string      `json:"table_as_of"` // date of the release table
+	Known         bool        `json:"known"`       // the major is in the release table
+}
+
+// Run implements checks.Check.
+func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
+	var d Data
+	if err := t.DB.QueryRow(ctx, query).Scan(&d.Version, &d.VersionNum, &d.VersionString); err != nil {
+		return nil, fmt.Errorf("read version: %w", err)
+	}
+	table, err := releases.Load()
+	if err != nil {
+		return nil, err
+	}
+	fill(&d, table)
+	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg, t.Now)}, nil
+}
+
+func fill(d *Data, table *releases.Table) {
+	d.Major, d.Minor = releases.VersionNum(d.VersionNum)
+	d.NewestMajor = table.Newest()
+	d.TableAsOf = table.AsOf.Format(time.DateOnly)
+	m := table.Find(d.Major)
+	if m == nil {
+		return
+	}
+	d.Known = true
+	d.EOL = m.EOL.Format(time.DateOnly)
+	d.LatestMinor = m.Latest().Minor
+	d.MinorsBehind = len(m.Behind(d.Minor))
+}
+
+func analyze(d Data, cfg Config, now time.Time) []checks.Finding {
+	ver := fmt.Sprintf("%d.%d", d.Major, d.Minor)
+	if !d.Known {
+		if d.Major > d.NewestMajor {
+			return []checks.Finding{{Code: "A002/unknown-major", Severity: checks.Info,
+				Conclusion: fmt.Sprintf("PostgreSQL %d is newer than pgcheckup's release table (as of %s).", d.Major, d.TableAsOf),
+				Recommendation: "Update pgcheckup to judge this major's support status."}}
+		}
+		return []checks.Finding{{Code: "A002/unsupported-major", Severity: checks.P1,
+			Conclusion:     fmt.Sprintf("PostgreSQL %d is older than every major pgcheckup knows and long past end of life.", d.Major),
+			Recommendation: fmt.Sprintf("Plan an upgrade to PostgreSQL %d.", d.NewestMajor)}}
+	}
+	var out []checks.Finding
+	eol, _ := time.Parse(time.DateOnly, d.EOL)
+	switch {
+	case !now.Before(eol):
+		out = append(out, checks.Finding{Code: "A002/eol", Severity: checks.P1,
+			Conclusion: fmt.Sprintf("PostgreSQL %d reached end of life on %s: it gets no more bug or security fixes.", d.Major, d.EOL),
+			Recommendation: fmt.Sprintf("Upgrade to a supported major, preferably %d (pg_upgrade or logical replication).", d.NewestMajor)})
+	case now.AddDate(0, cfg.EOLWarnMonths, 0).After(eol):
+		out = append(out, checks.Finding{Code: "A002/eol-soon", Severity: checks.P2,
+			Conclusion: fmt.Sprintf("PostgreSQL %d reaches end of life on %s, within %d months.", d.Major, d.EOL, cfg.EOLWarnMonths),
+			Recommendation: fmt.Sprintf("Plan the upgrade to PostgreSQL %d now.", d.NewestMajor)})
+	}
+	if d.MinorsBehind > 0 {
+		out = append(out, checks.Finding{Code: "A002/minor-behind", Severity: checks.P2,
+			Conclusion: fmt.Sprintf("PostgreSQL %s is %d minor release(s) behind %d.%d, the newest known for this major (table as of %s).",
+				ver, d.MinorsBehind, d.Major, d.LatestMinor, d.TableAsOf),
+			Recommendation: fmt.Sprintf("Update to %d.%d: minor releases hold only bug and security fixes and need just a restart. Read the release notes for extra steps (e.g. reindexing).", d.Major, d.LatestMinor)})
+	}
+	if d.Major < d.NewestMajor && len(out) == 0 {
+		out = append(out, checks.Finding{Code: "A002/newer-major", Severity: checks.P3,
+			Conclusion:     fmt.Sprintf("A newer major, PostgreSQL %d, is available.", d.NewestMajor),
+			Recommendation: "Consider upgrading for performance and features; this one is still supported."})
+	}
+	return out
+}
+
+const doc = `Reads the server version and judges it against pgcheckup's embedded release table
+(end-of-life dates and minor releases per major; the report shows the table's date).
+
+- **P1** the major is past its end of life: no more fixes, security ones included.
+- **P2** end of life within ` + "`eol_warn_months`" + ` (default 12), or a newer minor release of
+  this major exists (minor updates only fix bugs and need just a restart).
+- **P3** a newer major exists while this one is supported and current.
+
+The release table is updated with each pgcheckup release; a minor released after the
+table's date is not known to it.`

@@ -1,0 +1,137 @@
+// Package runner runs checks on nodes: it enforces versions and requirements, a per-check
+// timeout and panic capture, turns "permission denied" into a skip with a hint, and
+// collects everything into report.Check values. A check never stops the run.
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/report"
+)
+
+// Node is a node the runner can reach.
+type Node struct {
+	Info checks.Node
+	DB   checks.Querier
+}
+
+// Options tune a run.
+type Options struct {
+	CheckTimeout time.Duration // per check and node; 0: none beyond statement_timeout
+	Host         checks.HostFacts
+	PreciseBloat bool
+	Now          time.Time
+	// Sanitize rewrites an outcome's database strings (privacy rules) before it is
+	// stored. It must not be nil in production; tests may pass Identity.
+	Sanitize func(*checks.Outcome) error
+	// Progress is called after each check on each node.
+	Progress func(checkID, node string)
+}
+
+// Identity leaves an outcome as it is.
+func Identity(*checks.Outcome) error { return nil }
+
+// Run runs every check on every node, checks in the order given, nodes in turn.
+func Run(ctx context.Context, list []checks.Check, nodes []Node, opts Options) []report.Check {
+	out := make([]report.Check, 0, len(list))
+	for _, c := range list {
+		m := c.Meta()
+		rc := report.Check{ID: m.ID, Title: m.Title, Scope: string(m.Scope), Findings: []checks.Finding{}}
+		for _, n := range nodes {
+			res, findings := RunOne(ctx, c, n, opts)
+			rc.Results = append(rc.Results, res)
+			rc.Findings = append(rc.Findings, findings...)
+			if opts.Progress != nil {
+				opts.Progress(m.ID, n.Info.Name)
+			}
+		}
+		out = append(out, rc)
+	}
+	return out
+}
+
+// RunOne runs one check on one node.
+func RunOne(ctx context.Context, c checks.Check, n Node, opts Options) (report.Result, []checks.Finding) {
+	start := time.Now()
+	res := report.Result{Node: n.Info.Name}
+	finish := func(s checks.Status, reason, hint string) report.Result {
+		res.Status, res.Reason, res.Hint = s, reason, hint
+		res.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+		return res
+	}
+	if skip := gate(ctx, c.Meta(), n); skip != nil {
+		return finish(checks.StatusSkipped, skip.Reason, skip.Hint), nil
+	}
+	sanitize := opts.Sanitize
+	if sanitize == nil {
+		return finish(checks.StatusError, "internal error: no sanitizer configured", ""), nil
+	}
+	out, err := runGuarded(ctx, c, n, opts)
+	if err == nil {
+		err = sanitize(out)
+	}
+	if err != nil {
+		if checks.IsPermissionDenied(err) {
+			return finish(checks.StatusSkipped, "permission denied: "+errText(err, sanitize),
+				fmt.Sprintf("GRANT pg_monitor TO %s; or run as a role that can read this check's views", n.Info.User)), nil
+		}
+		return finish(checks.StatusError, errText(err, sanitize), ""), nil
+	}
+	if out.Data != nil {
+		b, err := json.Marshal(out.Data)
+		if err != nil {
+			return finish(checks.StatusError, "encode data: "+err.Error(), ""), nil
+		}
+		res.Data = b
+	}
+	for i := range out.Findings {
+		out.Findings[i].Node = n.Info.Name
+	}
+	status := checks.StatusOK
+	for _, f := range out.Findings {
+		if f.Severity > checks.Info {
+			status = checks.StatusFindings
+		}
+	}
+	if out.Skip != nil {
+		return finish(checks.StatusSkipped, out.Skip.Reason, out.Skip.Hint), out.Findings
+	}
+	return finish(status, "", ""), out.Findings
+}
+
+// errText passes a server message through the sanitizer too: errors can quote values.
+func errText(err error, sanitize func(*checks.Outcome) error) string {
+	o := &checks.Outcome{Data: &struct{ Msg checks.Text }{checks.Text(err.Error())}}
+	if sanitize(o) != nil {
+		return "error (message withheld)"
+	}
+	return string(o.Data.(*struct{ Msg checks.Text }).Msg)
+}
+
+func runGuarded(ctx context.Context, c checks.Check, n Node, opts Options) (out *checks.Outcome, err error) {
+	if opts.CheckTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.CheckTimeout)
+		defer cancel()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("check panicked: %v\n%s", r, debug.Stack())
+		}
+	}()
+	t := &checks.Target{Node: n.Info, DB: n.DB, Host: opts.Host, Now: opts.Now, PreciseBloat: opts.PreciseBloat}
+	out, err = c.Run(ctx, t)
+	if err == nil && out == nil {
+		err = errors.New("check returned no outcome")
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("timed out after %s: %w", opts.CheckTimeout, err)
+	}
+	return out, err
+}

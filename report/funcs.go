@@ -1,0 +1,151 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+// Funcs are the functions every check template may use. Values reach templates decoded
+// from the JSON report (numbers as json.Number), so each function accepts any.
+//
+//	esc v       v as literal Markdown text (safe in a table cell)
+//	code v      v as an inline code span (safe in a table cell)
+//	bytes v     a byte count as "1.5 MiB"
+//	num v       an integer with thousands separators; "–" for null
+//	pct v       a percentage with one decimal, "12.5%"
+//	float v     a number with two decimals
+//	dur v       seconds as "3d 4h", "5m 2s"
+//	yesno v     "yes" or "no"
+//	default d v v unless it is empty/null, else d
+//	join sep list   elements joined by sep, each escaped
+var Funcs = template.FuncMap{
+	"esc":     func(v any) string { return checks.Esc(str(v)) },
+	"code":    func(v any) string { return checks.Code(str(v)) },
+	"bytes":   func(v any) string { return Bytes(toFloat(v)) },
+	"num":     num,
+	"pct":     func(v any) string { return fmt.Sprintf("%.1f%%", toFloat(v)) },
+	"float":   func(v any) string { return fmt.Sprintf("%.2f", toFloat(v)) },
+	"dur":     func(v any) string { return Duration(toFloat(v)) },
+	"yesno":   yesno,
+	"default": dflt,
+	"join":    join,
+}
+
+func str(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := x.Float64()
+		return f
+	case float64:
+		return x
+	case int:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case string:
+		f, _ := strconv.ParseFloat(x, 64)
+		return f
+	}
+	return 0
+}
+
+// Bytes formats a byte count with binary units.
+func Bytes(b float64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
+	i := 0
+	for math.Abs(b) >= 1024 && i < len(units)-1 {
+		b /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%.0f B", b)
+	}
+	return fmt.Sprintf("%.1f %s", b, units[i])
+}
+
+func num(v any) string {
+	if v == nil {
+		return "–"
+	}
+	f := toFloat(v)
+	if f != math.Trunc(f) {
+		return fmt.Sprintf("%.2f", f)
+	}
+	s := strconv.FormatInt(int64(f), 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Duration formats seconds the way a DBA reads ages: the two largest units.
+func Duration(sec float64) string {
+	if sec < 0 {
+		return "-" + Duration(-sec)
+	}
+	if sec < 1 {
+		return fmt.Sprintf("%.0f ms", sec*1000)
+	}
+	s := int64(sec)
+	d, h, m := s/86400, s%86400/3600, s%3600/60
+	switch {
+	case d > 0:
+		return fmt.Sprintf("%dd %dh", d, h)
+	case h > 0:
+		return fmt.Sprintf("%dh %dm", h, m)
+	case m > 0:
+		return fmt.Sprintf("%dm %ds", m, s%60)
+	}
+	return fmt.Sprintf("%ds", s)
+}
+
+func yesno(v any) string {
+	if b, ok := v.(bool); ok && b {
+		return "yes"
+	}
+	return "no"
+}
+
+func dflt(d, v any) any {
+	if v == nil || str(v) == "" {
+		return d
+	}
+	return v
+}
+
+func join(sep string, v any) string {
+	list, _ := v.([]any)
+	parts := make([]string, len(list))
+	for i, x := range list {
+		parts[i] = checks.Esc(str(x))
+	}
+	return strings.Join(parts, sep)
+}

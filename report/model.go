@@ -1,0 +1,153 @@
+// Package report holds the report model (versioned JSON, the single source of truth)
+// and the writers that render it as Markdown and HTML.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+// SchemaVersion is the version of the JSON layout below. Bump it on any change that an
+// older reader would misread.
+const SchemaVersion = 1
+
+// Report is one run of pgcheckup.
+type Report struct {
+	SchemaVersion int       `json:"schema_version"`
+	Tool          Tool      `json:"tool"`
+	Project       string    `json:"project"`
+	StartedAt     time.Time `json:"started_at"`
+	FinishedAt    time.Time `json:"finished_at"`
+	Options       Options   `json:"options"`
+	Nodes         []Node    `json:"nodes"`
+	Checks        []Check   `json:"checks"`
+}
+
+// Tool names the program that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Options records the privacy-relevant choices of the run, so a reader knows what the
+// report may contain.
+type Options struct {
+	QueryText   string `json:"query_text"` // normalized, none or raw
+	Anonymized  bool   `json:"anonymized"`
+	RoundCounts bool   `json:"round_counts"`
+	Masked      bool   `json:"masked"` // site masking rules were applied
+}
+
+// Node is one server of the cluster.
+type Node struct {
+	Name       string `json:"name"`
+	Host       string `json:"host"`
+	Database   string `json:"database,omitempty"`
+	Role       string `json:"role,omitempty"` // primary or standby
+	Version    string `json:"version,omitempty"`
+	VersionNum int    `json:"version_num,omitempty"`
+	InRecovery bool   `json:"in_recovery"`
+	User       string `json:"user,omitempty"`
+	Superuser  bool   `json:"superuser"`
+	PGMonitor  bool   `json:"pg_monitor"`
+	Error      string `json:"error,omitempty"` // why the node could not be checked
+}
+
+// Check is one check's results across nodes.
+type Check struct {
+	ID       string           `json:"id"`
+	Title    string           `json:"title"`
+	Scope    string           `json:"scope"`
+	Results  []Result         `json:"results"`
+	Findings []checks.Finding `json:"findings"`
+}
+
+// Result is how a check ended on one node, with its data.
+type Result struct {
+	Node       string          `json:"node"`
+	Status     checks.Status   `json:"status"`
+	Reason     string          `json:"reason,omitempty"`
+	Hint       string          `json:"hint,omitempty"`
+	DurationMS float64         `json:"duration_ms"`
+	Data       json.RawMessage `json:"data,omitempty"`
+}
+
+// Write writes r as indented JSON.
+func (r *Report) Write(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// Read reads a report written by Write.
+func Read(path string) (*Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("read report %s: %w", path, err)
+	}
+	if r.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("read report %s: schema version %d, this pgcheckup reads %d", path, r.SchemaVersion, SchemaVersion)
+	}
+	return &r, nil
+}
+
+// FindingRef is a finding with the check it came from.
+type FindingRef struct {
+	CheckID string
+	Title   string
+	checks.Finding
+}
+
+// Findings lists every finding, most severe first, then by check ID.
+func (r *Report) Findings() []FindingRef {
+	var out []FindingRef
+	for _, c := range r.Checks {
+		for _, f := range c.Findings {
+			out = append(out, FindingRef{CheckID: c.ID, Title: c.Title, Finding: f})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Severity != out[j].Severity {
+			return out[i].Severity > out[j].Severity
+		}
+		return out[i].CheckID < out[j].CheckID
+	})
+	return out
+}
+
+// Count returns how many findings have severity s.
+func (r *Report) Count(s checks.Severity) int {
+	n := 0
+	for _, c := range r.Checks {
+		for _, f := range c.Findings {
+			if f.Severity == s {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Errors counts check results that ended in error.
+func (r *Report) Errors() int {
+	n := 0
+	for _, c := range r.Checks {
+		for _, res := range c.Results {
+			if res.Status == checks.StatusError {
+				n++
+			}
+		}
+	}
+	return n
+}
