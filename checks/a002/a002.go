@@ -88,7 +88,7 @@ func analyze(d Data, cfg Config, now time.Time) []checks.Finding {
 	if !d.Known {
 		if d.Major > d.NewestMajor {
 			return []checks.Finding{{Code: "A002/unknown-major", Severity: checks.Info,
-				Conclusion: fmt.Sprintf("PostgreSQL %d is newer than pgcheckup's release table (as of %s).", d.Major, d.TableAsOf),
+				Conclusion:     fmt.Sprintf("PostgreSQL %d is newer than pgcheckup's release table (as of %s).", d.Major, d.TableAsOf),
 				Recommendation: "Update pgcheckup to judge this major's support status."}}
 		}
 		return []checks.Finding{{Code: "A002/unsupported-major", Severity: checks.P1,
@@ -100,11 +100,11 @@ func analyze(d Data, cfg Config, now time.Time) []checks.Finding {
 	switch {
 	case !now.Before(eol):
 		out = append(out, checks.Finding{Code: "A002/eol", Severity: checks.P1,
-			Conclusion: fmt.Sprintf("PostgreSQL %d reached end of life on %s: it gets no more bug or security fixes.", d.Major, d.EOL),
+			Conclusion:     fmt.Sprintf("PostgreSQL %d reached end of life on %s: it gets no more bug or security fixes.", d.Major, d.EOL),
 			Recommendation: fmt.Sprintf("Upgrade to a supported major, preferably %d (pg_upgrade or logical replication).", d.NewestMajor)})
 	case now.AddDate(0, cfg.EOLWarnMonths, 0).After(eol):
 		out = append(out, checks.Finding{Code: "A002/eol-soon", Severity: checks.P2,
-			Conclusion: fmt.Sprintf("PostgreSQL %d reaches end of life on %s, within %d months.", d.Major, d.EOL, cfg.EOLWarnMonths),
+			Conclusion:     fmt.Sprintf("PostgreSQL %d reaches end of life on %s, within %d months.", d.Major, d.EOL, cfg.EOLWarnMonths),
 			Recommendation: fmt.Sprintf("Plan the upgrade to PostgreSQL %d now.", d.NewestMajor)})
 	}
 	if d.MinorsBehind > 0 {
