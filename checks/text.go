@@ -25,3 +25,12 @@ type Setting struct {
 	Name  Name `json:"name"`
 	Value Text `json:"value"`
 }
+
+// Definition is SQL text the server generated from the catalog (pg_get_indexdef,
+// pg_get_constraintdef, pg_get_expr). It holds no literals from user data but holds
+// names, which anonymized reports replace token by token.
+type Definition string
+
+// Estimate is a row count estimate (reltuples, n_live_tup, ...). Row counts can be
+// sensitive; --round-counts rounds every Estimate to two significant digits.
+type Estimate float64

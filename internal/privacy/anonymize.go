@@ -1,0 +1,161 @@
+package privacy
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+)
+
+// keepNames are built-in names that tell a reader much and the owner nothing; they stay
+// as they are in anonymized reports.
+var keepNames = map[string]bool{
+	"postgres": true, "template0": true, "template1": true, "public": true, "pg_catalog": true,
+	"information_schema": true, "pg_toast": true, "pgcheckup": true, "": true,
+}
+
+// Anonymizer maps names to stable pseudonyms: a keyed hash, so two runs with the same
+// key give the same pseudonyms and only the key's owner can map a name to its pseudonym.
+type Anonymizer struct {
+	key  []byte
+	mu   sync.Mutex
+	seen map[string]string // name -> pseudonym
+}
+
+// NewAnonymizer uses key (at least 16 bytes).
+func NewAnonymizer(key []byte) (*Anonymizer, error) {
+	if len(key) < 16 {
+		return nil, errors.New("anonymization key too short")
+	}
+	return &Anonymizer{key: key, seen: map[string]string{}}, nil
+}
+
+// LoadOrCreateKey reads the per-project key at path, creating it (0600) on first use.
+// It is kept beside the reports, not in them: a report mailed out carries no key.
+func LoadOrCreateKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		return hex.DecodeString(strings.TrimSpace(string(b)))
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write anonymization key: %w", err)
+	}
+	return key, nil
+}
+
+// Pseudonym returns the stable pseudonym of name and remembers the pair.
+func (a *Anonymizer) Pseudonym(name string) string {
+	if keepNames[name] || strings.HasPrefix(name, "pg_") || isPseudonym(name) {
+		return name
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if p, ok := a.seen[name]; ok {
+		return p
+	}
+	m := hmac.New(sha256.New, a.key)
+	m.Write([]byte(name))
+	p := "n_" + hex.EncodeToString(m.Sum(nil))[:10]
+	a.seen[name] = p
+	return p
+}
+
+var pseudonymRE = regexp.MustCompile(`^n_[0-9a-f]{10}$`)
+
+func isPseudonym(s string) bool { return pseudonymRE.MatchString(s) }
+
+// Definition replaces the identifiers in server-generated SQL (an index definition) by
+// their pseudonyms, keeping its shape. Text the scanner cannot read is withheld.
+func (a *Anonymizer) Definition(sql string) string {
+	res, err := pg_query.Scan(sql)
+	if err != nil {
+		return "<definition withheld: anonymized report>"
+	}
+	var b strings.Builder
+	last := 0
+	for _, tok := range res.Tokens {
+		start, end := int(tok.Start), int(tok.End)
+		if tok.Token != pg_query.Token_IDENT || start < last || end > len(sql) {
+			continue
+		}
+		word := sql[start:end]
+		name := strings.ReplaceAll(strings.Trim(word, `"`), `""`, `"`)
+		if strings.HasPrefix(word, `"`) {
+			// Quoted identifiers keep their case.
+		} else {
+			name = strings.ToLower(name)
+		}
+		b.WriteString(sql[last:start])
+		b.WriteString(a.Pseudonym(name))
+		last = end
+	}
+	b.WriteString(sql[last:])
+	return b.String()
+}
+
+// Replace replaces every name seen so far inside free text, longest first, where it
+// stands as a whole word (so "id" does not change "valid").
+func (a *Anonymizer) Replace(s string) string {
+	a.mu.Lock()
+	names := make([]string, 0, len(a.seen))
+	for n := range a.seen {
+		names = append(names, n)
+	}
+	a.mu.Unlock()
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	for _, n := range names {
+		if !strings.Contains(s, n) {
+			continue
+		}
+		s = replaceWord(s, n, a.seen[n])
+	}
+	return s
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+func replaceWord(s, old, repl string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, old)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := i + len(old)
+		if (i > 0 && isWordByte(s[i-1]) && isWordByte(old[0])) || (j < len(s) && isWordByte(s[j]) && isWordByte(old[len(old)-1])) {
+			b.WriteString(s[:j])
+		} else {
+			b.WriteString(s[:i])
+			b.WriteString(repl)
+		}
+		s = s[j:]
+	}
+}

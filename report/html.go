@@ -1,0 +1,56 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+)
+
+//go:embed page.html.tmpl
+var pageTemplate string
+
+// md converts Markdown to HTML. Raw HTML in the input is dropped (goldmark's default,
+// never its unsafe mode), so a name like "<script>" can only ever show as text. Linkify
+// is left out: a URL in a database string must not become a link.
+var md = goldmark.New(
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+	goldmark.WithParserOptions(parser.WithAttribute()),
+)
+
+var page = template.Must(template.New("page").Parse(pageTemplate))
+
+// HTML renders the report as one self-contained page: the same Markdown as report.md,
+// with a table of contents. Nothing in it loads from the network.
+func (rd *Renderer) HTML(r *Report) ([]byte, error) {
+	src, err := rd.Markdown(r)
+	if err != nil {
+		return nil, err
+	}
+	var body bytes.Buffer
+	if err := md.Convert(src, &body); err != nil {
+		return nil, fmt.Errorf("markdown to html: %w", err)
+	}
+	type tocEntry struct{ ID, Anchor, Title, Worst string }
+	var toc []tocEntry
+	for _, c := range r.Checks {
+		worst := ""
+		for _, f := range c.Findings {
+			if worst == "" || f.Severity.String() < worst { // "P1" < "P2" < "P3" < "info"
+				worst = f.Severity.String()
+			}
+		}
+		toc = append(toc, tocEntry{c.ID, anchor(c.ID), c.Title, worst})
+	}
+	var out bytes.Buffer
+	err = page.Execute(&out, map[string]any{
+		"Project": r.Project,
+		"Body":    template.HTML(body.String()), // goldmark output in safe mode
+		"TOC":     toc,
+	})
+	return out.Bytes(), err
+}

@@ -1,0 +1,184 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/templates"
+)
+
+// Renderer turns a report into Markdown with the embedded per-check templates.
+type Renderer struct {
+	tmpl *template.Template
+}
+
+// NewRenderer parses the embedded templates.
+func NewRenderer() (*Renderer, error) {
+	t, err := template.New("").Funcs(Funcs).Option("missingkey=zero").ParseFS(templates.FS, "*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	return &Renderer{tmpl: t}, nil
+}
+
+// HasTemplate reports whether check id has its own template.
+func (rd *Renderer) HasTemplate(id string) bool { return rd.tmpl.Lookup(id+".md.tmpl") != nil }
+
+// Markdown renders the whole report: header, nodes, summary, findings, every check.
+func (rd *Renderer) Markdown(r *Report) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# pgcheckup report: %s\n\n", checks.Esc(r.Project))
+	fmt.Fprintf(&b, "Started %s, finished %s (UTC) by %s %s. ",
+		r.StartedAt.UTC().Format("2006-01-02 15:04:05"), r.FinishedAt.UTC().Format("15:04:05"), r.Tool.Name, checks.Esc(r.Tool.Version))
+	fmt.Fprintf(&b, "Query texts: %s.", r.Options.QueryText)
+	if r.Options.Anonymized {
+		b.WriteString(" Names are anonymized.")
+	}
+	if r.Options.RoundCounts {
+		b.WriteString(" Row counts are rounded to two significant digits.")
+	}
+	if r.Options.QueryText == "raw" {
+		b.WriteString("\n\n**Warning: this report holds raw query texts, which may contain data and secrets.**")
+	}
+	b.WriteString("\n\n")
+	writeNodes(&b, r)
+	writeSummary(&b, r)
+	writeFindings(&b, r)
+	b.WriteString("## Checks {#checks}\n\n")
+	for i := range r.Checks {
+		if err := rd.writeCheck(&b, r, &r.Checks[i], "###"); err != nil {
+			return nil, err
+		}
+	}
+	return b.Bytes(), nil
+}
+
+// CheckMarkdown renders one check on its own, for md/<ID>.md.
+func (rd *Renderer) CheckMarkdown(r *Report, c *Check) ([]byte, error) {
+	var b bytes.Buffer
+	if err := rd.writeCheck(&b, r, c, "#"); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func writeNodes(b *bytes.Buffer, r *Report) {
+	b.WriteString("## Nodes {#nodes}\n\n| Node | Host | Role | Version | Database | User | Note |\n|---|---|---|---|---|---|---|\n")
+	for _, n := range r.Nodes {
+		note := ""
+		if n.Error != "" {
+			note = "unreachable: " + checks.Esc(n.Error)
+		} else if n.Superuser {
+			note = "superuser"
+		} else if n.PGMonitor {
+			note = "pg_monitor"
+		} else {
+			note = "no pg_monitor: some checks skipped"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", checks.Esc(n.Name), checks.Esc(n.Host),
+			n.Role, checks.Esc(n.Version), checks.Code(n.Database), checks.Code(n.User), note)
+	}
+	b.WriteString("\n")
+}
+
+func writeSummary(b *bytes.Buffer, r *Report) {
+	b.WriteString("## Summary {#summary}\n\n| P1 | P2 | P3 | info | checks | ok | findings | skipped | error |\n|---|---|---|---|---|---|---|---|---|\n")
+	st := map[checks.Status]int{}
+	for _, c := range r.Checks {
+		for _, res := range c.Results {
+			st[res.Status]++
+		}
+	}
+	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n", r.Count(checks.P1), r.Count(checks.P2),
+		r.Count(checks.P3), r.Count(checks.Info), len(r.Checks), st[checks.StatusOK], st[checks.StatusFindings],
+		st[checks.StatusSkipped], st[checks.StatusError])
+}
+
+func writeFindings(b *bytes.Buffer, r *Report) {
+	b.WriteString("## Findings {#findings}\n\n")
+	all := r.Findings()
+	if len(all) == 0 {
+		b.WriteString("No findings.\n\n")
+		return
+	}
+	b.WriteString("| Severity | Check | Node | Conclusion |\n|---|---|---|---|\n")
+	for _, f := range all {
+		fmt.Fprintf(b, "| %s | [%s](#%s) | %s | %s |\n", f.Severity, f.CheckID, anchor(f.CheckID),
+			checks.Esc(f.Node), oneLine(f.Conclusion))
+	}
+	b.WriteString("\n")
+}
+
+func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) error {
+	fmt.Fprintf(b, "%s %s %s {#%s}\n\n", h, c.ID, checks.Esc(c.Title), anchor(c.ID))
+	b.WriteString("| Node | Status | Time | Note |\n|---|---|---|---|\n")
+	for _, res := range c.Results {
+		note := checks.Esc(res.Reason)
+		if res.Hint != "" {
+			note += " Hint: " + checks.Code(res.Hint)
+		}
+		fmt.Fprintf(b, "| %s | %s | %.0f ms | %s |\n", checks.Esc(res.Node), res.Status, res.DurationMS, note)
+	}
+	b.WriteString("\n")
+	for _, f := range c.Findings {
+		fmt.Fprintf(b, "- **%s** %s", f.Severity, indent(f.Conclusion))
+		if len(r.Nodes) > 1 {
+			fmt.Fprintf(b, " (%s)", checks.Esc(f.Node))
+		}
+		if f.Recommendation != "" {
+			fmt.Fprintf(b, "\n\n  *Recommendation:* %s", indent(f.Recommendation))
+		}
+		b.WriteString("\n")
+	}
+	if len(c.Findings) > 0 {
+		b.WriteString("\n")
+	}
+	for _, res := range c.Results {
+		if len(res.Data) == 0 {
+			continue
+		}
+		if len(c.Results) > 1 {
+			fmt.Fprintf(b, "%s# Node %s\n\n", h, checks.Esc(res.Node))
+		}
+		if err := rd.writeData(b, c.ID, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (rd *Renderer) writeData(b *bytes.Buffer, id string, res Result) error {
+	dec := json.NewDecoder(bytes.NewReader(res.Data))
+	dec.UseNumber()
+	var data any
+	if err := dec.Decode(&data); err != nil {
+		return fmt.Errorf("%s: decode data: %w", id, err)
+	}
+	t := rd.tmpl.Lookup(id + ".md.tmpl")
+	if t == nil {
+		// A check without a template still shows its data, as JSON.
+		fmt.Fprintf(b, "```json\n%s\n```\n\n", strings.ReplaceAll(string(res.Data), "```", "`\u200b``"))
+		return nil
+	}
+	var out bytes.Buffer
+	if err := t.Execute(&out, map[string]any{"Data": data, "Node": res.Node}); err != nil {
+		return fmt.Errorf("%s: render: %w", id, err)
+	}
+	b.Write(bytes.TrimRight(out.Bytes(), "\n"))
+	b.WriteString("\n\n")
+	return nil
+}
+
+func anchor(id string) string { return strings.ToLower(id) }
+
+// oneLine fits Markdown into a table cell.
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r", ""), "\n", " ")
+}
+
+// indent keeps multi-line Markdown inside its list item.
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
