@@ -1,0 +1,128 @@
+// Package a013 compares the running minor release with the newest one known for its
+// major: how many releases and how many days of fixes the server is missing.
+package a013
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
+	"github.com/pgcheckup/pgcheckup/internal/releases"
+)
+
+var settingsQuery = pgsettings.SQL("A013")
+
+var names = []string{"server_version", "server_version_num"}
+
+// Check is A013.
+type Check struct{ cfg Config }
+
+// Config holds A013's thresholds.
+type Config struct {
+	// P2Releases: this many missed minor releases or more is P2 (fewer is P3).
+	P2Releases int `toml:"p2_releases"`
+	// P2Days: the first missed release out for this many days or more is P2.
+	P2Days int `toml:"p2_days"`
+	// TableMaxAgeDays: a release table older than this may miss newer releases (info).
+	TableMaxAgeDays int `toml:"table_max_age_days"`
+}
+
+// New returns A013 with its defaults.
+func New() *Check {
+	return &Check{cfg: Config{P2Releases: 2, P2Days: 90, TableMaxAgeDays: 120}}
+}
+
+// Config implements checks.Configurable.
+func (c *Check) Config() any { return &c.cfg }
+
+// Meta implements checks.Check.
+func (c *Check) Meta() checks.Meta {
+	return checks.Meta{ID: "A013", Title: "Postgres minor version", Scope: checks.Cluster, Doc: doc}
+}
+
+// Queries implements checks.Check.
+func (c *Check) Queries() []checks.Query {
+	return []checks.Query{{Name: "settings", SQL: settingsQuery}}
+}
+
+// Data is what A013 reports.
+type Data struct {
+	Settings       []pgsettings.Row `json:"settings"`
+	Version        string           `json:"version"` // major.minor, computed from server_version_num
+	Major          int              `json:"major"`
+	Minor          int              `json:"minor"`
+	Known          bool             `json:"known"` // the major is in the release table
+	LatestMinor    int              `json:"latest_minor"`
+	LatestReleased string           `json:"latest_released,omitempty"`
+	// NewerThanTable: the server runs a minor the table does not know yet.
+	NewerThanTable bool      `json:"newer_than_table"`
+	ReleasesBehind int       `json:"releases_behind"`
+	Missed         []Release `json:"missed"`
+	// DaysBehind counts the days since the first missed release came out: how long
+	// the fixes in it have been available and not applied.
+	DaysBehind   int    `json:"days_behind"`
+	EOL          string `json:"eol,omitempty"`
+	TableAsOf    string `json:"table_as_of"`
+	TableAgeDays int    `json:"table_age_days"`
+}
+
+// Release is one minor release.
+type Release struct {
+	Version  string `json:"version"`
+	Released string `json:"released"`
+}
+
+// Run implements checks.Check.
+func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
+	rows, err := pgsettings.Read(ctx, t.DB, settingsQuery, names)
+	if err != nil {
+		return nil, err
+	}
+	num, err := strconv.Atoi(string(rows["server_version_num"].Value))
+	if err != nil {
+		return nil, fmt.Errorf("server_version_num %q: %w", rows["server_version_num"].Value, err)
+	}
+	table, err := releases.Load()
+	if err != nil {
+		return nil, err
+	}
+	d := fill(num, table, t.Now)
+	for _, n := range names {
+		d.Settings = append(d.Settings, rows[n])
+	}
+	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
+}
+
+func days(from, to time.Time) int {
+	if to.Before(from) {
+		return 0
+	}
+	return int(to.Sub(from).Hours() / 24)
+}
+
+func fill(versionNum int, table *releases.Table, now time.Time) Data {
+	d := Data{Missed: []Release{}, TableAsOf: table.AsOf.Format(time.DateOnly), TableAgeDays: days(table.AsOf.Time, now)}
+	d.Major, d.Minor = releases.VersionNum(versionNum)
+	d.Version = fmt.Sprintf("%d.%d", d.Major, d.Minor)
+	m := table.Find(d.Major)
+	if m == nil {
+		return d
+	}
+	d.Known = true
+	d.EOL = m.EOL.Format(time.DateOnly)
+	latest := m.Latest()
+	d.LatestMinor = latest.Minor
+	d.LatestReleased = latest.Released.Format(time.DateOnly)
+	d.NewerThanTable = d.Minor > latest.Minor
+	for _, x := range m.Behind(d.Minor) {
+		d.Missed = append(d.Missed, Release{Version: fmt.Sprintf("%d.%d", d.Major, x.Minor), Released: x.Released.Format(time.DateOnly)})
+	}
+	d.ReleasesBehind = len(d.Missed)
+	if d.ReleasesBehind > 0 {
+		d.DaysBehind = days(m.Behind(d.Minor)[0].Released.Time, now)
+	}
+	return d
+}
