@@ -1,0 +1,16 @@
+// Package all is the explicit, sorted list of every check. There is no init()
+// registration: a check exists for the tool when it is listed here.
+package all
+
+import (
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/a002"
+)
+
+// Checks returns a fresh instance of every check, sorted by ID. Fresh instances matter:
+// a check's config is decoded into it, so two runs must not share one.
+func Checks() []checks.Check {
+	return []checks.Check{
+		a002.New(),
+	}
+}

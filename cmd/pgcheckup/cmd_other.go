@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/BurntSushi/toml"
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/all"
+	"github.com/pgcheckup/pgcheckup/internal/runner"
+	"github.com/pgcheckup/pgcheckup/internal/session"
+	"github.com/pgcheckup/pgcheckup/report"
+)
+
+func cmdRender(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	out := fs.String("out", "", "output `dir` (default: the report's folder)")
+	var formats listFlag
+	fs.Var(&formats, "format", "`formats` to write: md,html (default both)")
+	// Allow the report path before or after the flags.
+	var path string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		path, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfgErr("%v", err)
+	}
+	if path == "" && fs.NArg() == 1 {
+		path = fs.Arg(0)
+	} else if path == "" || fs.NArg() > 0 {
+		return cfgErr("usage: pgcheckup render REPORT.json [--out DIR] [--format md,html]")
+	}
+	rep, err := report.Read(path)
+	if err != nil {
+		return cfgErr("%v", err)
+	}
+	want := map[string]bool{report.FormatMD: true, report.FormatHTML: true}
+	if len(formats) > 0 {
+		want = map[string]bool{}
+		for _, f := range splitList(formats) {
+			if f != report.FormatMD && f != report.FormatHTML {
+				return cfgErr("render writes md and html, not %q", f)
+			}
+			want[f] = true
+		}
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Dir(path)
+	}
+	if err := report.WriteRendered(dir, rep, want); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, dir)
+	return nil
+}
+
+func cmdList(stdout io.Writer) error {
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tTITLE\tSCOPE\tMIN VERSION\tREQUIRES")
+	for _, c := range all.Checks() {
+		m := c.Meta()
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", m.ID, m.Title, m.Scope, minVersion(m.MinVersion), requires(m.Requires))
+	}
+	return w.Flush()
+}
+
+func minVersion(v int) string {
+	if v == 0 {
+		return "12"
+	}
+	return fmt.Sprint(v / 10000)
+}
+
+func requires(rs []checks.Requirement) string {
+	if len(rs) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = string(r)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func find(id string) (checks.Check, error) {
+	for _, c := range all.Checks() {
+		if strings.EqualFold(c.Meta().ID, id) {
+			return c, nil
+		}
+	}
+	return nil, cfgErr("unknown check %q (see 'pgcheckup list')", id)
+}
+
+func cmdExplain(args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return cfgErr("usage: pgcheckup explain ID")
+	}
+	c, err := find(args[0])
+	if err != nil {
+		return err
+	}
+	m := c.Meta()
+	fmt.Fprintf(stdout, "# %s %s\n\nScope: %s. Runs on PostgreSQL %s and newer. Requires: %s.\n\n%s\n",
+		m.ID, m.Title, m.Scope, minVersion(m.MinVersion), requires(m.Requires), strings.TrimSpace(m.Doc))
+	if conf, ok := c.(checks.Configurable); ok {
+		var b bytes.Buffer
+		if err := toml.NewEncoder(&b).Encode(conf.Config()); err == nil && b.Len() > 0 {
+			fmt.Fprintf(stdout, "\n## Settings and their defaults\n\nIn the config file:\n\n    [checks.%s]\n", m.ID)
+			for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+				fmt.Fprintf(stdout, "    %s\n", line)
+			}
+		}
+	}
+	return nil
+}
+
+// cmdSQL prints every statement pgcheckup may send, with the versions it is sent to,
+// for review before anyone runs the tool.
+func cmdSQL(args []string, stdout io.Writer) error {
+	list := all.Checks()
+	if len(args) == 1 {
+		c, err := find(args[0])
+		if err != nil {
+			return err
+		}
+		list = []checks.Check{c}
+	} else if len(args) > 1 {
+		return cfgErr("usage: pgcheckup sql [ID]")
+	}
+	if len(args) == 0 {
+		fmt.Fprintf(stdout, "-- session: identify the node (every node)\n%s;\n\n", session.NodeQuery)
+		fmt.Fprintf(stdout, "-- runner: is a required extension installed\n%s;\n\n", runner.ExtensionQuery)
+	}
+	for _, c := range list {
+		for _, q := range c.Queries() {
+			fmt.Fprintf(stdout, "-- %s %s (%s)\n%s;\n\n", c.Meta().ID, q.Name, band(q), strings.TrimRight(strings.TrimSpace(q.SQL), ";"))
+		}
+	}
+	return nil
+}
+
+func band(q checks.Query) string {
+	lo, hi := "12", ""
+	if q.MinVersion > 0 {
+		lo = fmt.Sprint(q.MinVersion / 10000)
+	}
+	if q.MaxVersion > 0 {
+		hi = fmt.Sprint(q.MaxVersion/10000 - 1)
+	}
+	switch {
+	case hi == "":
+		return "PostgreSQL " + lo + " and newer"
+	case hi == lo:
+		return "PostgreSQL " + lo
+	}
+	return "PostgreSQL " + lo + " to " + hi
+}

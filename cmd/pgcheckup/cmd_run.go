@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/all"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
+	"github.com/pgcheckup/pgcheckup/internal/runner"
+	"github.com/pgcheckup/pgcheckup/report"
+)
+
+type unreachableError struct{ msg string }
+
+func (e unreachableError) Error() string { return e.msg }
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	f := newRunFlags(stderr)
+	if err := f.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, nil
+		}
+		return exitUsage, cfgErr("%v", err)
+	}
+	if f.help {
+		f.fs.Usage()
+		return exitOK, nil
+	}
+	cfg := defaults()
+	if f.config != "" {
+		if err := loadFile(f.config, &cfg); err != nil {
+			return exitUsage, err
+		}
+	}
+	f.apply(&cfg)
+	switch f.fs.NArg() {
+	case 0:
+	case 1:
+		cfg.Connection = f.fs.Arg(0)
+	default:
+		return exitUsage, cfgErr("run takes at most one connection string, got %d arguments", f.fs.NArg())
+	}
+	if err := cfg.validate(); err != nil {
+		return exitUsage, err
+	}
+	log := newLogger(stderr, f.quiet, f.verbose)
+	list, err := selectChecks(all.Checks(), cfg.Checks, cfg.Skip)
+	if err != nil {
+		return exitUsage, err
+	}
+	if err := cfg.decodeChecks(list); err != nil {
+		return exitUsage, err
+	}
+	outBase := cfg.Out
+	if outBase == "-" {
+		outBase = defaults().Out
+	}
+	policy, err := cfg.policy(filepath.Join(outBase, cfg.Project, "anonymize.key"))
+	if err != nil {
+		return exitUsage, err
+	}
+	sanitizer, err := privacy.New(policy)
+	if err != nil {
+		return exitUsage, err
+	}
+	if cfg.QueryText == privacy.QueryRaw {
+		log.Warn("RAW QUERY TEXTS: this report will hold query texts with their literals, which may contain data and secrets")
+	}
+	started := time.Now().UTC()
+	nodes, reportNodes, err := connectAll(ctx, &cfg, log)
+	if err != nil {
+		return exitUsage, err
+	}
+	defer func() {
+		for _, n := range nodes {
+			n.close()
+		}
+	}()
+	reachable := 0
+	for _, n := range reportNodes {
+		if n.Error == "" {
+			reachable++
+		}
+	}
+	if reachable == 0 {
+		var msgs []string
+		for _, n := range reportNodes {
+			msgs = append(msgs, n.Error)
+		}
+		return exitUnreachable, unreachableError{"no node reachable: " + strings.Join(msgs, "; ")}
+	}
+	var rnodes []runner.Node
+	for _, n := range nodes {
+		rnodes = append(rnodes, n.node)
+	}
+	bar := newProgress(stderr, len(list)*len(rnodes), f.quiet)
+	results := runner.Run(ctx, list, rnodes, runner.Options{
+		CheckTimeout: cfg.CheckTimeout.Duration,
+		Host:         cfg.hostFacts(),
+		PreciseBloat: cfg.PreciseBloat,
+		Now:          started,
+		Sanitize:     sanitizer.Outcome,
+		Progress: func(id, node string) {
+			bar.Add(1)
+			log.Debug("check done", "check", id, "node", node)
+		},
+	})
+	bar.Finish()
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "pgcheckup", Version: toolVersion()},
+		Project:       cfg.Project,
+		StartedAt:     started,
+		FinishedAt:    time.Now().UTC(),
+		Options: report.Options{QueryText: cfg.QueryText, Anonymized: cfg.Anonymize,
+			RoundCounts: cfg.RoundCounts, Masked: len(cfg.Mask) > 0},
+		Nodes:  reportNodes,
+		Checks: results,
+	}
+	if err := sanitizer.Report(rep); err != nil {
+		return exitCheckErrors, fmt.Errorf("sanitize report: %w", err)
+	}
+	code := exitOK
+	if rep.Errors() > 0 || reachable < len(reportNodes) {
+		code = exitCheckErrors
+	}
+	for _, c := range rep.Checks {
+		for _, r := range c.Results {
+			if r.Status == checks.StatusError {
+				log.Warn("check failed", "check", c.ID, "node", r.Node, "reason", r.Reason)
+			}
+		}
+	}
+	if cfg.Out == "-" {
+		return code, rep.Write(stdout)
+	}
+	dir, err := writeReport(outBase, rep, cfg.Format)
+	if err != nil {
+		return exitCheckErrors, err
+	}
+	log.Info("report written", "dir", dir, "P1", rep.Count(checks.P1), "P2", rep.Count(checks.P2),
+		"P3", rep.Count(checks.P3), "errors", rep.Errors())
+	fmt.Fprintln(stdout, dir)
+	return code, nil
+}
+
+func newLogger(w io.Writer, quiet, verbose bool) *slog.Logger {
+	level := slog.LevelInfo
+	if quiet {
+		level = slog.LevelWarn
+	}
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// selectChecks applies --checks and --skip, refusing IDs that do not exist.
+func selectChecks(list []checks.Check, only, skip []string) ([]checks.Check, error) {
+	known := map[string]bool{}
+	for _, c := range list {
+		known[c.Meta().ID] = true
+	}
+	norm := func(ids []string) ([]string, error) {
+		var out []string
+		for _, id := range ids {
+			id = strings.ToUpper(id)
+			if !known[id] {
+				return nil, cfgErr("unknown check %q (see 'pgcheckup list')", id)
+			}
+			out = append(out, id)
+		}
+		return out, nil
+	}
+	only, err := norm(only)
+	if err != nil {
+		return nil, err
+	}
+	if skip, err = norm(skip); err != nil {
+		return nil, err
+	}
+	var out []checks.Check
+	for _, c := range list {
+		id := c.Meta().ID
+		if (len(only) == 0 || slices.Contains(only, id)) && !slices.Contains(skip, id) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// writeReport writes into a hidden temporary folder and renames it into place, so an
+// interrupted run never leaves a folder that looks like a complete report.
+func writeReport(out string, rep *report.Report, formats []string) (string, error) {
+	base := filepath.Join(out, rep.Project)
+	if err := os.MkdirAll(base, report.DirMode); err != nil {
+		return "", err
+	}
+	stamp := rep.StartedAt.Format("20060102T150405Z")
+	tmp, err := os.MkdirTemp(base, ".incomplete-"+stamp+"-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	if err := report.WriteJSON(tmp, rep); err != nil {
+		return "", err
+	}
+	// Render from the file just written, exactly as `pgcheckup render` would.
+	saved, err := report.Read(filepath.Join(tmp, "report.json"))
+	if err != nil {
+		return "", err
+	}
+	want := map[string]bool{}
+	for _, f := range formats {
+		want[f] = true
+	}
+	if err := report.WriteRendered(tmp, saved, want); err != nil {
+		return "", err
+	}
+	dir := filepath.Join(base, stamp)
+	for i := 2; ; i++ {
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		dir = filepath.Join(base, fmt.Sprintf("%s-%d", stamp, i))
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return "", err
+	}
+	return dir, nil
+}

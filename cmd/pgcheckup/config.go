@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
+)
+
+// Config is everything a run needs, from defaults, the TOML file and flags (in that
+// order of precedence, lowest first).
+type Config struct {
+	Project          string     `toml:"project"`
+	Out              string     `toml:"out"`
+	Connection       string     `toml:"connection"` // URI or keyword/value string
+	Hosts            []string   `toml:"hosts"`      // one node each
+	Port             int        `toml:"port"`
+	Username         string     `toml:"username"`
+	DBName           string     `toml:"dbname"`
+	Checks           []string   `toml:"checks"`
+	Skip             []string   `toml:"skip"`
+	Format           []string   `toml:"format"`
+	StatementTimeout Duration   `toml:"statement_timeout"`
+	LockTimeout      Duration   `toml:"lock_timeout"`
+	ConnectTimeout   Duration   `toml:"connect_timeout"`
+	CheckTimeout     Duration   `toml:"check_timeout"`
+	QueryText        string     `toml:"query_text"`
+	AllowRawQueries  bool       `toml:"allow_raw_query_text"`
+	Anonymize        bool       `toml:"anonymize"`
+	RoundCounts      bool       `toml:"round_counts"`
+	PreciseBloat     bool       `toml:"precise_bloat"`
+	Host             HostConfig `toml:"host"`
+	Mask             []Mask     `toml:"mask"`
+
+	// CheckSections holds [checks.<ID>] tables until they are decoded into the checks.
+	CheckSections map[string]toml.Primitive `toml:"checks_config"`
+	md            *toml.MetaData
+	file          string
+}
+
+// HostConfig holds facts about the database host that SQL cannot read.
+type HostConfig struct {
+	RAM  string `toml:"ram"`  // e.g. "64GB"
+	CPUs int    `toml:"cpus"` // e.g. 16
+}
+
+// Mask is one site masking rule.
+type Mask struct {
+	Pattern     string `toml:"pattern"`
+	Replacement string `toml:"replacement"`
+}
+
+// Duration reads "30s", "100ms", "2m" from TOML.
+type Duration struct{ time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", b, err)
+	}
+	if v < 0 {
+		return fmt.Errorf("duration %q is negative", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+func defaults() Config {
+	return Config{
+		Project:          "default",
+		Out:              "./artifacts",
+		Format:           []string{"json", "md", "html"},
+		StatementTimeout: Duration{30 * time.Second},
+		LockTimeout:      Duration{100 * time.Millisecond},
+		ConnectTimeout:   Duration{10 * time.Second},
+		CheckTimeout:     Duration{2 * time.Minute},
+		QueryText:        privacy.QueryNormalized,
+	}
+}
+
+// configError is a usage error (exit 2).
+type configError struct{ msg string }
+
+func (e configError) Error() string { return e.msg }
+
+func cfgErr(format string, args ...any) error { return configError{fmt.Sprintf(format, args...)} }
+
+// loadFile reads the TOML file into c. [checks.<ID>] sections are kept for decodeChecks.
+func loadFile(path string, c *Config) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return cfgErr("config: %v", err)
+	}
+	// [checks.X] tables go into a map of primitives; the top-level "checks" list stays a
+	// list. TOML cannot have both under one key, so the tables are renamed on read.
+	data = checksTableRE.ReplaceAll(data, []byte("[checks_config.$1]"))
+	md, err := toml.Decode(string(data), c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return cfgErr("config %s: line %d: %s", path, pe.Position.Line, pe.Message)
+		}
+		return cfgErr("config %s: %v", path, err)
+	}
+	c.md, c.file = &md, path
+	return nil
+}
+
+var checksTableRE = regexp.MustCompile(`(?m)^\s*\[\s*checks\.([A-Za-z0-9_]+)\s*\]`)
+
+// decodeChecks decodes [checks.<ID>] into each check's config and fails on any key that
+// nothing read, naming the file, line and key.
+func (c *Config) decodeChecks(list []checks.Check) error {
+	if c.md == nil {
+		return nil
+	}
+	byID := map[string]checks.Check{}
+	for _, ch := range list {
+		byID[ch.Meta().ID] = ch
+	}
+	for id, prim := range c.CheckSections {
+		ch, ok := byID[strings.ToUpper(id)]
+		if !ok {
+			return cfgErr("config %s: line %d: [checks.%s]: no such check", c.file, c.lineOf("checks", id), id)
+		}
+		conf, ok := ch.(checks.Configurable)
+		if !ok {
+			return cfgErr("config %s: line %d: check %s has no settings", c.file, c.lineOf("checks", id), id)
+		}
+		if err := c.md.PrimitiveDecode(prim, conf.Config()); err != nil {
+			return cfgErr("config %s: [checks.%s]: %v", c.file, id, err)
+		}
+	}
+	for _, k := range c.md.Undecoded() {
+		key := k.String()
+		if strings.HasPrefix(key, "checks_config.") {
+			key = "checks." + strings.TrimPrefix(key, "checks_config.")
+		}
+		return cfgErr("config %s: line %d: unknown key %q", c.file, c.lineOf(strings.Split(key, ".")...), key)
+	}
+	return nil
+}
+
+// lineOf finds the line that defines key (the last part) in the file, for messages.
+func (c *Config) lineOf(parts ...string) int {
+	data, err := os.ReadFile(c.file)
+	if err != nil || len(parts) == 0 {
+		return 0
+	}
+	last := parts[len(parts)-1]
+	keyRE := regexp.MustCompile(`^\s*(\[\s*[^\]]*\b` + regexp.QuoteMeta(last) + `\s*\]|"?` + regexp.QuoteMeta(last) + `"?\s*=)`)
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		if keyRE.MatchString(sc.Text()) {
+			return n
+		}
+	}
+	return 0
+}
+
+func (c *Config) validate() error {
+	switch c.QueryText {
+	case privacy.QueryNormalized, privacy.QueryNone:
+	case privacy.QueryRaw:
+		if !c.AllowRawQueries {
+			return cfgErr("query text %q needs the explicit opt-in --allow-raw-query-text (raw texts hold literals: data and secrets)", c.QueryText)
+		}
+	default:
+		return cfgErr("query text %q: want normalized, none or raw", c.QueryText)
+	}
+	for _, f := range c.Format {
+		if f != "json" && f != "md" && f != "html" {
+			return cfgErr("format %q: want json, md or html", f)
+		}
+	}
+	if c.Host.RAM != "" {
+		if _, err := pgsettings.ParseBytes(c.Host.RAM); err != nil {
+			return cfgErr("host ram: %v", err)
+		}
+	}
+	if c.Host.CPUs < 0 {
+		return cfgErr("host cpus: %d is negative", c.Host.CPUs)
+	}
+	for _, m := range c.Mask {
+		if _, err := regexp.Compile(m.Pattern); err != nil {
+			return cfgErr("mask pattern %q: %v", m.Pattern, err)
+		}
+	}
+	if strings.ContainsAny(c.Project, `/\`) || c.Project == "" || c.Project == "." || c.Project == ".." {
+		return cfgErr("project %q: must be a plain folder name", c.Project)
+	}
+	return nil
+}
+
+func (c *Config) hostFacts() checks.HostFacts {
+	ram, _ := pgsettings.ParseBytes(c.Host.RAM)
+	if c.Host.RAM == "" {
+		ram = 0
+	}
+	return checks.HostFacts{RAMBytes: ram, CPUs: c.Host.CPUs}
+}
+
+func (c *Config) policy(out string) (privacy.Policy, error) {
+	p := privacy.Policy{QueryText: c.QueryText, RoundCounts: c.RoundCounts}
+	for _, m := range c.Mask {
+		p.Mask = append(p.Mask, privacy.MaskRule{Pattern: regexp.MustCompile(m.Pattern), Replacement: m.Replacement})
+	}
+	if c.Anonymize {
+		key, err := privacy.LoadOrCreateKey(out)
+		if err != nil {
+			return p, err
+		}
+		if p.Anonymizer, err = privacy.NewAnonymizer(key); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}

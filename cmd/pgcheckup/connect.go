@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pgcheckup/pgcheckup/internal/runner"
+	"github.com/pgcheckup/pgcheckup/internal/session"
+	"github.com/pgcheckup/pgcheckup/report"
+)
+
+type liveNode struct {
+	node    runner.Node
+	session *session.Session
+}
+
+func (n liveNode) close() { n.session.Close(context.Background()) }
+
+// connStrings builds one connection string per node: the given string (or none, so PG*
+// variables apply) with -h/-p/-U/-d laid over it. pgx parses the result the way libpq
+// does, .pgpass included.
+func connStrings(c *Config) []string {
+	over := map[string]string{}
+	if c.Port != 0 {
+		over["port"] = strconv.Itoa(c.Port)
+	}
+	if c.Username != "" {
+		over["user"] = c.Username
+	}
+	if c.DBName != "" {
+		over["dbname"] = c.DBName
+	}
+	hosts := c.Hosts
+	if len(hosts) == 0 {
+		hosts = []string{""}
+	}
+	var out []string
+	for _, h := range hosts {
+		o := map[string]string{}
+		for k, v := range over {
+			o[k] = v
+		}
+		if h != "" {
+			o["host"] = h
+		}
+		out = append(out, overlay(c.Connection, o))
+	}
+	return out
+}
+
+func overlay(base string, over map[string]string) string {
+	if len(over) == 0 {
+		return base
+	}
+	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
+		if u, err := url.Parse(base); err == nil {
+			q := u.Query()
+			for k, v := range over {
+				q.Set(k, v)
+			}
+			u.RawQuery = q.Encode()
+			return u.String()
+		}
+	}
+	var b strings.Builder
+	b.WriteString(base)
+	for _, k := range []string{"host", "port", "user", "dbname"} {
+		if v, ok := over[k]; ok {
+			v = strings.ReplaceAll(strings.ReplaceAll(v, `\`, `\\`), `'`, `\'`)
+			fmt.Fprintf(&b, " %s='%s'", k, v)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// connectAll opens one session per node. An unreachable node is recorded in the report
+// with its error; only configuration errors stop here.
+func connectAll(ctx context.Context, c *Config, log *slog.Logger) ([]liveNode, []report.Node, error) {
+	var live []liveNode
+	var nodes []report.Node
+	for i, cs := range connStrings(c) {
+		pc, err := pgx.ParseConfig(cs)
+		if err != nil {
+			// pgx's parse errors can quote the string: never show it.
+			return nil, nil, cfgErr("connection string of node %d: %s", i+1, sanitizeParseError(err, cs))
+		}
+		name := session.Describe(pc)
+		cctx, cancel := context.WithTimeout(ctx, c.ConnectTimeout.Duration)
+		s, err := session.Connect(cctx, pc, session.Options{
+			StatementTimeout: c.StatementTimeout.Duration,
+			LockTimeout:      c.LockTimeout.Duration,
+			ConnectTimeout:   c.ConnectTimeout.Duration,
+		})
+		cancel()
+		if err != nil {
+			msg := oneLine(err.Error())
+			log.Error("cannot connect", "node", name, "error", msg)
+			nodes = append(nodes, report.Node{Name: name, Host: name, Error: msg})
+			continue
+		}
+		info, err := s.Identify(ctx, name)
+		if err != nil {
+			s.Close(ctx)
+			nodes = append(nodes, report.Node{Name: name, Host: name, Error: oneLine(err.Error())})
+			continue
+		}
+		log.Info("connected", "node", name, "version", info.Version, "role", info.Role, "user", info.User)
+		live = append(live, liveNode{node: runner.Node{Info: info, DB: s}, session: s})
+		nodes = append(nodes, report.Node{Name: name, Host: info.Host, Database: info.Database, Role: info.Role,
+			Version: info.Version, VersionNum: info.VersionNum, InRecovery: info.InRecovery, User: info.User,
+			Superuser: info.Superuser, PGMonitor: info.PGMonitor})
+	}
+	return live, nodes, nil
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func sanitizeParseError(err error, cs string) string {
+	msg := err.Error()
+	if cs != "" {
+		msg = strings.ReplaceAll(msg, cs, "<connection string>")
+	}
+	if pc, perr := pgx.ParseConfig(""); perr == nil && pc.Password != "" {
+		msg = strings.ReplaceAll(msg, pc.Password, "*****")
+	}
+	return msg
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// splitList turns "A002,H002" and repeated flags into one list.
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// runFlags parses the flags of `pgcheckup run` on top of the config file's values.
+type runFlags struct {
+	fs                                *flag.FlagSet
+	config                            string
+	hosts, checks, skip, format       listFlag
+	port                              int
+	user, db, project, out, queryText string
+	stmtTimeout, lockTimeout, connTO  time.Duration
+	checkTimeout                      time.Duration
+	quiet, verbose, anonymize, round  bool
+	allowRaw, preciseBloat, help      bool
+	hostRAM                           string
+	hostCPUs                          int
+}
+
+func newRunFlags(stderr io.Writer) *runFlags {
+	f := &runFlags{fs: flag.NewFlagSet("run", flag.ContinueOnError)}
+	fs := f.fs
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.config, "config", "", "TOML configuration `file`")
+	for _, n := range []string{"h", "host"} {
+		fs.Var(&f.hosts, n, "database server `host` (repeat for each node: primary and replicas)")
+	}
+	for _, n := range []string{"p", "port"} {
+		fs.IntVar(&f.port, n, 0, "database server `port`")
+	}
+	for _, n := range []string{"U", "username"} {
+		fs.StringVar(&f.user, n, "", "database user `name`")
+	}
+	for _, n := range []string{"d", "dbname"} {
+		fs.StringVar(&f.db, n, "", "database `name` (database-scoped checks look at this one)")
+	}
+	fs.StringVar(&f.project, "project", "", "project `name`: reports go to OUT/NAME/TIMESTAMP (default \"default\")")
+	fs.StringVar(&f.out, "out", "", "output `dir` (default ./artifacts); '-' prints the JSON report to stdout")
+	fs.Var(&f.checks, "checks", "run only these check `IDs` (comma-separated)")
+	fs.Var(&f.skip, "skip", "skip these check `IDs` (comma-separated)")
+	fs.Var(&f.format, "format", "output `formats`: json,md,html (default all)")
+	fs.DurationVar(&f.stmtTimeout, "statement-timeout", 0, "statement_timeout of the session (default 30s)")
+	fs.DurationVar(&f.lockTimeout, "lock-timeout", 0, "lock_timeout of the session (default 100ms)")
+	fs.DurationVar(&f.connTO, "connect-timeout", 0, "connection timeout per node (default 10s)")
+	fs.DurationVar(&f.checkTimeout, "check-timeout", 0, "time limit of one check on one node (default 2m)")
+	fs.StringVar(&f.queryText, "query-text", "", "query texts in the report: normalized (default), none, raw")
+	fs.BoolVar(&f.allowRaw, "allow-raw-query-text", false, "allow --query-text raw (texts then hold literals: data, secrets)")
+	fs.BoolVar(&f.anonymize, "anonymize", false, "replace object, role and application names by stable pseudonyms")
+	fs.BoolVar(&f.round, "round-counts", false, "round row-count estimates to two significant digits")
+	fs.BoolVar(&f.preciseBloat, "precise-bloat", false, "measure bloat of the top candidates with pgstattuple (reads their pages)")
+	fs.StringVar(&f.hostRAM, "host-ram", "", "RAM of the database host, e.g. 64GB (SQL cannot read it)")
+	fs.IntVar(&f.hostCPUs, "host-cpus", 0, "CPU count of the database host")
+	for _, n := range []string{"q", "quiet"} {
+		fs.BoolVar(&f.quiet, n, false, "only warnings and errors on stderr")
+	}
+	for _, n := range []string{"v", "verbose"} {
+		fs.BoolVar(&f.verbose, n, false, "debug logging on stderr")
+	}
+	fs.BoolVar(&f.help, "help", false, "show this help")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: pgcheckup run [flags] [CONNSTRING]\n\nCONNSTRING is a libpq URI or keyword/value string; PG* variables and ~/.pgpass apply.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	return f
+}
+
+// apply copies the flags that were given over cfg.
+func (f *runFlags) apply(c *Config) {
+	f.fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "h", "host":
+			c.Hosts = splitList(f.hosts)
+		case "p", "port":
+			c.Port = f.port
+		case "U", "username":
+			c.Username = f.user
+		case "d", "dbname":
+			c.DBName = f.db
+		case "project":
+			c.Project = f.project
+		case "out":
+			c.Out = f.out
+		case "checks":
+			c.Checks = splitList(f.checks)
+		case "skip":
+			c.Skip = splitList(f.skip)
+		case "format":
+			c.Format = splitList(f.format)
+		case "statement-timeout":
+			c.StatementTimeout.Duration = f.stmtTimeout
+		case "lock-timeout":
+			c.LockTimeout.Duration = f.lockTimeout
+		case "connect-timeout":
+			c.ConnectTimeout.Duration = f.connTO
+		case "check-timeout":
+			c.CheckTimeout.Duration = f.checkTimeout
+		case "query-text":
+			c.QueryText = f.queryText
+		case "allow-raw-query-text":
+			c.AllowRawQueries = f.allowRaw
+		case "anonymize":
+			c.Anonymize = f.anonymize
+		case "round-counts":
+			c.RoundCounts = f.round
+		case "precise-bloat":
+			c.PreciseBloat = f.preciseBloat
+		case "host-ram":
+			c.Host.RAM = f.hostRAM
+		case "host-cpus":
+			c.Host.CPUs = f.hostCPUs
+		}
+	})
+}

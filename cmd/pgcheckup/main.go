@@ -1,0 +1,100 @@
+// Command pgcheckup runs read-only, metadata-only health checks against a PostgreSQL
+// cluster and writes a JSON report with Markdown and HTML renderings of it.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// Exit codes, as documented in the README.
+const (
+	exitOK          = 0 // the run completed and every check ran
+	exitCheckErrors = 1 // the report was written but some checks (or nodes) ended in error
+	exitUsage       = 2 // usage or configuration error
+	exitUnreachable = 3 // no node could be reached
+)
+
+// version is set by the Makefile (-ldflags "-X main.version=...").
+var version = ""
+
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `pgcheckup: read-only health checks for PostgreSQL
+
+Usage:
+  pgcheckup run [flags] [CONNSTRING]   check a cluster and write a report
+  pgcheckup render REPORT.json [--out DIR] [--format md,html]
+                                       re-render a saved report (no database needed)
+  pgcheckup list                       list every check
+  pgcheckup explain ID                 show a check's documentation
+  pgcheckup sql [ID]                   print every SQL statement pgcheckup may send
+  pgcheckup version                    print the version
+
+Run 'pgcheckup run --help' for the flags of run.
+`
+
+// run is main without the exit, so tests can call it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	code := exitOK
+	switch args[0] {
+	case "run":
+		code, err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "render":
+		err = cmdRender(args[1:], stdout)
+	case "list":
+		err = cmdList(stdout)
+	case "explain":
+		err = cmdExplain(args[1:], stdout)
+	case "sql":
+		err = cmdSQL(args[1:], stdout)
+	case "version", "--version":
+		fmt.Fprintf(stdout, "pgcheckup %s\n", toolVersion())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "pgcheckup: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "pgcheckup: %v\n", err)
+		var ce configError
+		var ue unreachableError
+		switch {
+		case errors.As(err, &ue):
+			return exitUnreachable
+		case errors.As(err, &ce):
+			return exitUsage
+		}
+		if code == exitOK {
+			return exitCheckErrors
+		}
+	}
+	return code
+}

@@ -1,0 +1,88 @@
+// Command demo starts a throwaway Postgres, loads the demo database (testdata/demo),
+// runs pgcheckup against it, prints where the report is and stops the server.
+// `make demo` and `make samples` run it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pgcheckup/pgcheckup/internal/pgtest"
+)
+
+func main() {
+	bin := flag.String("pgcheckup", "./bin/pgcheckup", "pgcheckup binary to run")
+	out := flag.String("out", "./artifacts", "report folder")
+	data := flag.String("data", "testdata/demo", "folder with schema.sql and concurrent.sql")
+	flag.Parse()
+	if err := demo(*bin, *out, *data, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+func demo(bin, out, data string, extra []string) error {
+	ctx := context.Background()
+	fmt.Fprintln(os.Stderr, "demo: starting a throwaway PostgreSQL cluster")
+	cl, err := pgtest.Start(ctx, pgtest.Options{})
+	if err != nil {
+		return err
+	}
+	defer cl.Destroy()
+	fmt.Fprintf(os.Stderr, "demo: PostgreSQL %s on port %d; loading the demo database\n", cl.Version, cl.Port)
+	if err := cl.Exec(ctx, "postgres", "CREATE DATABASE demo"); err != nil {
+		return err
+	}
+	schema, err := os.ReadFile(filepath.Join(data, "schema.sql"))
+	if err != nil {
+		return err
+	}
+	if err := cl.Exec(ctx, "demo", string(schema)); err != nil {
+		return err
+	}
+	conc, err := os.ReadFile(filepath.Join(data, "concurrent.sql"))
+	if err != nil {
+		return err
+	}
+	for _, stmt := range strings.Split(string(conc), ";\n") {
+		if strings.TrimSpace(stripComments(stmt)) == "" {
+			continue
+		}
+		// Expected to fail for the statements that plant invalid indexes.
+		_ = cl.Exec(ctx, "demo", stmt)
+	}
+	// Some workload, so that statistics views have something to show.
+	for i := 0; i < 50; i++ {
+		_ = cl.Exec(ctx, "demo", fmt.Sprintf("SELECT * FROM customers WHERE id = %d", i))
+	}
+	time.Sleep(600 * time.Millisecond) // let the statistics collector catch up (PG < 15)
+	args := append([]string{"run", "--project", "demo", "--out", out, "--host-ram", "16GB", "--host-cpus", "4"}, extra...)
+	args = append(args, cl.ConnString("demo"))
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+		fmt.Fprintln(os.Stderr, "demo: the report was written, but some checks ended in error")
+		return nil
+	}
+	if err == nil {
+		fmt.Fprintf(os.Stderr, "demo: done; open report.html or report.md in the folder printed above\n")
+	}
+	return err
+}
+
+func stripComments(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
