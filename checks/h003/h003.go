@@ -1,0 +1,103 @@
+// Package h003 finds foreign keys without an index on the referencing side: every
+// DELETE on the referenced table, and every UPDATE of its key, then scans the referencing
+// table once per row.
+package h003
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+//go:embed h003.sql
+var query string
+
+// Check is H003.
+type Check struct{ cfg Config }
+
+// Config holds H003's thresholds.
+type Config struct {
+	// TopN limits the foreign keys reported, largest referencing table first.
+	TopN int `toml:"top_n"`
+	// LargeTableBytes: a referencing table at least this large makes the finding P2 when
+	// the referenced table also sees updates or deletes.
+	LargeTableBytes int64 `toml:"large_table_bytes"`
+	// MinRefWrites: updates + deletes on the referenced table from which it counts as
+	// written to.
+	MinRefWrites int64 `toml:"min_ref_writes"`
+}
+
+// New returns H003 with its defaults.
+func New() *Check {
+	return &Check{cfg: Config{TopN: 50, LargeTableBytes: 100 << 20, MinRefWrites: 1}}
+}
+
+// Config implements checks.Configurable.
+func (c *Check) Config() any { return &c.cfg }
+
+// Meta implements checks.Check.
+func (c *Check) Meta() checks.Meta {
+	return checks.Meta{ID: "H003", Title: "Foreign keys without a supporting index", Scope: checks.Database, Doc: doc}
+}
+
+// Queries implements checks.Check.
+func (c *Check) Queries() []checks.Query {
+	return []checks.Query{{Name: "h003.sql", SQL: query}}
+}
+
+// FK is one foreign key whose referencing side has no supporting index.
+type FK struct {
+	Schema      checks.Name   `json:"schema"`
+	Table       checks.Name   `json:"table"`
+	Constraint  checks.Name   `json:"constraint"`
+	Partitioned bool          `json:"partitioned"`
+	Partitions  int64         `json:"partitions"`           // tables judged: 1, or the partitions
+	Unindexed   int64         `json:"unindexed_partitions"` // of those, how many lack the index
+	Columns     []checks.Name `json:"columns"`
+	RefSchema   checks.Name   `json:"ref_schema"`
+	RefTable    checks.Name   `json:"ref_table"`
+	RefColumns  []checks.Name `json:"ref_columns"`
+	TableBytes  int64         `json:"table_bytes"` // relpages * block_size
+	TableRows   int64         `json:"table_rows"`  // reltuples
+	RefBytes    int64         `json:"ref_table_bytes"`
+	// RefWrites is n_tup_upd + n_tup_del of the referenced table since the statistics
+	// were reset; nil when no statistics exist for it.
+	RefWrites *int64      `json:"ref_writes"`
+	Fix       checks.Text `json:"fix"` // CREATE INDEX statement
+}
+
+// Data is what H003 reports.
+type Data struct {
+	FKs       []FK `json:"fks"`
+	Total     int  `json:"total"`     // unindexed foreign keys, before the limit
+	Truncated bool `json:"truncated"` // Total > len(FKs)
+	TopN      int  `json:"top_n"`
+}
+
+// Run implements checks.Check.
+func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
+	d := Data{FKs: []FK{}, TopN: c.cfg.TopN}
+	rows, err := t.DB.Query(ctx, query, c.cfg.TopN)
+	if err != nil {
+		return nil, fmt.Errorf("read foreign keys: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f FK
+		var total int
+		if err := rows.Scan(&f.Schema, &f.Table, &f.Constraint, &f.Partitioned, &f.Partitions, &f.Unindexed,
+			&f.Columns, &f.RefSchema, &f.RefTable, &f.RefColumns, &f.TableBytes, &f.TableRows,
+			&f.RefBytes, &f.RefWrites, &f.Fix, &total); err != nil {
+			return nil, fmt.Errorf("read foreign keys: %w", err)
+		}
+		d.Total = total
+		d.FKs = append(d.FKs, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read foreign keys: %w", err)
+	}
+	d.Truncated = d.Total > len(d.FKs)
+	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
+}
