@@ -34,3 +34,7 @@ type Definition string
 // Estimate is a row count estimate (reltuples, n_live_tup, ...). Row counts can be
 // sensitive; --round-counts rounds every Estimate to two significant digits.
 type Estimate float64
+
+// Label is a string the check computed itself (a verdict, a unit, a confidence level),
+// never one read from the database. It is the only other string type allowed in Data.
+type Label string
