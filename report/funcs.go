@@ -21,6 +21,8 @@ import (
 //	pct v       a percentage with one decimal, "12.5%"
 //	float v     a number with two decimals
 //	dur v       seconds as "3d 4h", "5m 2s"
+//	ms v        milliseconds, shown like dur
+//	inc i       i + 1 (for numbering rows)
 //	yesno v     "yes" or "no"
 //	default d v v unless it is empty/null, else d
 //	join sep list   elements joined by sep, each escaped
@@ -32,6 +34,8 @@ var Funcs = template.FuncMap{
 	"pct":     func(v any) string { return fmt.Sprintf("%.1f%%", toFloat(v)) },
 	"float":   func(v any) string { return fmt.Sprintf("%.2f", toFloat(v)) },
 	"dur":     func(v any) string { return Duration(toFloat(v)) },
+	"ms":      func(v any) string { return Duration(toFloat(v) / 1000) },
+	"inc":     func(i int) int { return i + 1 },
 	"yesno":   yesno,
 	"default": dflt,
 	"join":    join,

@@ -5,6 +5,7 @@ package all
 import (
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/a002"
+	"github.com/pgcheckup/pgcheckup/checks/k003"
 )
 
 // Checks returns a fresh instance of every check, sorted by ID. Fresh instances matter:
@@ -12,5 +13,6 @@ import (
 func Checks() []checks.Check {
 	return []checks.Check{
 		a002.New(),
+		k003.New(),
 	}
 }
