@@ -1,0 +1,92 @@
+package h004
+
+import (
+	"fmt"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+func analyze(d Data, cfg Config) []checks.Finding {
+	out := make([]checks.Finding, 0, len(d.Indexes))
+	for _, x := range d.Indexes {
+		table := string(x.Schema) + "." + string(x.Table)
+		code, what := "H004/redundant-index", "is redundant: its key columns are a leading prefix of"
+		if x.Duplicate {
+			code, what = "H004/duplicate-index", "is an exact duplicate of"
+		}
+		sev := checks.P3
+		if x.DropBytes >= cfg.P2Bytes {
+			sev = checks.P2
+		}
+		concl := fmt.Sprintf("Index %s on %s %s %s (same access method, operator classes, collations, ordering, "+
+			"predicate and expressions); dropping it saves %s.",
+			checks.Code(string(x.Drop)), checks.Code(table), what, checks.Code(string(x.Keep)), bytes(x.DropBytes))
+		if x.DropScans != nil && *x.DropScans > 0 {
+			concl += fmt.Sprintf(" It was scanned %d time(s) since the statistics were reset; %s can serve those scans.",
+				*x.DropScans, checks.Code(string(x.Keep)))
+		}
+		rec := fmt.Sprintf("Keep %s and drop %s: %s To recreate it: %s",
+			checks.Code(string(x.Keep)), checks.Code(string(x.Drop)), checks.Code(string(x.DropSQL)), checks.Code(string(x.DropDef)+";"))
+		if x.Partitioned {
+			rec += " This is a partitioned index: DROP INDEX CONCURRENTLY is not possible, and the DROP locks the table " +
+				"and all its partitions (ACCESS EXCLUSIVE) while it runs; choose a quiet moment."
+		}
+		if x.Clustered {
+			rec += fmt.Sprintf(" The table is marked CLUSTER ON %s; mark the kept index instead with %s.",
+				checks.Code(string(x.Drop)), checks.Code("ALTER TABLE "+table+" CLUSTER ON "+string(x.Keep)))
+		}
+		rec += " Indexes also serve queries on standbys, which the primary's statistics do not show; the kept index covers those too."
+		out = append(out, checks.Finding{Code: code, Severity: sev, Conclusion: concl, Recommendation: rec,
+			Objects: []checks.Name{checks.Name(string(x.Schema) + "." + string(x.Drop)), checks.Name(string(x.Schema) + "." + string(x.Keep))}})
+	}
+	return out
+}
+
+func bytes(b int64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
+	f, i := float64(b), 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d B", b)
+	}
+	return fmt.Sprintf("%.1f %s", f, units[i])
+}
+
+const doc = `Finds indexes that another index on the same table makes unnecessary, and says which to
+keep, which to drop, the space saved, the ` + "`DROP INDEX CONCURRENTLY`" + ` statement and the
+statement that recreates the dropped index. Reads ` + "`pg_index`" + ` and ` + "`pg_stat_all_indexes`" + `
+in one query; reports the top ` + "`top_n`" + ` (default 50), largest first.
+
+Index A is **redundant** to index B on the same table when all of this holds:
+
+- A's key columns are a leading prefix of B's, compared as column numbers (never as text:
+  an index on (c1, c2) is not a prefix of one on (c1, c23)). Only a btree serves a search on
+  its leading columns alone; for other access methods only identical key lists count.
+- Same access method, and for A's columns the same operator classes, collations and
+  ordering (ASC/DESC, NULLS FIRST/LAST; conservative: a btree could scan one column
+  backwards, but mixed orderings over several columns differ).
+- Same predicate (both not partial, or the same WHERE) and, when A has expression columns,
+  the same expressions.
+- A's INCLUDE columns are columns of B.
+- A does not back a constraint (primary key, unique, exclusion), is not referenced by a
+  foreign key and is not the replica identity: such an index is never proposed for dropping.
+- A unique A is only replaced by a B that is unique on exactly the same key columns (same
+  deferrability and, on 15+, NULLS NOT DISTINCT). A unique index is never dropped in favour
+  of a non-unique one, nor of a unique one on more columns (that enforces less).
+
+An **exact duplicate** (same keys, INCLUDE columns and uniqueness) is its own finding. Of
+two identical indexes the one backing a constraint is kept, else the one the table is
+CLUSTERed on, else the older one (lower OID). When several indexes could replace A, the
+widest is named, so that no kept index is itself in the list.
+
+Two identical indexes that both back constraints are not reported (dropping a constraint
+needs more thought than this check can give). Invalid indexes are left out.
+
+Before dropping: B is larger than A, so queries that used A may read a little more.
+DROP INDEX CONCURRENTLY waits for running transactions but does not block reads or writes.
+
+- **P2** the index to drop is at least ` + "`p2_bytes`" + ` (default 1 GiB).
+- **P3** any other redundant or duplicate index.`

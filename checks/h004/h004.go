@@ -1,0 +1,100 @@
+// Package h004 finds redundant and duplicate indexes: an index whose every use another
+// index on the same table can take over, so that dropping it saves space and write work.
+package h004
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+var (
+	//go:embed h004.sql
+	query string
+	//go:embed h004_pg15.sql
+	query15 string
+)
+
+// Check is H004.
+type Check struct{ cfg Config }
+
+// Config holds H004's thresholds.
+type Config struct {
+	// TopN limits the indexes reported, largest first.
+	TopN int `toml:"top_n"`
+	// P2Bytes: a droppable index at least this large is P2 (else P3).
+	P2Bytes int64 `toml:"p2_bytes"`
+}
+
+// New returns H004 with its defaults.
+func New() *Check { return &Check{cfg: Config{TopN: 50, P2Bytes: 1 << 30}} }
+
+// Config implements checks.Configurable.
+func (c *Check) Config() any { return &c.cfg }
+
+// Meta implements checks.Check.
+func (c *Check) Meta() checks.Meta {
+	return checks.Meta{ID: "H004", Title: "Redundant and duplicate indexes", Scope: checks.Database, Doc: doc}
+}
+
+// Queries implements checks.Check. PostgreSQL 15 added NULLS NOT DISTINCT, which two
+// unique indexes must agree on to replace each other.
+func (c *Check) Queries() []checks.Query {
+	return []checks.Query{
+		{Name: "h004.sql", MaxVersion: 150000, SQL: query},
+		{Name: "h004.sql", MinVersion: 150000, SQL: query15},
+	}
+}
+
+// Index is one index that can be dropped because another one serves its uses.
+type Index struct {
+	Schema      checks.Name `json:"schema"`
+	Table       checks.Name `json:"table"`
+	Drop        checks.Name `json:"drop_index"`
+	Keep        checks.Name `json:"keep_index"`
+	Duplicate   bool        `json:"duplicate"` // identical to the kept one
+	DropBytes   int64       `json:"drop_bytes"`
+	KeepBytes   int64       `json:"keep_bytes"`
+	DropScans   *int64      `json:"drop_scans"` // idx_scan since the statistics were reset
+	KeepScans   *int64      `json:"keep_scans"`
+	Partitioned bool        `json:"partitioned"` // a partitioned index: no CONCURRENTLY
+	Clustered   bool        `json:"clustered"`   // the table is CLUSTERed on the dropped index
+	DropDef     checks.Text `json:"drop_def"`    // recreates the dropped index
+	KeepDef     checks.Text `json:"keep_def"`
+	DropSQL     checks.Text `json:"drop_statement"`
+}
+
+// Data is what H004 reports.
+type Data struct {
+	Indexes   []Index `json:"indexes"`
+	Total     int     `json:"total"` // droppable indexes before the limit
+	Truncated bool    `json:"truncated"`
+	TopN      int     `json:"top_n"`
+}
+
+// Run implements checks.Check.
+func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
+	q, _ := checks.Pick(c.Queries(), "h004.sql", t.Node.VersionNum)
+	d := Data{Indexes: []Index{}, TopN: c.cfg.TopN}
+	rows, err := t.DB.Query(ctx, q, c.cfg.TopN)
+	if err != nil {
+		return nil, fmt.Errorf("read indexes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x Index
+		if err := rows.Scan(&x.Schema, &x.Table, &x.Drop, &x.Keep, &x.Duplicate, &x.DropBytes, &x.KeepBytes,
+			&x.DropScans, &x.KeepScans, &x.Partitioned, &x.Clustered, &x.DropDef, &x.KeepDef, &x.DropSQL,
+			&d.Total); err != nil {
+			return nil, fmt.Errorf("read indexes: %w", err)
+		}
+		d.Indexes = append(d.Indexes, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read indexes: %w", err)
+	}
+	d.Truncated = d.Total > len(d.Indexes)
+	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
+}

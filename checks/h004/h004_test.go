@@ -1,0 +1,52 @@
+package h004
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+func TestAnalyze(t *testing.T) {
+	cfg := New().cfg
+	scans := int64(7)
+	base := Index{Schema: "s", Table: "t", Drop: "t_a", Keep: "t_a_b", DropSQL: "DROP INDEX CONCURRENTLY s.t_a;",
+		DropDef: "CREATE INDEX t_a ON s.t USING btree (a)"}
+	cases := []struct {
+		name     string
+		edit     func(*Index)
+		code     string
+		sev      checks.Severity
+		contains []string
+	}{
+		{"small redundant", func(x *Index) { x.DropBytes = cfg.P2Bytes - 1 }, "H004/redundant-index", checks.P3,
+			[]string{"DROP INDEX CONCURRENTLY s.t_a;", "CREATE INDEX t_a ON s.t USING btree (a);"}},
+		{"large redundant", func(x *Index) { x.DropBytes = cfg.P2Bytes }, "H004/redundant-index", checks.P2, nil},
+		{"duplicate", func(x *Index) { x.Duplicate = true }, "H004/duplicate-index", checks.P3, []string{"exact duplicate"}},
+		{"used", func(x *Index) { x.DropScans = &scans }, "H004/redundant-index", checks.P3, []string{"scanned 7 time(s)"}},
+		{"partitioned", func(x *Index) { x.Partitioned = true }, "H004/redundant-index", checks.P3, []string{"ACCESS EXCLUSIVE"}},
+		{"clustered", func(x *Index) { x.Clustered = true }, "H004/redundant-index", checks.P3, []string{"CLUSTER ON t_a_b"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			x := base
+			tc.edit(&x)
+			got := analyze(Data{Indexes: []Index{x}}, cfg)
+			if len(got) != 1 || got[0].Code != tc.code || got[0].Severity != tc.sev {
+				t.Fatalf("got %+v, want %s %v", got, tc.code, tc.sev)
+			}
+			text := got[0].Conclusion + " " + got[0].Recommendation
+			for _, s := range tc.contains {
+				if !strings.Contains(text, s) {
+					t.Errorf("%q missing from %s", s, text)
+				}
+			}
+			if got[0].Objects[0] != "s.t_a" || got[0].Objects[1] != "s.t_a_b" {
+				t.Errorf("objects %v", got[0].Objects)
+			}
+		})
+	}
+	if got := analyze(Data{}, cfg); len(got) != 0 {
+		t.Errorf("no indexes: %v", got)
+	}
+}
