@@ -10,37 +10,37 @@ import (
 
 // Derived holds what E002 computes from the counters. Pointers are nil when unknown.
 type Derived struct {
-	Kind               string   `json:"kind"` // "checkpoints" or, on a 17+ standby, "restartpoints"
-	Timed              int64    `json:"timed"`
-	Requested          int64    `json:"requested"`
-	RequestedPercent   *float64 `json:"requested_percent"`
-	CheckpointsPerHour *float64 `json:"checkpoints_per_hour"`
-	SecondsBetween     *float64 `json:"seconds_between"` // average interval
-	WriteSeconds       float64  `json:"write_seconds"`   // checkpoint write phase, in total
-	SyncSeconds        float64  `json:"sync_seconds"`    // checkpoint sync phase, in total
+	Kind               checks.Label `json:"kind"` // "checkpoints" or, on a 17+ standby, "restartpoints"
+	Timed              int64        `json:"timed"`
+	Requested          int64        `json:"requested"`
+	RequestedPercent   *float64     `json:"requested_percent"`
+	CheckpointsPerHour *float64     `json:"checkpoints_per_hour"`
+	SecondsBetween     *float64     `json:"seconds_between"` // average interval
+	WriteSeconds       float64      `json:"write_seconds"`   // checkpoint write phase, in total
+	SyncSeconds        float64      `json:"sync_seconds"`    // checkpoint sync phase, in total
 
-	BackendWrites       *int64   `json:"backend_writes"`
-	BackendWritesSource string   `json:"backend_writes_source"`
-	BackendFsyncs       *int64   `json:"backend_fsyncs"`
-	TotalWritten        int64    `json:"total_written"`
-	CheckpointerPercent *float64 `json:"checkpointer_percent"`
-	BgwriterPercent     *float64 `json:"bgwriter_percent"`
-	BackendPercent      *float64 `json:"backend_percent"`
-	WrittenPerSecond    *float64 `json:"written_per_second"` // buffers
+	BackendWrites       *int64       `json:"backend_writes"`
+	BackendWritesSource checks.Label `json:"backend_writes_source"`
+	BackendFsyncs       *int64       `json:"backend_fsyncs"`
+	TotalWritten        int64        `json:"total_written"`
+	CheckpointerPercent *float64     `json:"checkpointer_percent"`
+	BgwriterPercent     *float64     `json:"bgwriter_percent"`
+	BackendPercent      *float64     `json:"backend_percent"`
+	WrittenPerSecond    *float64     `json:"written_per_second"` // buffers
 
 	WALBytesPerSecond *float64 `json:"wal_bytes_per_second"`
 	// SuggestedMaxWALSize is the max_wal_size that one checkpoint_timeout of WAL at the
 	// average rate needs, rounded up to a whole GiB; nil when the rate is unknown.
 	SuggestedMaxWALSize *int64 `json:"suggested_max_wal_size"`
 
-	Unknown []string `json:"unknown"` // what could not be judged, and why
+	Unknown []checks.Label `json:"unknown"` // what could not be judged, and why
 }
 
 // Process types whose pg_stat_io writes are not "backends writing for themselves".
 var notBackends = map[checks.Text]bool{"checkpointer": true, "background writer": true, "standalone backend": true}
 
 func derive(d Data) Derived {
-	x := Derived{Kind: "checkpoints", Timed: d.CheckpointsTimed, Requested: d.CheckpointsRequested, Unknown: []string{}}
+	x := Derived{Kind: "checkpoints", Timed: d.CheckpointsTimed, Requested: d.CheckpointsRequested, Unknown: []checks.Label{}}
 	// On 17+ a standby counts restartpoints apart; before 17 they are in the checkpoint counters.
 	if d.InRecovery && d.RestartpointsTimed != nil && d.RestartpointsRequested != nil {
 		x.Kind, x.Timed, x.Requested = "restartpoints", *d.RestartpointsTimed, *d.RestartpointsRequested

@@ -86,8 +86,8 @@ type IORow struct {
 
 // Data is what E002 reports.
 type Data struct {
-	Source     string `json:"source"` // view the checkpoint counters come from
-	InRecovery bool   `json:"in_recovery"`
+	Source     checks.Label `json:"source"` // view the checkpoint counters come from
+	InRecovery bool         `json:"in_recovery"`
 
 	CheckpointsTimed       int64   `json:"checkpoints_timed"`
 	CheckpointsRequested   int64   `json:"checkpoints_requested"`

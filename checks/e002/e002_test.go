@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/internal/sqlaudit"
 	"github.com/pgcheckup/pgcheckup/report"
 	"github.com/pgcheckup/pgcheckup/templates"
 )
@@ -153,4 +154,12 @@ func render(t *testing.T, d Data) string {
 		t.Fatalf("template shows a missing value:\n%s", out.String())
 	}
 	return out.String()
+}
+
+func TestQueriesPassAudit(t *testing.T) {
+	for _, q := range New().Queries() {
+		if err := sqlaudit.Check(q.SQL); err != nil {
+			t.Errorf("%s: %v", q.Name, err)
+		}
+	}
 }
