@@ -77,7 +77,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		log.Warn("RAW QUERY TEXTS: this report will hold query texts with their literals, which may contain data and secrets")
 	}
 	started := time.Now().UTC()
-	nodes, reportNodes, err := connectAll(ctx, &cfg, log)
+	nodes, reportNodes, err := connectAll(ctx, &cfg, log, sanitizer)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -137,7 +137,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	for _, c := range rep.Checks {
 		for _, r := range c.Results {
 			if r.Status == checks.StatusError {
-				log.Warn("check failed", "check", c.ID, "node", r.Node, "reason", r.Reason)
+				log.Warn("check failed", "check", c.ID, "node", r.Node, "reason", sanitizer.Message(r.Reason))
 			}
 		}
 	}

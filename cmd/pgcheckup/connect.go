@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/internal/runner"
 	"github.com/pgcheckup/pgcheckup/internal/session"
 	"github.com/pgcheckup/pgcheckup/report"
@@ -80,7 +81,7 @@ func overlay(base string, over map[string]string) string {
 
 // connectAll opens one session per node. An unreachable node is recorded in the report
 // with its error; only configuration errors stop here.
-func connectAll(ctx context.Context, c *Config, log *slog.Logger) ([]liveNode, []report.Node, error) {
+func connectAll(ctx context.Context, c *Config, log *slog.Logger, san *privacy.Sanitizer) ([]liveNode, []report.Node, error) {
 	var live []liveNode
 	var nodes []report.Node
 	for i, cs := range connStrings(c) {
@@ -90,6 +91,7 @@ func connectAll(ctx context.Context, c *Config, log *slog.Logger) ([]liveNode, [
 			return nil, nil, cfgErr("connection string of node %d: %s", i+1, sanitizeParseError(err, cs))
 		}
 		name := session.Describe(pc)
+		san.Register(pc.User, pc.Database)
 		cctx, cancel := context.WithTimeout(ctx, c.ConnectTimeout.Duration)
 		s, err := session.Connect(cctx, pc, session.Options{
 			StatementTimeout: c.StatementTimeout.Duration,
@@ -98,7 +100,7 @@ func connectAll(ctx context.Context, c *Config, log *slog.Logger) ([]liveNode, [
 		})
 		cancel()
 		if err != nil {
-			msg := oneLine(err.Error())
+			msg := san.Message(oneLine(err.Error()))
 			log.Error("cannot connect", "node", name, "error", msg)
 			nodes = append(nodes, report.Node{Name: name, Host: name, Error: msg})
 			continue
@@ -106,10 +108,10 @@ func connectAll(ctx context.Context, c *Config, log *slog.Logger) ([]liveNode, [
 		info, err := s.Identify(ctx, name)
 		if err != nil {
 			s.Close(ctx)
-			nodes = append(nodes, report.Node{Name: name, Host: name, Error: oneLine(err.Error())})
+			nodes = append(nodes, report.Node{Name: name, Host: name, Error: san.Message(oneLine(err.Error()))})
 			continue
 		}
-		log.Info("connected", "node", name, "version", info.Version, "role", info.Role, "user", info.User)
+		log.Info("connected", "node", name, "version", info.Version, "role", info.Role, "user", san.Message(info.User))
 		live = append(live, liveNode{node: runner.Node{Info: info, DB: s}, session: s})
 		nodes = append(nodes, report.Node{Name: name, Host: info.Host, Database: info.Database, Role: info.Role,
 			Version: info.Version, VersionNum: info.VersionNum, InRecovery: info.InRecovery, User: info.User,

@@ -82,3 +82,14 @@ func (s *Sanitizer) final(t string) string {
 	}
 	return t
 }
+
+// Register makes names known to the anonymizer before any check runs (the user and
+// database of the connection), so log lines and errors can hide them too.
+func (s *Sanitizer) Register(names ...string) {
+	for _, n := range names {
+		s.name(n)
+	}
+}
+
+// Message applies the final pass to a log or error message.
+func (s *Sanitizer) Message(m string) string { return s.final(m) }

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"github.com/pgcheckup/pgcheckup/internal/pgtest"
+	"github.com/pgcheckup/pgcheckup/internal/sqlaudit"
+)
+
+// logEntry matches the harness's log_line_prefix '%m [%p] %q%u@%d/%a '.
+var logEntry = regexp.MustCompile(`^\d{4}-\d\d-\d\d [0-9:.]+ \S+ \[\d+\] (?:\S*@\S*/(\S*) )?([A-Z]+):  (.*)$`)
+var logStatement = regexp.MustCompile(`^(?:statement|execute [^:]*): (.*)$`)
+
+// serverStatements reads every statement the server logged for application app.
+func serverStatements(t *testing.T, logFile, app string) []string {
+	t.Helper()
+	f, err := os.Open(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	var cur *strings.Builder
+	flush := func() {
+		if cur != nil {
+			out = append(out, cur.String())
+			cur = nil
+		}
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		line := sc.Text()
+		if m := logEntry.FindStringSubmatch(line); m != nil {
+			flush()
+			if m[1] != app || m[2] != "LOG" {
+				continue
+			}
+			if s := logStatement.FindStringSubmatch(m[3]); s != nil {
+				cur = &strings.Builder{}
+				cur.WriteString(s[1])
+			}
+			continue
+		}
+		if cur != nil && strings.HasPrefix(line, "\t") {
+			cur.WriteString("\n" + strings.TrimPrefix(line, "\t"))
+		}
+	}
+	flush()
+	return out
+}
+
+func fingerprint(t *testing.T, sql string) string {
+	fp, err := pg_query.Fingerprint(sql)
+	if err != nil {
+		t.Fatalf("fingerprint: %v\n%s", err, sql)
+	}
+	return fp
+}
+
+// TestStatementAudit turns on statement logging on the server, runs every check, and
+// requires every statement the server received from pgcheckup to be one that
+// `pgcheckup sql` lists, and a read-only SELECT.
+func TestStatementAudit(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{"log_statement": "all", "max_prepared_transactions": "2"}})
+	cl.MustExec(t, "postgres", fixture(t, "escaping.sql")+"; CREATE EXTENSION pg_stat_statements; CREATE EXTENSION pgstattuple;")
+	runReport(t, cl, pgtest.Superuser, "postgres", "--precise-bloat")
+
+	_, listed, _ := runCLI(t, "sql")
+	stmts, err := pg_query.SplitWithParser(listed, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, s := range stmts {
+		if strings.TrimSpace(stripLineComments(s)) != "" {
+			known[fingerprint(t, s)] = true
+		}
+	}
+	sent := serverStatements(t, cl.LogFile(), "pgcheckup")
+	if len(sent) < 3 {
+		t.Fatalf("the server logged only %d statements from pgcheckup", len(sent))
+	}
+	for _, s := range sent {
+		if !known[fingerprint(t, s)] {
+			t.Errorf("the server received a statement `pgcheckup sql` does not list:\n%s", s)
+		}
+		if err := sqlaudit.Check(s); err != nil {
+			t.Errorf("%v:\n%s", err, s)
+		}
+	}
+	t.Logf("%d statements audited", len(sent))
+}

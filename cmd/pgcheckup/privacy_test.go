@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pgcheckup/pgcheckup/internal/pgtest"
+)
+
+// outputs returns every file under dir, keyed by path.
+func outputs(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			files[p] = string(b)
+		}
+		return nil
+	})
+	return files
+}
+
+var canaryRE = regexp.MustCompile(`CANARY[A-Z]*_[A-Za-z0-9_]*`)
+
+// TestCanaries plants canary strings wherever data and secrets live and runs every check
+// in every output format and query-text mode: no canary may appear anywhere, except the
+// query literals in raw mode.
+func TestCanaries(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{
+		"archive_mode":     "on",
+		"archive_command":  "PGPASSWORD=CANARYSET_archive /bin/true %p",
+		"primary_conninfo": "host=10.1.2.3 user=rep password=CANARYSET_conninfo",
+		"restore_command":  "curl -u bob:CANARYSET_restore https://backup.invalid/%f -o %p",
+	}})
+	cl.MustExec(t, "postgres", fixture(t, "canary.sql"))
+	// A statement with a literal running while the checks run.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	busy, err := cl.Connect(ctx, "postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go busy.Exec(ctx, "SELECT pg_sleep(60), 'CANARYQ_running'")
+	time.Sleep(300 * time.Millisecond)
+
+	for _, mode := range []string{"normalized", "none", "raw"} {
+		t.Run(mode, func(t *testing.T) {
+			out := t.TempDir()
+			args := []string{"run", "-v", "--out", out, "--query-text", mode}
+			if mode == "raw" {
+				args = append(args, "--allow-raw-query-text")
+			}
+			code, stdout, stderr := runCLI(t, append(args, cl.ConnString("postgres"))...)
+			if code != exitOK && code != exitCheckErrors {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			files := outputs(t, out)
+			files["stdout"], files["stderr"] = stdout, stderr
+			var kinds = map[string]bool{}
+			for path, body := range files {
+				for _, c := range canaryRE.FindAllString(body, -1) {
+					if mode == "raw" && strings.HasPrefix(c, "CANARYQ_") {
+						kinds[c] = true
+						continue
+					}
+					t.Errorf("%s leaks %s", path, c)
+				}
+			}
+			// pg_stat_statements itself replaces the constants of plannable statements;
+			// utility statements (CREATE/ALTER ROLE ... PASSWORD) keep theirs.
+			if mode == "raw" && !kinds["CANARYQ_createrolepw"] {
+				t.Errorf("raw mode shows no query literal: the canary test would not notice a leak (found %v)", kinds)
+			}
+			if mode == "raw" && !strings.Contains(stderr, "RAW QUERY TEXTS") {
+				t.Error("raw mode is not announced loudly in the log")
+			}
+			if mode != "none" && !strings.Contains(files[filepath.Join(strings.TrimSpace(stdout), "report.json")], "canary_rows") {
+				t.Error("report shows no statement on canary_rows: the canary test would not notice a leak")
+			}
+		})
+	}
+}
+
+// TestAnonymize: with --anonymize no fixture name appears in any output, and two runs
+// give the same pseudonyms.
+func TestAnonymize(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	for _, stmt := range strings.Split(fixture(t, "anonymize.sql"), ";\n") {
+		if strings.TrimSpace(stmt) != "" && !strings.HasPrefix(strings.TrimSpace(stmt), "--") {
+			cl.MustExec(t, "postgres", stmt)
+		}
+	}
+	cl.MustExec(t, "zeta_db", fixture(t, "anonymize_db.sql"))
+	worker, err := pgx.Connect(context.Background(), cl.ConnString("zeta_db")+" application_name=zeta_worker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer worker.Close(context.Background())
+	out := t.TempDir()
+	var pseudonyms [2]string
+	for i := range 2 {
+		code, stdout, stderr := runCLI(t, "run", "--anonymize", "--out", out, "--project", "anon", cl.ConnStringAs("zeta_app", "zeta_db"))
+		if code != exitOK && code != exitCheckErrors {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		dir := strings.TrimSpace(stdout)
+		files := outputs(t, dir)
+		files["stdout"], files["stderr"] = stdout, stderr
+		for path, body := range files {
+			if m := regexp.MustCompile(`zeta_[a-z_]+`).FindString(body); m != "" {
+				t.Errorf("run %d: %s shows the name %s", i+1, path, m)
+			}
+		}
+		set := map[string]bool{}
+		for _, p := range regexp.MustCompile(`n_[0-9a-f]{10}`).FindAllString(files[filepath.Join(dir, "report.json")], -1) {
+			set[p] = true
+		}
+		pseudonyms[i] = strings.Join(sortedKeys(set), ",")
+		time.Sleep(1100 * time.Millisecond) // a new timestamped folder for the second run
+	}
+	if pseudonyms[0] == "" || pseudonyms[0] != pseudonyms[1] {
+		t.Fatalf("pseudonyms differ between runs or are missing:\n%s\n%s", pseudonyms[0], pseudonyms[1])
+	}
+	if _, err := os.Stat(filepath.Join(out, "anon", "anonymize.key")); err != nil {
+		t.Fatalf("no key beside the reports: %v", err)
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
