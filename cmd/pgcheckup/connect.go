@@ -47,7 +47,11 @@ func connStrings(c *Config) []string {
 			o[k] = v
 		}
 		if h != "" {
-			o["host"] = h
+			host, port := splitHostPort(h)
+			o["host"] = host
+			if port != "" {
+				o["port"] = port
+			}
 		}
 		out = append(out, overlay(c.Connection, o))
 	}
@@ -131,4 +135,22 @@ func sanitizeParseError(err error, cs string) string {
 		msg = strings.ReplaceAll(msg, pc.Password, "*****")
 	}
 	return msg
+}
+
+// splitHostPort accepts "host", "host:port" and "[v6addr]:port" for -h, so that nodes on
+// different ports can be named one by one.
+func splitHostPort(h string) (string, string) {
+	if strings.HasPrefix(h, "[") {
+		if i := strings.Index(h, "]"); i > 0 {
+			return h[1:i], strings.TrimPrefix(h[i+1:], ":")
+		}
+	}
+	i := strings.LastIndex(h, ":")
+	if i < 0 || strings.Count(h, ":") > 1 {
+		return h, ""
+	}
+	if _, err := strconv.Atoi(h[i+1:]); err != nil {
+		return h, ""
+	}
+	return h[:i], h[i+1:]
 }

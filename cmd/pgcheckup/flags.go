@@ -50,7 +50,7 @@ func newRunFlags(stderr io.Writer) *runFlags {
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.config, "config", "", "TOML configuration `file`")
 	for _, n := range []string{"h", "host"} {
-		fs.Var(&f.hosts, n, "database server `host` (repeat for each node: primary and replicas)")
+		fs.Var(&f.hosts, n, "database server `host` or host:port (repeat for each node: primary and replicas)")
 	}
 	for _, n := range []string{"p", "port"} {
 		fs.IntVar(&f.port, n, 0, "database server `port`")
