@@ -66,7 +66,7 @@ func analyze(d Data) []checks.Finding {
 	}
 	if d.Total > len(d.Indexes) {
 		out = append(out, checks.Finding{Code: "H001/more-invalid-indexes", Severity: checks.Info,
-			Conclusion: fmt.Sprintf("%d invalid indexes exist; only the %d largest are listed (top_n).", d.Total, len(d.Indexes)),
+			Conclusion:     fmt.Sprintf("%d invalid indexes exist; only the %d largest are listed (top_n).", d.Total, len(d.Indexes)),
 			Recommendation: "Raise `top_n` in `[checks.H001]` to see them all."})
 	}
 	return out
