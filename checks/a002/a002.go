@@ -42,17 +42,17 @@ func (c *Check) Queries() []checks.Query {
 
 // Data is what A002 reports.
 type Data struct {
-	Version       checks.Text `json:"version"`
-	VersionNum    int         `json:"version_num"`
-	VersionString checks.Text `json:"version_string"`
-	Major         int         `json:"major"`
-	Minor         int         `json:"minor"`
-	LatestMinor   int         `json:"latest_minor"`  // newest known minor of this major
-	MinorsBehind  int         `json:"minors_behind"` // releases missed
-	EOL           string      `json:"eol,omitempty"` // end of life of the major, YYYY-MM-DD
-	NewestMajor   int         `json:"newest_major"`
-	TableAsOf     string      `json:"table_as_of"` // date of the release table
-	Known         bool        `json:"known"`       // the major is in the release table
+	Version       checks.Text  `json:"version"`
+	VersionNum    int          `json:"version_num"`
+	VersionString checks.Text  `json:"version_string"`
+	Major         int          `json:"major"`
+	Minor         int          `json:"minor"`
+	LatestMinor   int          `json:"latest_minor"`  // newest known minor of this major
+	MinorsBehind  int          `json:"minors_behind"` // releases missed
+	EOL           checks.Label `json:"eol,omitempty"` // end of life of the major, YYYY-MM-DD
+	NewestMajor   int          `json:"newest_major"`
+	TableAsOf     checks.Label `json:"table_as_of"` // date of the release table
+	Known         bool         `json:"known"`       // the major is in the release table
 }
 
 // Run implements checks.Check.
@@ -72,13 +72,13 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 func fill(d *Data, table *releases.Table) {
 	d.Major, d.Minor = releases.VersionNum(d.VersionNum)
 	d.NewestMajor = table.Newest()
-	d.TableAsOf = table.AsOf.Format(time.DateOnly)
+	d.TableAsOf = checks.Label(table.AsOf.Format(time.DateOnly))
 	m := table.Find(d.Major)
 	if m == nil {
 		return
 	}
 	d.Known = true
-	d.EOL = m.EOL.Format(time.DateOnly)
+	d.EOL = checks.Label(m.EOL.Format(time.DateOnly))
 	d.LatestMinor = m.Latest().Minor
 	d.MinorsBehind = len(m.Behind(d.Minor))
 }
@@ -96,7 +96,7 @@ func analyze(d Data, cfg Config, now time.Time) []checks.Finding {
 			Recommendation: fmt.Sprintf("Plan an upgrade to PostgreSQL %d.", d.NewestMajor)}}
 	}
 	var out []checks.Finding
-	eol, _ := time.Parse(time.DateOnly, d.EOL)
+	eol, _ := time.Parse(time.DateOnly, string(d.EOL))
 	switch {
 	case !now.Before(eol):
 		out = append(out, checks.Finding{Code: "A002/eol", Severity: checks.P1,
