@@ -1,0 +1,110 @@
+package l003
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+func analyze(d Data, cfg Config) []checks.Finding {
+	var out []checks.Finding
+	for _, x := range d.Columns {
+		if x.State != StateRead || x.UsedPct == nil || *x.UsedPct < cfg.P2Pct {
+			continue
+		}
+		sev := checks.P2
+		if *x.UsedPct >= cfg.P1Pct {
+			sev = checks.P1
+		}
+		col := string(x.Schema) + "." + string(x.Table) + "." + string(x.Column)
+		seq := string(x.SeqSchema) + "." + string(x.Sequence)
+		concl := fmt.Sprintf("Column %s (%s) is fed by sequence %s (%s), whose last value %d has used %.1f%% of the %s range.",
+			checks.Code(col), x.Type, checks.Code(seq), x.SeqType, *x.LastValue, *x.UsedPct, x.Type)
+		switch {
+		case *x.UsedPct >= 100:
+			concl += " The range is exhausted: inserts that take a new value fail."
+		case x.SeqType != x.Type:
+			concl += fmt.Sprintf(" The sequence is %s but the column is %s: the column overflows first, and then every insert fails.", x.SeqType, x.Type)
+		default:
+			concl += " When it runs out, every insert fails."
+		}
+		if x.Cycle {
+			concl += " The sequence cycles: it will restart and inserts will fail on duplicate keys instead."
+		}
+		stmts := checks.Code(string(x.AlterCol))
+		if x.AlterSeq != "" {
+			stmts += " and " + checks.Code(string(x.AlterSeq))
+		}
+		rec := fmt.Sprintf("Move the column to bigint: %s. ALTER COLUMN ... TYPE rewrites the table and its indexes "+
+			"under an ACCESS EXCLUSIVE lock; on a large table add a bigint column, fill it in batches and swap it in "+
+			"instead. Change the columns of foreign keys that reference it the same way.", stmts)
+		out = append(out, checks.Finding{Code: "L003/integer-capacity", Severity: sev, Conclusion: concl,
+			Recommendation: rec, Objects: []checks.Name{checks.Name(col), checks.Name(seq)}})
+	}
+	if d.NotVisible > 0 {
+		grants := make([]string, len(d.SchemaGrants))
+		for i, g := range d.SchemaGrants {
+			grants[i] = checks.Code(string(g))
+		}
+		out = append(out, checks.Finding{Code: "L003/last-value-not-visible", Severity: checks.P3,
+			Conclusion: fmt.Sprintf("The capacity of %d of %d sequence-fed int2/int4 column(s) is unknown: role %s may not read "+
+				"their sequences (no SELECT or USAGE privilege), so their last_value shows as NULL.",
+				d.NotVisible, d.Total, checks.Code(string(d.User))),
+			Recommendation: fmt.Sprintf("Let the role read the sequences, per schema: %s, or one by one with "+
+				"%s (listed per column in the data). On PostgreSQL 14 and later %s also works, but it can read all table data.",
+				strings.Join(grants, " "), checks.Code("GRANT SELECT ON SEQUENCE <schema>.<sequence> TO "+quoteIdent(string(d.User))+";"),
+				checks.Code("GRANT pg_read_all_data TO "+quoteIdent(string(d.User))+";"))})
+	}
+	if d.NotRead > 0 {
+		out = append(out, checks.Finding{Code: "L003/not-read", Severity: checks.Info,
+			Conclusion: fmt.Sprintf("The capacity of %d sequence-fed int2/int4 column(s) is unknown: pgcheckup reads at most "+
+				"%d sequences per run (max_sequences; tables with the most rows first), and unlogged sequences cannot be read on a standby.",
+				d.NotRead, d.MaxSequences),
+			Recommendation: "Raise `max_sequences` in the [checks.L003] section if the lock table allows (each read " +
+				"holds a lock until the query ends: at most max_locks_per_transaction × max_connections locks in total)."})
+	}
+	return out
+}
+
+// quoteIdent quotes an identifier the way quote_ident does.
+func quoteIdent(s string) string {
+	plain := s != ""
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			plain = false
+		}
+	}
+	if plain {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+const doc = `For every smallint/integer column fed by a sequence (serial, identity, or any
+` + "`DEFAULT nextval(...)`" + `; found through ` + "`pg_depend`" + `), the share of the column type's range
+already used, from the sequence's last_value. No table is read: the highest key is not
+looked up, the sequence says how far it got.
+
+The share is measured in the sequence's direction from where it may start (its MINVALUE,
+or the type's minimum if lower): an ascending serial at 1,717,986,918 has used 80% of
+integer. A sequence of a wider type than its column (the default for a bigint sequence
+used by an integer column) counts against the column's type: the column overflows first.
+Columns of domains over smallint/integer count too. Inherited columns (partitions,
+inheritance children) share their parent's sequence and are reported once.
+
+- **P1** from ` + "`p1_pct`" + ` (default 75%) of the range used.
+- **P2** from ` + "`p2_pct`" + ` (default 50%).
+- **P3** ` + "`L003/last-value-not-visible`" + `: the role may not read some sequences
+  (last_value reads as NULL without SELECT or USAGE on the sequence, e.g. a role with only
+  pg_monitor). The finding names the GRANT to run; the check does not guess.
+
+A sequence that has never been called (or was reset with ` + "`setval(..., false)`" + `) has no
+last_value; it is listed as unused and not judged.
+
+Cost and locks: reading a sequence's last_value locks it until the query ends, and one
+query that reads tens of thousands of sequences can exhaust the shared lock table ("out of
+shared memory"). Only sequences that feed smallint/integer columns are read, at most
+` + "`max_sequences`" + ` (default 1000) per run, those on the tables with the most rows for their
+type first; the rest are counted and reported as not read. Results are sorted by the share
+used; the top ` + "`top_n`" + ` (default 50) are listed.`

@@ -1,0 +1,59 @@
+package l003_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"text/template"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/l003"
+	"github.com/pgcheckup/pgcheckup/report"
+	"github.com/pgcheckup/pgcheckup/templates"
+)
+
+func render(t *testing.T, d l003.Data) string {
+	t.Helper()
+	tmpl, err := template.New("").Funcs(report.Funcs).Option("missingkey=zero").ParseFS(templates.FS, "L003.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(d)
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var data any
+	if err := dec.Decode(&data); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&out, "L003.md.tmpl", map[string]any{"Data": data, "Node": "node1"}); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+func TestTemplate(t *testing.T) {
+	last, pct := int64(1717986918), 80.0
+	out := render(t, l003.Data{Total: 3, NotVisible: 1, Truncated: true, TopN: 2, User: "mon",
+		SchemaGrants: []checks.Text{"GRANT SELECT ON ALL SEQUENCES IN SCHEMA s TO mon;"},
+		Columns: []l003.Column{
+			{Schema: "s", Table: "t|1", Column: "id", Type: "integer", SeqSchema: "s", Sequence: "q", SeqType: "bigint",
+				State: l003.StateRead, LastValue: &last, UsedPct: &pct, AlterCol: "ALTER TABLE s.\"t|1\" ALTER COLUMN id TYPE bigint;"},
+			{Schema: "s", Table: "u", Column: "id", Type: "smallint", State: l003.StateNotVisible, Grant: "GRANT SELECT ON SEQUENCE s.u_id_seq TO mon;"},
+		}})
+	for _, want := range []string{"`t\\|1`", "80.0%", "1,717,986,918", "unknown: not readable", "GRANT SELECT ON SEQUENCE s.u_id_seq TO mon;",
+		"GRANT SELECT ON ALL SEQUENCES IN SCHEMA s TO mon;", "first 2 of 3", "not readable by role `mon`"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	for _, row := range strings.Split(out, "\n")[4:6] {
+		if n := strings.Count(row, "|") - strings.Count(row, `\|`); n != 9 {
+			t.Errorf("row has %d cell separators, want 9: %s", n, row)
+		}
+	}
+	if out := render(t, l003.Data{Columns: []l003.Column{}}); !strings.Contains(out, "No smallint") {
+		t.Errorf("clean: %s", out)
+	}
+}
