@@ -1,0 +1,90 @@
+package l004
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+func analyze(d Data, cfg Config) []checks.Finding {
+	out := make([]checks.Finding, 0, len(d.Tables))
+	for _, x := range d.Tables {
+		table := string(x.Schema) + "." + string(x.Table)
+		what := "table"
+		if x.Partitioned {
+			what = fmt.Sprintf("partitioned table (%d partitions)", x.Partitions)
+		}
+		concl := fmt.Sprintf("The %s %s (%s, about %d rows) has no primary key and no unique index over NOT NULL columns.",
+			what, checks.Code(table), bytes(x.Bytes), x.Rows)
+		code, sev := "L004/no-key", checks.P3
+		if x.Bytes >= cfg.P2Bytes {
+			sev = checks.P2
+		}
+		switch {
+		case x.Published && (x.ReplicaIdentity == "d" || x.ReplicaIdentity == "n"):
+			code, sev = "L004/published-without-replica-identity", checks.P1
+			concl += " It is in a publication of updates or deletes and has no replica identity: every UPDATE and DELETE on it fails."
+		case x.ReplicaIdentity == "f":
+			concl += " Its replica identity is FULL: logical replication logs whole old rows and a subscriber must search for each changed row without an index."
+		default:
+			concl += " Logical replication cannot replicate its updates and deletes, and duplicate rows cannot be told apart."
+		}
+		rec := "Add a primary key over the columns that identify a row (" + checks.Code("ALTER TABLE "+table+" ADD PRIMARY KEY (...)") +
+			"), or a surrogate one (" + checks.Code("ALTER TABLE "+table+" ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY") +
+			", which rewrites the table under an ACCESS EXCLUSIVE lock)."
+		if x.CandidateIndex != "" && !x.Partitioned {
+			rec = fmt.Sprintf("The unique index %s would serve as the key if %s were NOT NULL: set NOT NULL on them (after checking "+
+				"there are no NULLs) and promote it with %s. Otherwise: %s", checks.Code(string(x.CandidateIndex)),
+				codes(x.NullableColumns), checks.Code("ALTER TABLE "+table+" ADD PRIMARY KEY USING INDEX "+string(x.CandidateIndex)), rec)
+		}
+		if code == "L004/published-without-replica-identity" {
+			rec += " Until then, " + checks.Code("ALTER TABLE "+table+" REPLICA IDENTITY FULL") + " lets updates and deletes through (slowly)."
+		}
+		out = append(out, checks.Finding{Code: code, Severity: sev, Conclusion: concl, Recommendation: rec,
+			Objects: []checks.Name{checks.Name(table)}})
+	}
+	return out
+}
+
+func codes(names []checks.Name) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = checks.Code(string(n))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func bytes(b int64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
+	f, i := float64(b), 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d B", b)
+	}
+	return fmt.Sprintf("%.1f %s", f, units[i])
+}
+
+const doc = `Lists tables that have neither a primary key nor a unique index that could serve as
+one (valid, not deferrable, not partial, no expressions, every key column NOT NULL: what
+` + "`REPLICA IDENTITY USING INDEX`" + ` accepts). Such tables cannot be replicated logically
+(UPDATE and DELETE need a replica identity; tools such as pg_repack, and many ORMs, need a
+key too), and duplicate rows in them cannot be told apart.
+
+Reads catalogs only, in one query; lists the top ` + "`top_n`" + ` (default 50) by size (` + "`relpages`" + `,
+as of the last VACUUM/ANALYZE). Partitions are not listed on their own: a key on the
+partitioned table is a key on every partition, so the partitioned table is reported once,
+with the size of all its partitions. Temporary tables and tables that belong to an
+extension are left out.
+
+- **P1** the table is in a publication of UPDATE or DELETE with no replica identity
+  (default or NOTHING): every UPDATE and DELETE on it fails right now.
+- **P2** the table is at least ` + "`p2_bytes`" + ` (default 1 GiB): the larger the table, the more a
+  missing key costs (REPLICA IDENTITY FULL makes a subscriber scan it per changed row).
+- **P3** any other table without a key.
+
+When a unique index exists but some of its columns allow NULL, the finding names it and the
+columns to make NOT NULL.`

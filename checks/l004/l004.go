@@ -1,0 +1,94 @@
+// Package l004 lists tables without a primary key or a unique key over NOT NULL columns:
+// logical replication cannot identify their rows, and duplicates cannot be told apart.
+package l004
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+//go:embed l004.sql
+var query string
+
+// Check is L004.
+type Check struct{ cfg Config }
+
+// Config holds L004's thresholds.
+type Config struct {
+	// TopN limits the tables listed, largest first.
+	TopN int `toml:"top_n"`
+	// P2Bytes: a table at least this large is P2 (else P3).
+	P2Bytes int64 `toml:"p2_bytes"`
+}
+
+// New returns L004 with its defaults.
+func New() *Check { return &Check{cfg: Config{TopN: 50, P2Bytes: 1 << 30}} }
+
+// Config implements checks.Configurable.
+func (c *Check) Config() any { return &c.cfg }
+
+// Meta implements checks.Check.
+func (c *Check) Meta() checks.Meta {
+	return checks.Meta{ID: "L004", Title: "Tables without a primary or unique key", Scope: checks.Database, Doc: doc}
+}
+
+// Queries implements checks.Check.
+func (c *Check) Queries() []checks.Query { return []checks.Query{{Name: "l004.sql", SQL: query}} }
+
+// Table is a table without a key.
+type Table struct {
+	Schema      checks.Name `json:"schema"`
+	Table       checks.Name `json:"table"`
+	Partitioned bool        `json:"partitioned"`
+	Partitions  int64       `json:"partitions"` // leaf tables counted in the size
+	Bytes       int64       `json:"bytes"`      // relpages * block_size
+	Rows        int64       `json:"rows"`       // reltuples
+	// ReplicaIdentity is relreplident: d (default: the primary key, here none), n
+	// (nothing), f (full: the whole row), i (an index).
+	ReplicaIdentity checks.Text `json:"replica_identity"`
+	Unlogged        bool        `json:"unlogged"`
+	// Published: the table (or one of its partitions) is in a publication of UPDATE or
+	// DELETE.
+	Published bool `json:"published"`
+	// CandidateIndex is a unique index that would be a key if NullableColumns were NOT NULL.
+	CandidateIndex  checks.Name   `json:"candidate_index,omitempty"`
+	NullableColumns []checks.Name `json:"nullable_columns,omitempty"`
+}
+
+// Data is what L004 reports.
+type Data struct {
+	Tables    []Table `json:"tables"`
+	Total     int     `json:"total"`
+	Truncated bool    `json:"truncated"`
+	TopN      int     `json:"top_n"`
+}
+
+// Run implements checks.Check.
+func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
+	d := Data{Tables: []Table{}, TopN: c.cfg.TopN}
+	rows, err := t.DB.Query(ctx, query, c.cfg.TopN)
+	if err != nil {
+		return nil, fmt.Errorf("read tables: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x Table
+		var cand *string
+		if err := rows.Scan(&x.Schema, &x.Table, &x.Partitioned, &x.Partitions, &x.Bytes, &x.Rows, &x.ReplicaIdentity,
+			&x.Unlogged, &x.Published, &cand, &x.NullableColumns, &d.Total); err != nil {
+			return nil, fmt.Errorf("read tables: %w", err)
+		}
+		if cand != nil {
+			x.CandidateIndex = checks.Name(*cand)
+		}
+		d.Tables = append(d.Tables, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read tables: %w", err)
+	}
+	d.Truncated = d.Total > len(d.Tables)
+	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
+}

@@ -1,0 +1,71 @@
+/* pgcheckup L004 */
+WITH keyless AS (
+    -- partitions are judged through their root: a key on the root is a key on each
+    SELECT r.oid, r.relkind, r.relpages, GREATEST(r.reltuples, 0) AS reltuples
+    FROM pg_catalog.pg_class r
+    JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
+    WHERE r.relkind IN ('r', 'p') AND NOT r.relispartition AND r.relpersistence <> 't'
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+      -- tables of extensions are not the user's to change
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_catalog.pg_depend d
+          WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = r.oid AND d.deptype = 'e')
+      -- a primary key, or a unique index that could be the replica identity: valid,
+      -- immediate, not partial, no expressions, every key column NOT NULL
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_catalog.pg_index i
+          WHERE i.indrelid = r.oid AND i.indisvalid AND i.indisunique AND i.indimmediate
+            AND i.indpred IS NULL AND i.indexprs IS NULL
+            AND NOT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = r.oid AND NOT a.attnotnull
+                  AND a.attnum = ANY ((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1])))
+), tree AS (
+    SELECT k.oid AS root, k.oid AS relid FROM keyless k WHERE k.relkind = 'r'
+  UNION ALL
+    SELECT k.oid, pt.relid
+    FROM keyless k, pg_catalog.pg_partition_tree(k.oid) pt
+    WHERE k.relkind = 'p' AND pt.isleaf
+), published AS (
+    SELECT DISTINCT c.oid
+    FROM pg_catalog.pg_publication_tables pt
+    -- only publications of UPDATE or DELETE need a replica identity
+    JOIN pg_catalog.pg_publication p ON p.pubname = pt.pubname AND (p.pubupdate OR p.pubdelete)
+    JOIN pg_catalog.pg_namespace pn ON pn.nspname = pt.schemaname
+    JOIN pg_catalog.pg_class c ON c.relnamespace = pn.oid AND c.relname = pt.tablename
+), sized AS (
+    SELECT tree.root,
+           pg_catalog.sum(c.relpages)::bigint AS relpages,
+           pg_catalog.sum(GREATEST(c.reltuples, 0))::bigint AS reltuples,
+           pg_catalog.count(*) AS leaves,
+           pg_catalog.bool_or(tree.relid IN (SELECT oid FROM published) OR tree.root IN (SELECT oid FROM published)) AS published
+    FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.relid
+    GROUP BY tree.root
+), ranked AS (
+    SELECT sized.*, pg_catalog.count(*) OVER () AS total
+    FROM sized
+    ORDER BY relpages DESC, reltuples DESC, root
+    LIMIT $1
+)
+SELECT n.nspname AS schema, r.relname AS "table", r.relkind = 'p' AS partitioned, k.leaves AS partitions,
+       k.relpages * pg_catalog.current_setting('block_size')::bigint AS bytes, k.reltuples AS rows,
+       r.relreplident::text AS replica_identity, r.relpersistence = 'u' AS unlogged, k.published,
+       cand.index_name, cand.nullable_columns, k.total
+FROM ranked k
+JOIN pg_catalog.pg_class r ON r.oid = k.root
+JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
+LEFT JOIN LATERAL (
+    -- a unique index that would qualify if its columns were NOT NULL
+    SELECT ic.relname AS index_name,
+           (SELECT pg_catalog.array_agg(a.attname ORDER BY a.attnum)
+            FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = r.oid AND NOT a.attnotnull
+              AND a.attnum = ANY ((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1])) AS nullable_columns
+    FROM pg_catalog.pg_index i
+    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+    WHERE i.indrelid = r.oid AND i.indisvalid AND i.indisunique AND i.indimmediate
+      AND i.indpred IS NULL AND i.indexprs IS NULL
+    ORDER BY i.indnkeyatts, ic.relname
+    LIMIT 1
+) cand ON true
+ORDER BY k.relpages DESC, k.reltuples DESC, k.root
