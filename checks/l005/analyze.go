@@ -1,0 +1,102 @@
+package l005
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+var problems = map[string]string{
+	NoIndex:      "Postgres records no index for it",
+	OtherTable:   "the index it records is not on the referenced table",
+	Invalid:      "the unique index it relies on is marked invalid (a failed CREATE or REINDEX CONCURRENTLY, or a catalog edit)",
+	NotUnique:    "the index it relies on is not unique",
+	Deferrable:   "the index it relies on checks uniqueness only at commit (deferrable)",
+	Partial:      "the index it relies on is partial",
+	OtherColumns: "the unique index it relies on is not over exactly the referenced columns",
+}
+
+func analyze(d Data) []checks.Finding {
+	var out []checks.Finding
+	for _, x := range d.NotValid {
+		obj := string(x.Schema) + "." + string(x.Object)
+		where := "table " + checks.Code(obj)
+		scan := fmt.Sprintf("scans %s (%s, about %d rows) under a SHARE UPDATE EXCLUSIVE lock, which does not block reads or writes", checks.Code(obj), bytes(x.Bytes), x.Rows)
+		if x.OnDomain {
+			where = "domain " + checks.Code(obj)
+			scan = "checks every column of this domain"
+		}
+		why := "Rows written before it was added were never checked against it, and the planner does not rely on it."
+		if x.Kind == "foreign key" {
+			why = "Rows written before it was added were never checked: some may reference rows that do not exist."
+		}
+		out = append(out, checks.Finding{Code: "L005/not-valid", Severity: checks.P3,
+			Conclusion: fmt.Sprintf("The %s constraint %s on %s is NOT VALID (%s). %s",
+				x.Kind, checks.Code(string(x.Constraint)), where, checks.Code(string(x.Definition)), why),
+			Recommendation: fmt.Sprintf("Validate it: %s. It %s; if it fails, the error names a violating row to fix first.",
+				checks.Code(string(x.Fix)), scan),
+			Objects: []checks.Name{checks.Name(obj), x.Constraint}})
+	}
+	for _, x := range d.BadFKs {
+		table := string(x.Schema) + "." + string(x.Table)
+		ref := string(x.RefSchema) + "." + string(x.RefTable)
+		concl := fmt.Sprintf("Foreign key %s on %s references %s (%s), but %s", checks.Code(string(x.Constraint)),
+			checks.Code(table), checks.Code(ref), codes(x.RefColumns), problems[x.Problem])
+		if x.Index != "" {
+			concl += fmt.Sprintf(" (%s)", checks.Code(string(x.IndexSchema)+"."+string(x.Index)))
+		}
+		concl += ". Postgres enforces foreign keys with lookups on that unique index; without it they are slow and uniqueness of the referenced key is not guaranteed."
+		out = append(out, checks.Finding{Code: "L005/fk-without-unique-index", Severity: checks.P2, Conclusion: concl,
+			Recommendation: fmt.Sprintf("Restore the unique index on the referenced columns: %s", checks.Code(string(x.Fix))),
+			Objects:        []checks.Name{checks.Name(table), x.Constraint, checks.Name(ref)}})
+	}
+	return out
+}
+
+func codes(names []checks.Name) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = checks.Code(string(n))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func bytes(b int64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
+	f, i := float64(b), 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d B", b)
+	}
+	return fmt.Sprintf("%.1f %s", f, units[i])
+}
+
+const doc = `Two kinds of constraint that do not hold what they seem to. Reads ` + "`pg_constraint`" + `
+and ` + "`pg_index`" + ` in two queries; each list is limited to ` + "`top_n`" + ` (default 50).
+
+**NOT VALID constraints** (` + "`convalidated = false`" + `): foreign key, check and (on 18)
+not-null constraints added with NOT VALID, usually to avoid a long lock during a
+migration, and never validated afterwards. New and updated rows are checked, but rows that
+existed before were not, and the planner does not use a NOT VALID check constraint (e.g.
+to skip partitions). Constraints on domains count too. Copies on partitions and
+inheritance children are not listed: validating the parent validates them. Largest table
+first.
+
+- **P3** each, with the ` + "`ALTER TABLE ... VALIDATE CONSTRAINT`" + ` (or ` + "`ALTER DOMAIN`" + `)
+  statement. VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock (a foreign key
+  also takes ROW SHARE on the referenced table): reads and writes go on meanwhile.
+
+**Foreign keys whose referenced side lacks a usable unique index**: Postgres requires a
+unique, non-partial, non-deferrable index over exactly the referenced columns when the
+foreign key is created and records it (` + "`conindid`" + `); it cannot be dropped without the
+foreign key. So this is rare: it shows when that index was made invalid (catalog edits,
+some failed maintenance) or the catalog is otherwise inconsistent. It is checked because
+it is cheap and, when it happens, enforcement is slow and the referenced key may no longer
+be unique.
+
+- **P2** each, with ` + "`REINDEX INDEX CONCURRENTLY`" + ` for an invalid index, else the statement
+  that adds a unique constraint on the referenced columns.`

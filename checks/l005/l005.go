@@ -1,0 +1,151 @@
+// Package l005 finds constraints marked NOT VALID (never checked against the rows that
+// existed when they were added) and foreign keys whose referenced side has no usable
+// unique index.
+package l005
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+var (
+	//go:embed l005_not_valid.sql
+	queryNotValid string
+	//go:embed l005_fk_unique.sql
+	queryFKUnique string
+)
+
+// Check is L005.
+type Check struct{ cfg Config }
+
+// Config holds L005's settings.
+type Config struct {
+	// TopN limits each list (NOT VALID constraints, largest table first; foreign keys).
+	TopN int `toml:"top_n"`
+}
+
+// New returns L005 with its defaults.
+func New() *Check { return &Check{cfg: Config{TopN: 50}} }
+
+// Config implements checks.Configurable.
+func (c *Check) Config() any { return &c.cfg }
+
+// Meta implements checks.Check.
+func (c *Check) Meta() checks.Meta {
+	return checks.Meta{ID: "L005", Title: "Constraints not validated, foreign keys without a unique index", Scope: checks.Database, Doc: doc}
+}
+
+// Queries implements checks.Check.
+func (c *Check) Queries() []checks.Query {
+	return []checks.Query{{Name: "l005_not_valid.sql", SQL: queryNotValid}, {Name: "l005_fk_unique.sql", SQL: queryFKUnique}}
+}
+
+// NotValid is a constraint marked NOT VALID.
+type NotValid struct {
+	Schema     checks.Name `json:"schema"`
+	Object     checks.Name `json:"object"` // the table, or the domain
+	Constraint checks.Name `json:"constraint"`
+	Kind       checks.Text `json:"kind"` // foreign key, check, not null
+	OnDomain   bool        `json:"on_domain"`
+	Definition checks.Text `json:"definition"`
+	Bytes      int64       `json:"bytes"` // what VALIDATE scans: relpages * block_size
+	Rows       int64       `json:"rows"`
+	Fix        checks.Text `json:"fix"`
+}
+
+// FK problems with the referenced side's index.
+const (
+	NoIndex      = "no-index"      // conindid is 0 or names no index
+	OtherTable   = "other-table"   // the index is not on the referenced table
+	Invalid      = "invalid"       // the index is invalid, not ready or being dropped
+	NotUnique    = "not-unique"    //
+	Deferrable   = "deferrable"    // uniqueness is checked only at commit
+	Partial      = "partial"       //
+	OtherColumns = "other-columns" // its key columns are not the referenced columns
+)
+
+// BadFK is a foreign key whose referenced side lacks a usable unique index.
+type BadFK struct {
+	Schema      checks.Name   `json:"schema"`
+	Table       checks.Name   `json:"table"`
+	Constraint  checks.Name   `json:"constraint"`
+	RefSchema   checks.Name   `json:"ref_schema"`
+	RefTable    checks.Name   `json:"ref_table"`
+	RefColumns  []checks.Name `json:"ref_columns"`
+	Index       checks.Name   `json:"index,omitempty"`
+	IndexSchema checks.Name   `json:"index_schema,omitempty"`
+	Problem     string        `json:"problem"`
+	Fix         checks.Text   `json:"fix"`
+}
+
+// Data is what L005 reports.
+type Data struct {
+	NotValid          []NotValid `json:"not_valid"`
+	NotValidTotal     int        `json:"not_valid_total"`
+	NotValidTruncated bool       `json:"not_valid_truncated"`
+	BadFKs            []BadFK    `json:"bad_fks"`
+	BadFKsTotal       int        `json:"bad_fks_total"`
+	BadFKsTruncated   bool       `json:"bad_fks_truncated"`
+	TopN              int        `json:"top_n"`
+}
+
+// Run implements checks.Check.
+func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
+	d := Data{NotValid: []NotValid{}, BadFKs: []BadFK{}, TopN: c.cfg.TopN}
+	if err := c.readNotValid(ctx, t, &d); err != nil {
+		return nil, err
+	}
+	if err := c.readBadFKs(ctx, t, &d); err != nil {
+		return nil, err
+	}
+	d.NotValidTruncated = d.NotValidTotal > len(d.NotValid)
+	d.BadFKsTruncated = d.BadFKsTotal > len(d.BadFKs)
+	return &checks.Outcome{Data: d, Findings: analyze(d)}, nil
+}
+
+func (c *Check) readNotValid(ctx context.Context, t *checks.Target, d *Data) error {
+	rows, err := t.DB.Query(ctx, queryNotValid, c.cfg.TopN)
+	if err != nil {
+		return fmt.Errorf("read NOT VALID constraints: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x NotValid
+		if err := rows.Scan(&x.Schema, &x.Object, &x.Constraint, &x.Kind, &x.OnDomain, &x.Definition, &x.Bytes, &x.Rows,
+			&x.Fix, &d.NotValidTotal); err != nil {
+			return fmt.Errorf("read NOT VALID constraints: %w", err)
+		}
+		d.NotValid = append(d.NotValid, x)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read NOT VALID constraints: %w", err)
+	}
+	return nil
+}
+
+func (c *Check) readBadFKs(ctx context.Context, t *checks.Target, d *Data) error {
+	rows, err := t.DB.Query(ctx, queryFKUnique, c.cfg.TopN)
+	if err != nil {
+		return fmt.Errorf("read foreign keys: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x BadFK
+		var index, indexSchema *string
+		if err := rows.Scan(&x.Schema, &x.Table, &x.Constraint, &x.RefSchema, &x.RefTable, &x.RefColumns, &index,
+			&indexSchema, &x.Problem, &x.Fix, &d.BadFKsTotal); err != nil {
+			return fmt.Errorf("read foreign keys: %w", err)
+		}
+		if index != nil && indexSchema != nil {
+			x.Index, x.IndexSchema = checks.Name(*index), checks.Name(*indexSchema)
+		}
+		d.BadFKs = append(d.BadFKs, x)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read foreign keys: %w", err)
+	}
+	return nil
+}
