@@ -1,0 +1,81 @@
+package a003_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"text/template"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/a003"
+	"github.com/pgcheckup/pgcheckup/report"
+	"github.com/pgcheckup/pgcheckup/templates"
+)
+
+// TestTemplate renders hostile names and values: they must not break the tables.
+func TestTemplate(t *testing.T) {
+	mib := int64(128 << 20)
+	row := func(name, value, unit string, pending bool) a003.Row {
+		return a003.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)}, Unit: checks.Text(unit),
+			Category: "Resource Usage / Memory", Source: "configuration file", SourceFile: "/data/postgresql.conf",
+			SourceLine: 7, PendingRestart: pending, Context: "postmaster"}
+	}
+	evil := row("x|`y", "<script>alert(1)</script>", "", true)
+	evil.Category = "Cat|*egory*"
+	sb := row("shared_buffers", "16384", "8kB", false)
+	sb.Bytes = &mib
+	d := a003.Data{Settings: []a003.Row{evil, sb, row("empty", "", "", false)}, PendingRestart: 1, SourcesHidden: true}
+	out := render(t, d)
+	for _, want := range []string{"**1 changed in the configuration", "`16384` 8kB (128.0 MiB)", "*empty*",
+		`**Cat\|\*egory\***`, "**Resource Usage / Memory**", "`` x\\|`y `` **pending restart**", "`<script>alert(1)</script>`",
+		"configuration file: `/data/postgresql.conf`:7", "hidden from this role"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	tableRows(t, out, 4)
+	if out := render(t, a003.Data{Settings: []a003.Row{sb}}); strings.Contains(out, "restart") || strings.Contains(out, "hidden") {
+		t.Errorf("nothing pending, nothing hidden:\n%s", out)
+	}
+}
+
+// render runs templates/A003.md.tmpl on data the way the report does: from JSON, with
+// numbers as json.Number.
+func render(t *testing.T, data any) string {
+	t.Helper()
+	b, err := json.Marshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := template.New("A003.md.tmpl").Funcs(report.Funcs).ParseFS(templates.FS, "A003.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := tmpl.Execute(&out, map[string]any{"Data": generic, "Node": "node1"}); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// tableRows fails t for a table row that does not have cells cells.
+func tableRows(t *testing.T, out string, cells ...int) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			continue
+		}
+		n := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|") - 1
+		if !slices.Contains(cells, n) {
+			t.Errorf("table row with %d cells, want %v: %s", n, cells, line)
+		}
+	}
+}
