@@ -103,21 +103,21 @@ type Database struct {
 
 // Data is what A004 reports.
 type Data struct {
-	Role              string    `json:"role"` // primary or standby
-	StartedAt         time.Time `json:"started_at"`
-	UptimeSeconds     float64   `json:"uptime_s"`
-	MaxConnections    int       `json:"max_connections"`
-	SuperuserReserved int       `json:"superuser_reserved_connections"`
-	Connections       int       `json:"connections"` // client backends, pgcheckup's included
+	Role              checks.Label `json:"role"` // primary or standby
+	StartedAt         time.Time    `json:"started_at"`
+	UptimeSeconds     float64      `json:"uptime_s"`
+	MaxConnections    int          `json:"max_connections"`
+	SuperuserReserved int          `json:"superuser_reserved_connections"`
+	Connections       int          `json:"connections"` // client backends, pgcheckup's included
 	// ConnectionsHidden counts sessions and server processes whose type this role may not
 	// see (needs pg_read_all_stats): some of them may be client connections.
-	ConnectionsHidden int         `json:"connections_hidden"`
-	Checkpoints       Checkpoints `json:"checkpoints"`
-	CheckpointSource  string      `json:"checkpoint_source"` // the view read
-	Databases         []Database  `json:"databases"`
-	Total             Stats       `json:"total"`
-	TotalSizeBytes    int64       `json:"total_size_bytes"`
-	SizeUnknown       int         `json:"size_unknown"` // databases whose size this role may not read
+	ConnectionsHidden int          `json:"connections_hidden"`
+	Checkpoints       Checkpoints  `json:"checkpoints"`
+	CheckpointSource  checks.Label `json:"checkpoint_source"` // the view read
+	Databases         []Database   `json:"databases"`
+	Total             Stats        `json:"total"`
+	TotalSizeBytes    int64        `json:"total_size_bytes"`
+	SizeUnknown       int          `json:"size_unknown"` // databases whose size this role may not read
 }
 
 // Run implements checks.Check.

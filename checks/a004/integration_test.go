@@ -27,7 +27,7 @@ func TestOnRealServer(t *testing.T) {
 	if d.Role != "primary" || d.UptimeSeconds <= 0 || d.StartedAt.IsZero() || d.MaxConnections != 100 || d.Connections < 1 {
 		t.Fatalf("cluster: %+v", d)
 	}
-	if want := map[bool]string{true: "pg_stat_checkpointer", false: "pg_stat_bgwriter"}[cl.Major >= 17]; d.CheckpointSource != want {
+	if want := map[bool]checks.Label{true: "pg_stat_checkpointer", false: "pg_stat_bgwriter"}[cl.Major >= 17]; d.CheckpointSource != want {
 		t.Errorf("checkpoint source %s, want %s", d.CheckpointSource, want)
 	}
 	if len(d.Databases) != 3 || d.SizeUnknown != 0 || d.TotalSizeBytes <= 0 {

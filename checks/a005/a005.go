@@ -42,13 +42,13 @@ const (
 
 // Extension is one installed extension.
 type Extension struct {
-	Name           checks.Name `json:"name"`
-	Installed      checks.Text `json:"installed_version"`
-	DefaultVersion checks.Text `json:"default_version,omitempty"` // empty when the files are missing
-	Schema         checks.Name `json:"schema"`
-	Relocatable    bool        `json:"relocatable"`
-	Comment        checks.Text `json:"comment,omitempty"`
-	State          string      `json:"state"`
+	Name           checks.Name  `json:"name"`
+	Installed      checks.Text  `json:"installed_version"`
+	DefaultVersion checks.Text  `json:"default_version,omitempty"` // empty when the files are missing
+	Schema         checks.Name  `json:"schema"`
+	Relocatable    bool         `json:"relocatable"`
+	Comment        checks.Text  `json:"comment,omitempty"`
+	State          checks.Label `json:"state"`
 }
 
 // Data is what A005 reports.
@@ -81,7 +81,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	return &checks.Outcome{Data: d, Findings: analyze(d)}, nil
 }
 
-func state(installed, def string, available bool) string {
+func state(installed, def string, available bool) checks.Label {
 	switch {
 	case !available:
 		return Missing

@@ -24,7 +24,7 @@ func TestState(t *testing.T) {
 		{"1.0", "", false, Missing},
 	}
 	for _, c := range cases {
-		if got := state(c.installed, c.def, c.available); got != c.want {
+		if got := state(c.installed, c.def, c.available); string(got) != c.want {
 			t.Errorf("state(%q, %q, %v) = %s, want %s", c.installed, c.def, c.available, got, c.want)
 		}
 	}

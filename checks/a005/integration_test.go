@@ -40,7 +40,7 @@ func TestOnRealServer(t *testing.T) {
 	}
 	d = Data{}
 	r.Decode(t, &d)
-	states := map[checks.Name]string{}
+	states := map[checks.Name]checks.Label{}
 	for _, e := range d.Extensions {
 		states[e.Name] = e.State
 	}

@@ -55,7 +55,7 @@ type Altered struct {
 	Source         checks.Text    `json:"source"`
 	SourceFile     checks.Text    `json:"sourcefile,omitempty"`
 	SourceLine     int            `json:"sourceline,omitempty"`
-	Origin         string         `json:"origin"`
+	Origin         checks.Label   `json:"origin"`
 	Default        checks.Setting `json:"default"` // boot_val
 	PendingRestart bool           `json:"pending_restart"`
 	Context        checks.Text    `json:"context"`
@@ -125,7 +125,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	return &checks.Outcome{Data: d, Findings: analyze(d)}, nil
 }
 
-func origin(source, file string) string {
+func origin(source, file string) checks.Label {
 	switch source {
 	case "configuration file":
 		// ALTER SYSTEM writes postgresql.auto.conf; with the file hidden from the role
@@ -147,7 +147,7 @@ func origin(source, file string) string {
 	case "database user":
 		return RoleInDatabase
 	}
-	return source
+	return checks.Label(source)
 }
 
 func analyze(d Data) []checks.Finding {

@@ -20,7 +20,7 @@ func TestOrigin(t *testing.T) {
 		{"something new", "", "something new"},
 	}
 	for _, c := range cases {
-		if got := origin(c.source, c.file); got != c.want {
+		if got := origin(c.source, c.file); string(got) != c.want {
 			t.Errorf("origin(%q, %q) = %q, want %q", c.source, c.file, got, c.want)
 		}
 	}

@@ -5,6 +5,10 @@ package all
 import (
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/a002"
+	"github.com/pgcheckup/pgcheckup/checks/a003"
+	"github.com/pgcheckup/pgcheckup/checks/a004"
+	"github.com/pgcheckup/pgcheckup/checks/a005"
+	"github.com/pgcheckup/pgcheckup/checks/a007"
 	"github.com/pgcheckup/pgcheckup/checks/k003"
 )
 
@@ -13,6 +17,10 @@ import (
 func Checks() []checks.Check {
 	return []checks.Check{
 		a002.New(),
+		a003.New(),
+		a004.New(),
+		a005.New(),
+		a007.New(),
 		k003.New(),
 	}
 }
