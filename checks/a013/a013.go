@@ -51,28 +51,28 @@ func (c *Check) Queries() []checks.Query {
 // Data is what A013 reports.
 type Data struct {
 	Settings       []pgsettings.Row `json:"settings"`
-	Version        string           `json:"version"` // major.minor, computed from server_version_num
+	Version        checks.Label     `json:"version"` // major.minor, computed from server_version_num
 	Major          int              `json:"major"`
 	Minor          int              `json:"minor"`
 	Known          bool             `json:"known"` // the major is in the release table
 	LatestMinor    int              `json:"latest_minor"`
-	LatestReleased string           `json:"latest_released,omitempty"`
+	LatestReleased checks.Label     `json:"latest_released,omitempty"`
 	// NewerThanTable: the server runs a minor the table does not know yet.
 	NewerThanTable bool      `json:"newer_than_table"`
 	ReleasesBehind int       `json:"releases_behind"`
 	Missed         []Release `json:"missed"`
 	// DaysBehind counts the days since the first missed release came out: how long
 	// the fixes in it have been available and not applied.
-	DaysBehind   int    `json:"days_behind"`
-	EOL          string `json:"eol,omitempty"`
-	TableAsOf    string `json:"table_as_of"`
-	TableAgeDays int    `json:"table_age_days"`
+	DaysBehind   int          `json:"days_behind"`
+	EOL          checks.Label `json:"eol,omitempty"`
+	TableAsOf    checks.Label `json:"table_as_of"`
+	TableAgeDays int          `json:"table_age_days"`
 }
 
 // Release is one minor release.
 type Release struct {
-	Version  string `json:"version"`
-	Released string `json:"released"`
+	Version  checks.Label `json:"version"`
+	Released checks.Label `json:"released"`
 }
 
 // Run implements checks.Check.
@@ -96,6 +96,8 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
 }
 
+func date(t time.Time) checks.Label { return checks.Label(t.Format(time.DateOnly)) }
+
 func days(from, to time.Time) int {
 	if to.Before(from) {
 		return 0
@@ -104,21 +106,21 @@ func days(from, to time.Time) int {
 }
 
 func fill(versionNum int, table *releases.Table, now time.Time) Data {
-	d := Data{Missed: []Release{}, TableAsOf: table.AsOf.Format(time.DateOnly), TableAgeDays: days(table.AsOf.Time, now)}
+	d := Data{Missed: []Release{}, TableAsOf: date(table.AsOf.Time), TableAgeDays: days(table.AsOf.Time, now)}
 	d.Major, d.Minor = releases.VersionNum(versionNum)
-	d.Version = fmt.Sprintf("%d.%d", d.Major, d.Minor)
+	d.Version = checks.Label(fmt.Sprintf("%d.%d", d.Major, d.Minor))
 	m := table.Find(d.Major)
 	if m == nil {
 		return d
 	}
 	d.Known = true
-	d.EOL = m.EOL.Format(time.DateOnly)
+	d.EOL = date(m.EOL.Time)
 	latest := m.Latest()
 	d.LatestMinor = latest.Minor
-	d.LatestReleased = latest.Released.Format(time.DateOnly)
+	d.LatestReleased = date(latest.Released.Time)
 	d.NewerThanTable = d.Minor > latest.Minor
 	for _, x := range m.Behind(d.Minor) {
-		d.Missed = append(d.Missed, Release{Version: fmt.Sprintf("%d.%d", d.Major, x.Minor), Released: x.Released.Format(time.DateOnly)})
+		d.Missed = append(d.Missed, Release{Version: checks.Label(fmt.Sprintf("%d.%d", d.Major, x.Minor)), Released: date(x.Released.Time)})
 	}
 	d.ReleasesBehind = len(d.Missed)
 	if d.ReleasesBehind > 0 {

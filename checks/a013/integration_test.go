@@ -26,7 +26,7 @@ func TestOnRealServer(t *testing.T) {
 	}
 	var d Data
 	r.Decode(t, &d)
-	if d.Version != cl.Version || d.Major != cl.Major || !d.Known {
+	if string(d.Version) != cl.Version || d.Major != cl.Major || !d.Known {
 		t.Fatalf("data %+v, server %s", d, cl.Version)
 	}
 	if len(d.Settings) != 2 || d.Settings[1].Name != "server_version_num" {

@@ -92,10 +92,18 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	if len(d.PrefixMissing) > 0 && d.PrefixUsed {
 		p, _ := get(d, "log_line_prefix")
 		add("log-line-prefix-incomplete", checks.P3, fmt.Sprintf("`log_line_prefix` (%s) lacks %s: log lines cannot be tied to the moment, "+
-			"session, role, database or application they come from.", checks.Code(string(p.Value)), strings.Join(d.PrefixMissing, ", ")),
+			"session, role, database or application they come from.", checks.Code(string(p.Value)), labels(d.PrefixMissing)),
 			"Use a prefix with all of them, for example:\n\n"+reload(`log_line_prefix = '%m [%p] %q%u@%d/%a '`))
 	}
 	return out
+}
+
+func labels(ls []checks.Label) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = string(l)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func size(r pgsettings.Row) string {

@@ -53,7 +53,7 @@ type Data struct {
 	Settings []pgsettings.Row `json:"settings"`
 	// PrefixMissing lists what log_line_prefix lacks among time, pid, user, database and
 	// application (empty when complete).
-	PrefixMissing []string `json:"prefix_missing"`
+	PrefixMissing []checks.Label `json:"prefix_missing"`
 	// PrefixUsed is false when every log destination is csvlog or jsonlog, whose
 	// lines carry all these fields whatever the prefix says.
 	PrefixUsed bool `json:"prefix_used"`
@@ -76,7 +76,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 }
 
 func fill(d *Data) {
-	d.PrefixMissing = []string{}
+	d.PrefixMissing = []checks.Label{}
 	if r, ok := get(*d, "log_line_prefix"); ok {
 		d.PrefixMissing = prefixMissing(string(r.Value))
 	}
@@ -101,7 +101,7 @@ var prefixItems = []struct{ what, escapes string }{
 }
 
 // prefixMissing parses log_line_prefix escapes ("%-10u" pads, "%%" is a literal percent).
-func prefixMissing(prefix string) []string {
+func prefixMissing(prefix string) []checks.Label {
 	has := map[byte]bool{}
 	for i := 0; i < len(prefix); i++ {
 		if prefix[i] != '%' {
@@ -115,14 +115,14 @@ func prefixMissing(prefix string) []string {
 			has[prefix[i]] = true
 		}
 	}
-	missing := []string{}
+	missing := []checks.Label{}
 	for _, it := range prefixItems {
 		found := false
 		for j := 0; j < len(it.escapes); j++ {
 			found = found || has[it.escapes[j]]
 		}
 		if !found {
-			missing = append(missing, it.what)
+			missing = append(missing, checks.Label(it.what))
 		}
 	}
 	return missing

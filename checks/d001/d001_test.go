@@ -78,7 +78,7 @@ func TestAnalyze(t *testing.T) {
 }
 
 func TestPrefixMissing(t *testing.T) {
-	cases := map[string][]string{
+	cases := map[string][]checks.Label{
 		"%m [%p] %q%u@%d/%a ": {},
 		"%m [%p] ":            {"user (%u)", "database (%d)", "application (%a)"},
 		"":                    {"time (%m, %t or %n)", "process ID (%p or %c)", "user (%u)", "database (%d)", "application (%a)"},

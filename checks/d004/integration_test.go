@@ -37,7 +37,7 @@ func TestDeallocations(t *testing.T) {
 		t.Fatalf("pg_stat_statements state %+v", pgss)
 	}
 	if cl.Major < 14 {
-		if d.Dealloc != nil || !strings.Contains(d.DeallocUnknown, "14") {
+		if d.Dealloc != nil || !strings.Contains(string(d.DeallocUnknown), "14") {
 			t.Fatalf("before 14: dealloc %v, unknown %q", d.Dealloc, d.DeallocUnknown)
 		}
 		return
@@ -126,4 +126,27 @@ func render(t *testing.T, r checktest.Result) string {
 		t.Fatal(err)
 	}
 	return string(md)
+}
+
+// TestExtensionOffPath puts the extension into a schema that is not on the search_path:
+// the unqualified view cannot be read, and the check must say so rather than fail.
+func TestExtensionOffPath(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	cl.MustExec(t, "postgres", "CREATE SCHEMA stats; CREATE EXTENSION pg_stat_statements SCHEMA stats")
+	r := checktest.Run(t, cl, New(), checktest.Options{})
+	if r.Status == checks.StatusError {
+		t.Fatalf("error: %s", r.Reason)
+	}
+	var d Data
+	r.Decode(t, &d)
+	if pgss, _ := ext(d, "pg_stat_statements"); !pgss.Installed || pgss.Schema != "stats" {
+		t.Fatalf("state %+v", pgss)
+	}
+	why := "search_path"
+	if cl.Major < 14 {
+		why = "14"
+	}
+	if d.Dealloc != nil || !strings.Contains(string(d.DeallocUnknown), why) {
+		t.Fatalf("dealloc %v, unknown %q", d.Dealloc, d.DeallocUnknown)
+	}
 }
