@@ -27,7 +27,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	out = append(out, memFindings(d, cfg)...)
 	if len(d.NeedsHostFacts) > 0 {
 		out = append(out, checks.Finding{Code: "F008/host-facts-missing", Severity: checks.Info,
-			Conclusion: "Skipped for lack of host facts: " + strings.Join(d.NeedsHostFacts, "; ") +
+			Conclusion: "Skipped for lack of host facts: " + joinLabels(d.NeedsHostFacts) +
 				". PostgreSQL cannot report the machine's CPUs and RAM.",
 			Recommendation: "Set them in the config file: `[host]` with `cpus = 16` and `ram = \"64GB\"` (your values)."})
 	}
@@ -104,6 +104,14 @@ func memFindings(d Data, cfg Config) []checks.Finding {
 			Objects:        []checks.Name{"autovacuum_work_mem"}}}
 	}
 	return nil
+}
+
+func joinLabels(list []checks.Label) string {
+	parts := make([]string, len(list))
+	for i, l := range list {
+		parts[i] = string(l)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // human formats a byte count with binary units, as the report does.

@@ -69,7 +69,7 @@ type Data struct {
 	CPUs     int       `json:"cpus,omitempty"`
 	RAMBytes int64     `json:"ram_bytes,omitempty"`
 	// NeedsHostFacts names the verdicts skipped because a host fact was not given.
-	NeedsHostFacts []string `json:"needs_host_facts,omitempty"`
+	NeedsHostFacts []checks.Label `json:"needs_host_facts,omitempty"`
 
 	Workers     int `json:"workers"`
 	WorkerSlots int `json:"worker_slots,omitempty"` // 18+

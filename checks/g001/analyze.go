@@ -13,7 +13,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, ramFindings(d, cfg)...)
 	} else {
 		out = append(out, checks.Finding{Code: "G001/host-facts-missing", Severity: checks.Info,
-			Conclusion: "Skipped for lack of host facts: " + d.NeedsHostFacts[0] +
+			Conclusion: "Skipped for lack of host facts: " + string(d.NeedsHostFacts[0]) +
 				". PostgreSQL cannot report the machine's RAM.",
 			Recommendation: "Set it in the config file: `[host]` with `ram = \"64GB\"` (your value)."})
 	}

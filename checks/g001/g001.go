@@ -68,7 +68,7 @@ type Data struct {
 	Major    int       `json:"major"`
 	RAMBytes int64     `json:"ram_bytes,omitempty"`
 	// NeedsHostFacts names the verdicts skipped because a host fact was not given.
-	NeedsHostFacts []string `json:"needs_host_facts,omitempty"`
+	NeedsHostFacts []checks.Label `json:"needs_host_facts,omitempty"`
 
 	SharedBuffersBytes int64 `json:"shared_buffers_bytes"`
 	// SharedBytes is shared_memory_size (15+: buffers, WAL buffers, lock tables...), else
@@ -108,7 +108,7 @@ func derive(list []Setting, major int, ram int64, cfg Config) Data {
 	if ram > 0 {
 		d.RAMBytes = ram
 	} else {
-		d.NeedsHostFacts = []string{"ram: worst-case memory, shared_buffers and effective_cache_size against RAM"}
+		d.NeedsHostFacts = []checks.Label{"ram: worst-case memory, shared_buffers and effective_cache_size against RAM"}
 	}
 	d.SharedBuffersBytes, _ = s["shared_buffers"].Bytes()
 	d.SharedBytes = d.SharedBuffersBytes

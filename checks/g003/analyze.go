@@ -123,8 +123,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Conclusion: "The server-wide value of " + strings.Join(unknown, ", ") + " is unknown: pgcheckup's session (or an " +
 				"override for its role or database) sets its own, and `pg_file_settings` is readable only by superusers. " +
 				"Verdicts on them rely on the overrides alone.",
-			Recommendation: "Run pgcheckup as a superuser, or `GRANT SELECT ON pg_catalog.pg_file_settings TO ...` and " +
-				"`GRANT EXECUTE ON FUNCTION pg_catalog.pg_show_all_file_settings() TO ...` for its role."})
+			Recommendation: "Run pgcheckup as a superuser to read the configuration files, or look them up: " +
+				"`SELECT name, setting, sourcefile FROM pg_catalog.pg_file_settings WHERE name LIKE '%timeout';` as a superuser."})
 	}
 	out = append(out, lockFindings(d, s, cfg)...)
 	return out
@@ -226,7 +226,7 @@ since its statistics were reset (at most ` + "`max_databases`" + `, 50).
 
 **Server-wide values.** pgcheckup's own session sets ` + "`statement_timeout` and `lock_timeout`" + `, and an
 override for its role or database also hides the server-wide value in ` + "`pg_settings`" + `. Then the
-value comes from ` + "`pg_file_settings`" + ` (superusers only by default; a setting in no file has its
+value comes from ` + "`pg_file_settings`" + ` (read only when pgcheckup runs as a superuser; a setting in no file has its
 compiled-in default, unless it was given on the command line), or is reported unknown
 (` + "`G003/globals-unknown`" + `, info) and the verdicts below that need it are skipped.
 
