@@ -1,0 +1,115 @@
+package c002
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/internal/checktest"
+	"github.com/pgcheckup/pgcheckup/internal/pgtest"
+)
+
+func TestReplication(t *testing.T) {
+	ctx := context.Background()
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	s := pgtest.StandbyForTest(t, cl, nil)
+	prim := connect(t, cl)
+	stby := connect(t, s)
+	waitFor(t, prim, "SELECT EXISTS (SELECT 1 FROM pg_stat_replication WHERE state = 'streaming')")
+
+	r := checktest.Run(t, cl, New(), checktest.Options{})
+	r.MustStatus(t, checks.StatusOK)
+	var d Data
+	r.Decode(t, &d)
+	if len(d.Standbys) != 1 || d.Standbys[0].Application != "standby1" || d.Receiver != nil {
+		t.Fatalf("primary data %+v", d)
+	}
+	checktest.Run(t, s, New(), checktest.Options{}).MustStatus(t, checks.StatusOK)
+
+	// Replay paused on the standby while the primary writes: WAL arrives but is not applied.
+	if _, err := stby.Exec(ctx, "SELECT pg_wal_replay_pause()"); err != nil {
+		t.Fatal(err)
+	}
+	cl.MustExec(t, "postgres", "CREATE TABLE big AS SELECT g, repeat('x', 100) AS pad FROM generate_series(1, 50000) g")
+	waitFor(t, stby, "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) > 2 * 1024 * 1024")
+	waitFor(t, prim, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) > 2 * 1024 * 1024 FROM pg_stat_replication")
+
+	c := New()
+	c.cfg.LagMB = 1
+	sr := checktest.Run(t, s, c, checktest.Options{})
+	for _, code := range []string{"C002/replay-paused", "C002/replay-lag"} {
+		if f := sr.WithCode(code); len(f) != 1 || f[0].Severity != checks.P2 {
+			t.Errorf("standby %s: %+v", code, sr.Findings)
+		}
+	}
+	sr.Decode(t, &d)
+	if d.Receiver == nil || d.Receiver.Status == nil || *d.Receiver.Status != "streaming" || *d.Receiver.ReplayLagBytes < 2<<20 {
+		t.Errorf("receiver %+v", d.Receiver)
+	}
+
+	pr := checktest.Run(t, cl, c, checktest.Options{})
+	lag := pr.WithCode("C002/standby-lag")
+	if len(lag) != 1 || !slices.Equal(lag[0].Objects, []checks.Name{"standby1"}) {
+		t.Errorf("primary: %+v", pr.Findings)
+	}
+}
+
+// TestDelayedStandby: a standby that applies WAL an hour late lags on purpose; the
+// primary still sees the lag, the standby reports it as information.
+func TestDelayedStandby(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	s := pgtest.StandbyForTest(t, cl, map[string]string{"recovery_min_apply_delay": "'1h'"})
+	stby := connect(t, s)
+	// Replay stops at the first commit it must delay; the bigger transaction after it
+	// waits unreplayed.
+	cl.MustExec(t, "postgres", "CREATE TABLE small (i int)")
+	cl.MustExec(t, "postgres", "CREATE TABLE big AS SELECT g, repeat('x', 100) AS pad FROM generate_series(1, 50000) g")
+	waitFor(t, stby, "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) > 2 * 1024 * 1024")
+
+	c := New()
+	c.cfg.LagMB = 1
+	sr := checktest.Run(t, s, c, checktest.Options{})
+	if f := sr.WithCode("C002/replay-lag"); len(f) != 1 || f[0].Severity != checks.Info {
+		t.Errorf("standby: %+v", sr.Findings)
+	}
+	var d Data
+	sr.Decode(t, &d)
+	if d.ApplyDelaySec != 3600 {
+		t.Errorf("apply delay %v", d.ApplyDelaySec)
+	}
+	prim := connect(t, cl)
+	waitFor(t, prim, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) > 2 * 1024 * 1024 FROM pg_stat_replication")
+	pr := checktest.Run(t, cl, c, checktest.Options{})
+	if f := pr.WithCode("C002/standby-lag"); len(f) != 1 || f[0].Severity != checks.P2 {
+		t.Errorf("primary: %+v", pr.Findings)
+	}
+}
+
+func connect(t *testing.T, cl *pgtest.Cluster) *pgx.Conn {
+	t.Helper()
+	conn, err := cl.Connect(context.Background(), "postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+func waitFor(t *testing.T, conn *pgx.Conn, q string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var ok *bool
+		err := conn.QueryRow(context.Background(), q).Scan(&ok)
+		if err == nil && ok != nil && *ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never true: %s (%v)", q, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
