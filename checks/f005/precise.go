@@ -1,0 +1,101 @@
+package f005
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+// measure runs pgstatindex on the candidates. Whatever goes wrong is recorded in
+// d.Precise and leaves the estimates as they are: precise mode never fails the check.
+func measure(ctx context.Context, t *checks.Target, rows []idxRow, d *Data) {
+	d.Precise.Requested = true
+	var schema, version string
+	err := t.DB.QueryRow(ctx, extQuery).Scan(&schema, &version)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		d.Precise.Problem = "the extension pgstattuple is not installed in this database"
+		d.Precise.Hint = checks.Text("Install it as a superuser in database " + t.Node.Database + " with CREATE EXTENSION pgstattuple; then run again with --precise-bloat.")
+		return
+	case err != nil:
+		d.Precise.Problem = checks.Text("cannot tell whether pgstattuple is installed: " + err.Error())
+		return
+	}
+	d.Precise.Schema = checks.Name(schema)
+	if schema != "public" {
+		d.Precise.Problem = checks.Text("pgstattuple is installed in schema " + schema + "; pgcheckup calls it only as public.pgstatindex, so that no other function of that name can stand in")
+		d.Precise.Hint = "Install pgstattuple in schema public (ALTER EXTENSION pgstattuple SET SCHEMA public;) or rely on the estimates."
+		return
+	}
+	if len(rows) == 0 {
+		return
+	}
+	oids := make([]uint32, len(rows))
+	for i, r := range rows {
+		oids[i] = r.OID
+	}
+	got, err := readMeasurements(ctx, t.DB, oids)
+	if err != nil {
+		d.Precise.Problem = checks.Text("pgstatindex failed: " + err.Error())
+		d.Precise.Hint = "Check the error; the estimates are unaffected."
+		if checks.IsPermissionDenied(err) {
+			d.Precise.Hint = checks.Text(fmt.Sprintf("Grant the role the right to call it: GRANT pg_stat_scan_tables TO %s; (or run as a superuser). pgstattuple 1.5 or newer is needed for that (ALTER EXTENSION pgstattuple UPDATE;).", quoteIdent(t.Node.User)))
+		}
+		return
+	}
+	for i, r := range rows {
+		if m, ok := got[r.OID]; ok {
+			d.Indexes[i].Measured = measured(m, r.Fillfactor, r.BlockSize)
+			d.Precise.Measured++
+		}
+	}
+}
+
+type stat struct {
+	size, internal, leaf, empty, deleted int64
+	density                              float64
+}
+
+func readMeasurements(ctx context.Context, db checks.Querier, oids []uint32) (map[uint32]stat, error) {
+	rows, err := db.Query(ctx, preciseQuery, oids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[uint32]stat{}
+	for rows.Next() {
+		var oid uint32
+		var s stat
+		if err := rows.Scan(&oid, &s.size, &s.internal, &s.leaf, &s.empty, &s.deleted, &s.density); err != nil {
+			return nil, err
+		}
+		out[oid] = s
+	}
+	return out, rows.Err()
+}
+
+// measured puts a pgstatindex result on the estimate's scale: REINDEX would pack the
+// live leaf entries (leaf pages × avg_leaf_density) to the fillfactor, keep the internal
+// pages and the metapage, and drop empty and deleted pages.
+func measured(s stat, fillfactor, blockSize int) *Measured {
+	m := &Measured{IndexBytes: s.size, LeafPages: s.leaf, InternalPages: s.internal, EmptyPages: s.empty,
+		DeletedPages: s.deleted, AvgLeafDensity: s.density}
+	pages := float64(s.size) / float64(blockSize)
+	if pages <= 0 {
+		return m
+	}
+	density := s.density
+	if math.IsNaN(density) { // no leaf pages
+		density, m.AvgLeafDensity = 0, 0
+	}
+	ff := float64(min(max(fillfactor, 10), 100))
+	need := float64(s.leaf)*density/ff + float64(s.internal) + 1
+	bloat := max(0, 1-need/pages)
+	m.BloatPct = 100 * bloat
+	m.BloatBytes = int64(bloat * float64(s.size))
+	return m
+}
