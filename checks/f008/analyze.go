@@ -158,5 +158,5 @@ not balanced and not covered here.
   (25%) of RAM. Before 17 a vacuum uses at most 1 GiB for dead-tuple IDs, so more is not counted.
 - **P3** ` + "`F008/mem-low`" + ` (needs RAM): per-worker memory below ` + "`min_mem_pct_ram`" + ` (1.5%) of
   RAM, capped at 1 GiB (the default 64 MiB is enough up to about 4 GiB of RAM; about
-  120 MiB at 8 GiB, 1 GiB at 64 GiB). Too little
-  memory makes vacuum scan every index of a large table several times.`
+  120 MiB at 8 GiB, 1 GiB at 64 GiB). Too little memory makes vacuum scan every index of a
+  large table several times.`

@@ -217,17 +217,18 @@ func lockFindings(d Data, s settings, cfg Config) []checks.Finding {
 	return out
 }
 
-const doc = `Reads ` + "`statement_timeout`, `lock_timeout`, `idle_in_transaction_session_timeout`, " +
-	"`idle_session_timeout`" + ` (14+), ` + "`transaction_timeout`" + ` (17+), ` + "`deadlock_timeout`, `log_lock_waits`, " +
-	"`max_locks_per_transaction`" + ` and ` + "`max_pred_locks_per_transaction`" + ` from ` + "`pg_settings`" + `; the
+const doc = `Reads ` + "`statement_timeout`, `lock_timeout`, `idle_in_transaction_session_timeout`," + `
+` + "`idle_session_timeout`" + ` (14+), ` + "`transaction_timeout`" + ` (17+), ` + "`deadlock_timeout`, `log_lock_waits`," + `
+` + "`max_locks_per_transaction`" + ` and ` + "`max_pred_locks_per_transaction`" + ` from ` + "`pg_settings`" + `; the
 timeouts set per database and per role (` + "`pg_db_role_setting`, `ALTER ROLE/DATABASE ... SET`" + `, at
 most ` + "`max_overrides`" + `, 200); and the deadlocks counted per database in ` + "`pg_stat_database`" + `
 since its statistics were reset (at most ` + "`max_databases`" + `, 50).
 
 **Server-wide values.** pgcheckup's own session sets ` + "`statement_timeout` and `lock_timeout`" + `, and an
 override for its role or database also hides the server-wide value in ` + "`pg_settings`" + `. Then the
-value comes from ` + "`pg_file_settings`" + ` (read only when pgcheckup runs as a superuser; a setting in no file has its
-compiled-in default, unless it was given on the command line), or is reported unknown
+value comes from ` + "`pg_file_settings`" + ` (read only when pgcheckup runs as a superuser; a
+setting in no file has its compiled-in default, unless it was given on the command line), or
+is reported unknown
 (` + "`G003/globals-unknown`" + `, info) and the verdicts below that need it are skipped.
 
 - **P2** ` + "`G003/no-idle-in-transaction-timeout`" + `: ` + "`idle_in_transaction_session_timeout`" + ` is 0
@@ -236,11 +237,12 @@ compiled-in default, unless it was given on the command line), or is reported un
   P2 rather than P3 because one forgotten session can cause an outage, and the timeout is safe.
 - **P3** ` + "`G003/no-statement-timeout`" + `: no statement limit anywhere (same rule). The documentation
   advises against a server-wide value, so the advice is per role.
-- **info** ` + "`G003/timeout-set-globally`" + `: ` + "`statement_timeout`, `lock_timeout`, `idle_session_timeout` " +
-	"or `transaction_timeout`" + ` set server-wide: they also hit maintenance and migrations.
+- **info** ` + "`G003/timeout-set-globally`" + `: ` + "`statement_timeout`, `lock_timeout`, `idle_session_timeout`" + `
+  or ` + "`transaction_timeout`" + ` set server-wide: they also hit maintenance and migrations.
   ` + "`lock_timeout`" + ` at 0 is the default and no finding: set it in migration sessions.
 - **P3** ` + "`G003/deadlock-timeout`" + `: below ` + "`min_deadlock_timeout_ms`" + ` (100) the detector runs too
   often; above ` + "`max_deadlock_timeout_ms`" + ` (10000) deadlocks stay unresolved that long.
-- **P3** ` + "`G003/max-locks-low`" + `: ` + "`max_locks_per_transaction`" + ` below ` + "`min_locks_per_transaction`" + ` (64, the default).
+- **P3** ` + "`G003/max-locks-low`" + `: ` + "`max_locks_per_transaction`" + ` below
+  ` + "`min_locks_per_transaction`" + ` (64, the default).
 - **P3** ` + "`G003/deadlocks`" + `: at least ` + "`min_deadlocks`" + ` (1) deadlocks in a database, with the count
   per database and the date of the statistics reset.`

@@ -157,7 +157,7 @@ func readFile(ctx context.Context, db checks.Querier) (map[string]string, error)
 }
 
 func (c *Check) readOverrides(ctx context.Context, db checks.Querier, d *Data) error {
-	rows, err := db.Query(ctx, overridesSQL, timeouts, c.cfg.MaxOverrides)
+	rows, err := db.Query(ctx, overridesSQL, timeouts, max(c.cfg.MaxOverrides, 1))
 	if err != nil {
 		return fmt.Errorf("read pg_db_role_setting: %w", err)
 	}
@@ -176,7 +176,7 @@ func (c *Check) readOverrides(ctx context.Context, db checks.Querier, d *Data) e
 }
 
 func (c *Check) readDeadlocks(ctx context.Context, db checks.Querier, d *Data) error {
-	rows, err := db.Query(ctx, deadlocksSQL, c.cfg.MaxDatabases)
+	rows, err := db.Query(ctx, deadlocksSQL, max(c.cfg.MaxDatabases, 1))
 	if err != nil {
 		return fmt.Errorf("read pg_stat_database: %w", err)
 	}

@@ -118,7 +118,8 @@ it is NULL; the query treats both alike.
   It forbids a plan shape for every query, usually a leftover from debugging one.
 - **P3** ` + "`G004/random-page-cost-hdd`" + `: ` + "`random_page_cost`" + ` at or above ` + "`ssd_random_page_cost`" + `
   (4, the default, meant for spinning disks). On SSD-class storage 1.1 is typical. pgcheckup
-  cannot see the storage: ignore this on spinning disks.
+  cannot see the storage: ignore this on spinning disks. Values set per tablespace
+  (` + "`ALTER TABLESPACE ... SET (random_page_cost = ...)`" + `) are not read and win for their tablespace.
 - **P3** ` + "`G004/random-below-seq`" + `: ` + "`random_page_cost`" + ` below ` + "`seq_page_cost`" + `.
 - **P3** ` + "`G004/statistics-target`" + `: ` + "`default_statistics_target`" + ` outside ` + "`min_statistics_target`" + `
   (100, the default) to ` + "`max_statistics_target`" + ` (1000).

@@ -90,13 +90,14 @@ type Data struct {
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	d := Data{Limit: c.cfg.MaxColumns, Disabled: []checks.Name{}, Columns: []Column{}}
+	// At least one row, so that the totals (window counts) always arrive.
+	d := Data{Limit: max(c.cfg.MaxColumns, 1), Disabled: []checks.Name{}, Columns: []Column{}}
 	var err error
 	if d.Settings, err = readSettings(ctx, t.DB, settingsSQL, names); err != nil {
 		return nil, err
 	}
 	d.Disabled = append(d.Disabled, disabledMethods(d.Settings)...)
-	rows, err := t.DB.Query(ctx, columnsSQL, c.cfg.MaxColumns)
+	rows, err := t.DB.Query(ctx, columnsSQL, d.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("read statistics targets: %w", err)
 	}

@@ -96,8 +96,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	}
 	if len(zero) > 0 {
 		out = append(out, checks.Finding{Code: "G005/prefetch-disabled", Severity: checks.P3,
-			Conclusion: strings.Join(zero, " and ") + " set to 0: no read-ahead is issued (bitmap heap scans; from 18 also " +
-				"sequential scans and VACUUM through asynchronous I/O), so every read waits for the disk in turn.",
+			Conclusion: strings.Join(zero, " and ") + " set to 0: no read-ahead is issued (bitmap heap scans; from 17 also " +
+				"the read streams of sequential scans and VACUUM), so every read waits for the disk in turn.",
 			Recommendation: "`ALTER SYSTEM RESET ...` for each, then `SELECT pg_catalog.pg_reload_conf();`, or set them to the " +
 				"number of concurrent I/Os the storage handles well (hundreds for SSDs).",
 			Objects: zeroNames})
@@ -123,11 +123,11 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	return out
 }
 
-const doc = `Reads the background writer (` + "`bgwriter_delay`, `bgwriter_lru_maxpages`, " +
-	"`bgwriter_lru_multiplier`, `bgwriter_flush_after`" + `), write flushing (` + "`backend_flush_after`, " +
-	"`checkpoint_flush_after`" + `), prefetching (` + "`effective_io_concurrency`" + `, ` + "`maintenance_io_concurrency`" + `
-on 13+) and asynchronous I/O (` + "`io_method`, `io_workers`, `io_max_concurrency`, `io_max_combine_limit`" + ` on
-18, ` + "`io_combine_limit`" + ` on 17+) from ` + "`pg_settings`" + `, with ` + "`random_page_cost`" + ` to tell whether the
+const doc = `Reads the background writer (` + "`bgwriter_delay`, `bgwriter_lru_maxpages`," + `
+` + "`bgwriter_lru_multiplier`, `bgwriter_flush_after`" + `), write flushing (` + "`backend_flush_after`," + `
+` + "`checkpoint_flush_after`" + `), prefetching (` + "`effective_io_concurrency`" + `, ` + "`maintenance_io_concurrency`" + `
+on 13+) and asynchronous I/O (` + "`io_method`, `io_workers`, `io_max_concurrency`," + `
+` + "`io_max_combine_limit`" + ` on 18, ` + "`io_combine_limit`" + ` on 17+) from ` + "`pg_settings`" + `, with ` + "`random_page_cost`" + ` to tell whether the
 server was tuned for SSDs. Defaults differ by major: ` + "`effective_io_concurrency`" + ` is 1 up to 17 and
 16 on 18, ` + "`maintenance_io_concurrency`" + ` 10 and 16; ` + "`bgwriter_flush_after`" + ` is 512kB on Linux
 and 0 elsewhere (the Default column shows the running server's).
