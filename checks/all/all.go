@@ -9,6 +9,11 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/a004"
 	"github.com/pgcheckup/pgcheckup/checks/a005"
 	"github.com/pgcheckup/pgcheckup/checks/a007"
+	"github.com/pgcheckup/pgcheckup/checks/a010"
+	"github.com/pgcheckup/pgcheckup/checks/a013"
+	"github.com/pgcheckup/pgcheckup/checks/d001"
+	"github.com/pgcheckup/pgcheckup/checks/d004"
+	"github.com/pgcheckup/pgcheckup/checks/e001"
 	"github.com/pgcheckup/pgcheckup/checks/k003"
 )
 
@@ -21,6 +26,11 @@ func Checks() []checks.Check {
 		a004.New(),
 		a005.New(),
 		a007.New(),
+		a010.New(),
+		a013.New(),
+		d001.New(),
+		d004.New(),
+		e001.New(),
 		k003.New(),
 	}
 }
