@@ -14,6 +14,14 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/d001"
 	"github.com/pgcheckup/pgcheckup/checks/d004"
 	"github.com/pgcheckup/pgcheckup/checks/e001"
+	"github.com/pgcheckup/pgcheckup/checks/f001"
+	"github.com/pgcheckup/pgcheckup/checks/f004"
+	"github.com/pgcheckup/pgcheckup/checks/f005"
+	"github.com/pgcheckup/pgcheckup/checks/f008"
+	"github.com/pgcheckup/pgcheckup/checks/g001"
+	"github.com/pgcheckup/pgcheckup/checks/g003"
+	"github.com/pgcheckup/pgcheckup/checks/g004"
+	"github.com/pgcheckup/pgcheckup/checks/g005"
 	"github.com/pgcheckup/pgcheckup/checks/k003"
 )
 
@@ -31,6 +39,14 @@ func Checks() []checks.Check {
 		d001.New(),
 		d004.New(),
 		e001.New(),
+		f001.New(),
+		f004.New(),
+		f005.New(),
+		f008.New(),
+		g001.New(),
+		g003.New(),
+		g004.New(),
+		g005.New(),
 		k003.New(),
 	}
 }

@@ -32,7 +32,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	}
 	out = append(out, laterThanDefault(s, cfg)...)
 	for _, name := range []string{"autovacuum_freeze_max_age", "autovacuum_multixact_freeze_max_age"} {
-		if v, ok := s.float(name); ok && v > cfg.MaxFreezeMaxAge {
+		if v, ok := s.Float(name); ok && v > cfg.MaxFreezeMaxAge {
 			out = append(out, checks.Finding{Code: "F001/freeze-max-age-high", Severity: checks.P3,
 				Conclusion: fmt.Sprintf("%s is %.0f (above %.0f): the anti-wraparound autovacuum starts late, leaving "+
 					"only about %.0f million IDs before the 2^31 limit where the server stops accepting writes. "+
@@ -43,7 +43,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				Objects: []checks.Name{checks.Name(name)}})
 		}
 	}
-	if v, ok := s.float("autovacuum_vacuum_insert_threshold"); ok && v < 0 {
+	if v, ok := s.Float("autovacuum_vacuum_insert_threshold"); ok && v < 0 {
 		out = append(out, checks.Finding{Code: "F001/insert-vacuum-disabled", Severity: checks.P3,
 			Conclusion: "`autovacuum_vacuum_insert_threshold` is -1: inserts never trigger an autovacuum. Tables that " +
 				"only grow are vacuumed only against wraparound, so their visibility map is not set (index-only scans " +
@@ -93,7 +93,7 @@ func disabledFinding(d Data) checks.Finding {
 func laterThanDefault(s settings, cfg Config) []checks.Finding {
 	var out []checks.Finding
 	check := func(code, name string, limit float64, why string) {
-		v, ok := s.float(name)
+		v, ok := s.Float(name)
 		if !ok || v <= limit {
 			return
 		}

@@ -117,27 +117,27 @@ func derive(list []Setting, major int, host checks.HostFacts, cfg Config) Data {
 	if host.RAMBytes <= 0 {
 		d.NeedsHostFacts = append(d.NeedsHostFacts, "ram: autovacuum memory against RAM")
 	}
-	w, _ := s.float("autovacuum_max_workers")
+	w, _ := s.Float("autovacuum_max_workers")
 	d.Workers = int(w)
-	if v, ok := s.float("autovacuum_worker_slots"); ok {
+	if v, ok := s.Float("autovacuum_worker_slots"); ok {
 		d.WorkerSlots = int(v)
 	}
 	if host.CPUs > 0 {
 		d.SuggestedWorkers = max(cfg.MinWorkers, int(math.Round(float64(host.CPUs)*cfg.WorkersPerCPU)))
 	}
 
-	d.CostLimit, _ = s.float("autovacuum_vacuum_cost_limit")
+	d.CostLimit, _ = s.Float("autovacuum_vacuum_cost_limit")
 	if d.CostLimit < 0 {
-		d.CostLimit, _ = s.float("vacuum_cost_limit")
+		d.CostLimit, _ = s.Float("vacuum_cost_limit")
 	}
-	d.CostDelayMS, _ = s.float("autovacuum_vacuum_cost_delay")
+	d.CostDelayMS, _ = s.Float("autovacuum_vacuum_cost_delay")
 	if d.CostDelayMS < 0 {
-		d.CostDelayMS, _ = s.float("vacuum_cost_delay")
+		d.CostDelayMS, _ = s.Float("vacuum_cost_delay")
 	}
 	d.Unthrottled = d.CostDelayMS <= 0
-	block, _ := s.float("block_size")
-	miss, _ := s.float("vacuum_cost_page_miss")
-	dirty, _ := s.float("vacuum_cost_page_dirty")
+	block, _ := s.Float("block_size")
+	miss, _ := s.Float("vacuum_cost_page_miss")
+	dirty, _ := s.Float("vacuum_cost_page_dirty")
 	if !d.Unthrottled && d.CostLimit > 0 && block > 0 {
 		d.CostPerSec = d.CostLimit * 1000 / d.CostDelayMS
 		if miss > 0 {

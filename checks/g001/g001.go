@@ -116,10 +116,10 @@ func derive(list []Setting, major int, ram int64, cfg Config) Data {
 		d.SharedBytes = v
 	}
 	d.WorkMemBytes, _ = s["work_mem"].Bytes()
-	if v, ok := s.float("hash_mem_multiplier"); ok && v > 1 {
+	if v, ok := s.Float("hash_mem_multiplier"); ok && v > 1 {
 		d.HashMemMultiplier = v
 	}
-	if v, ok := s.float("max_connections"); ok {
+	if v, ok := s.Float("max_connections"); ok {
 		d.MaxConnections = int64(v)
 	}
 	d.PerBackendBytes = int64(float64(d.WorkMemBytes) * (d.WorkMemNodes - 1 + d.HashMemMultiplier))
@@ -132,7 +132,7 @@ func derive(list []Setting, major int, ram int64, cfg Config) Data {
 	if major > 0 && major < 17 && av > gib { // dead-tuple storage is capped at 1 GiB before 17
 		av = gib
 	}
-	workers, _ := s.float("autovacuum_max_workers")
+	workers, _ := s.Float("autovacuum_max_workers")
 	d.MaintenanceBytes = int64(workers)*av + maint
 	d.ConnectionsBytes = d.MaxConnections * d.PerBackendBytes
 	d.WorstCaseBytes = d.SharedBytes + d.ConnectionsBytes + d.MaintenanceBytes

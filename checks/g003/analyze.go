@@ -178,7 +178,7 @@ func lockFindings(d Data, s settings, cfg Config) []checks.Finding {
 				Objects:        []checks.Name{"deadlock_timeout"}})
 		}
 	}
-	if v, ok := s.float("max_locks_per_transaction"); ok && v < cfg.MinLocksPerTransaction {
+	if v, ok := s.Float("max_locks_per_transaction"); ok && v < cfg.MinLocksPerTransaction {
 		out = append(out, checks.Finding{Code: "G003/max-locks-low", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("`max_locks_per_transaction` is %.0f, below %.0f: transactions that touch many tables, "+
 				"partitions or indexes (pg_dump, partitioned queries, DDL) fail with \"out of shared memory\".", v, cfg.MinLocksPerTransaction),

@@ -36,8 +36,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				"`SET LOCAL` inside that query's transaction.",
 			Objects: off})
 	}
-	rpc, okR := s.float("random_page_cost")
-	spc, okS := s.float("seq_page_cost")
+	rpc, okR := s.Float("random_page_cost")
+	spc, okS := s.Float("seq_page_cost")
 	switch {
 	case okR && okS && rpc < spc:
 		out = append(out, checks.Finding{Code: "G004/random-below-seq", Severity: checks.P3,
@@ -55,7 +55,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				"Keep 4 on spinning disks.",
 			Objects: []checks.Name{"random_page_cost"}})
 	}
-	if v, ok := s.float("default_statistics_target"); ok && (v < cfg.MinStatisticsTarget || v > cfg.MaxStatisticsTarget) {
+	if v, ok := s.Float("default_statistics_target"); ok && (v < cfg.MinStatisticsTarget || v > cfg.MaxStatisticsTarget) {
 		why := "ANALYZE samples fewer rows and keeps shorter most-common-value lists and histograms, so estimates for skewed columns get worse"
 		if v > cfg.MaxStatisticsTarget {
 			why = "ANALYZE samples 300 × this many rows per table and the planner reads longer statistics for every query; " +
@@ -71,7 +71,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	if d.ColumnsZero > 0 {
 		out = append(out, zeroColumns(d))
 	}
-	if v, ok := s.float("jit_above_cost"); ok && v >= 0 && v < cfg.MinJITAboveCost {
+	if v, ok := s.Float("jit_above_cost"); ok && v >= 0 && v < cfg.MinJITAboveCost {
 		out = append(out, checks.Finding{Code: "G004/jit-cheap-queries", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("`jit_above_cost` is %g (below %g): with `jit` on (the default; pgcheckup's own session turns "+
 				"it off, so the server's value is not shown here) queries of modest estimated cost are compiled, which "+

@@ -72,8 +72,8 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 func analyze(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
 	s := index(d.Settings)
-	maxPages, okP := s.float("bgwriter_lru_maxpages")
-	mult, okM := s.float("bgwriter_lru_multiplier")
+	maxPages, okP := s.Float("bgwriter_lru_maxpages")
+	mult, okM := s.Float("bgwriter_lru_multiplier")
 	if okP && okM && (maxPages == 0 || mult == 0) {
 		which := "`bgwriter_lru_maxpages` is 0"
 		if maxPages != 0 {
@@ -89,7 +89,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	var zero []string
 	var zeroNames []checks.Name
 	for _, n := range []string{"effective_io_concurrency", "maintenance_io_concurrency"} {
-		if v, ok := s.float(n); ok && v == 0 {
+		if v, ok := s.Float(n); ok && v == 0 {
 			zero = append(zero, checks.Code(n))
 			zeroNames = append(zeroNames, checks.Name(n))
 		}
@@ -102,8 +102,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				"number of concurrent I/Os the storage handles well (hundreds for SSDs).",
 			Objects: zeroNames})
 	}
-	rpc, okR := s.float("random_page_cost")
-	eic, okE := s.float("effective_io_concurrency")
+	rpc, okR := s.Float("random_page_cost")
+	eic, okE := s.Float("effective_io_concurrency")
 	if okR && okE && rpc <= cfg.SSDRandomPageCost && eic > 0 && eic <= cfg.MaxHDDIOConcurrency {
 		out = append(out, checks.Finding{Code: "G005/io-concurrency-low", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("`random_page_cost` is %g, so the planner was told storage is SSD-class, but "+
