@@ -27,7 +27,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			where = fmt.Sprintf("%s (%d of its %d partitions)", checks.Code(table), f.Unindexed, f.Partitions)
 		}
 		concl := fmt.Sprintf("Foreign key %s on %s (%s) references %s (%s) but no index on %s starts with its columns: "+
-			"each DELETE on %s, and each UPDATE of its key, scans %s (%s, about %d rows). %s: %s, %s.",
+			"each DELETE on %s, and each UPDATE of its key, scans %s (%s, about %.0f rows). %s: %s, %s.",
 			checks.Code(string(f.Constraint)), checks.Code(table), codes(f.Columns), checks.Code(ref), codes(f.RefColumns),
 			where, checks.Code(ref), checks.Code(table), bytes(f.TableBytes), f.TableRows,
 			checks.Code(ref), bytes(f.RefBytes), writes)

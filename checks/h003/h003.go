@@ -49,23 +49,23 @@ func (c *Check) Queries() []checks.Query {
 
 // FK is one foreign key whose referencing side has no supporting index.
 type FK struct {
-	Schema      checks.Name   `json:"schema"`
-	Table       checks.Name   `json:"table"`
-	Constraint  checks.Name   `json:"constraint"`
-	Partitioned bool          `json:"partitioned"`
-	Partitions  int64         `json:"partitions"`           // tables judged: 1, or the partitions
-	Unindexed   int64         `json:"unindexed_partitions"` // of those, how many lack the index
-	Columns     []checks.Name `json:"columns"`
-	RefSchema   checks.Name   `json:"ref_schema"`
-	RefTable    checks.Name   `json:"ref_table"`
-	RefColumns  []checks.Name `json:"ref_columns"`
-	TableBytes  int64         `json:"table_bytes"` // relpages * block_size
-	TableRows   int64         `json:"table_rows"`  // reltuples
-	RefBytes    int64         `json:"ref_table_bytes"`
+	Schema      checks.Name     `json:"schema"`
+	Table       checks.Name     `json:"table"`
+	Constraint  checks.Name     `json:"constraint"`
+	Partitioned bool            `json:"partitioned"`
+	Partitions  int64           `json:"partitions"`           // tables judged: 1, or the partitions
+	Unindexed   int64           `json:"unindexed_partitions"` // of those, how many lack the index
+	Columns     []checks.Name   `json:"columns"`
+	RefSchema   checks.Name     `json:"ref_schema"`
+	RefTable    checks.Name     `json:"ref_table"`
+	RefColumns  []checks.Name   `json:"ref_columns"`
+	TableBytes  int64           `json:"table_bytes"` // relpages * block_size
+	TableRows   checks.Estimate `json:"table_rows"`  // reltuples
+	RefBytes    int64           `json:"ref_table_bytes"`
 	// RefWrites is n_tup_upd + n_tup_del of the referenced table since the statistics
 	// were reset; nil when no statistics exist for it.
-	RefWrites *int64      `json:"ref_writes"`
-	Fix       checks.Text `json:"fix"` // CREATE INDEX statement
+	RefWrites *int64            `json:"ref_writes"`
+	Fix       checks.Definition `json:"fix"` // CREATE INDEX statement
 }
 
 // Data is what H003 reports.

@@ -57,6 +57,23 @@ WITH RECURSIVE fk AS (
     FROM agg
     ORDER BY agg.relpages DESC, agg.root
     LIMIT $1
+), reftree(root, relid) AS (
+    -- the referenced table and, when it is partitioned, its partitions
+    SELECT ranked.root, c.confrelid
+    FROM ranked JOIN pg_catalog.pg_constraint c ON c.oid = ranked.root
+  UNION ALL
+    SELECT reftree.root, h.inhrelid
+    FROM reftree
+    JOIN pg_catalog.pg_class pc ON pc.oid = reftree.relid AND pc.relkind = 'p'
+    JOIN pg_catalog.pg_inherits h ON h.inhparent = reftree.relid
+), ref AS (
+    SELECT reftree.root,
+           pg_catalog.sum(t.relpages)::bigint * pg_catalog.current_setting('block_size')::bigint AS bytes,
+           pg_catalog.sum(s.n_tup_upd + s.n_tup_del)::bigint AS writes
+    FROM reftree
+    JOIN pg_catalog.pg_class t ON t.oid = reftree.relid AND t.relkind = 'r'
+    LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = t.oid
+    GROUP BY reftree.root
 )
 SELECT n.nspname AS schema, r.relname AS "table", c.conname AS constraint_name,
        r.relkind = 'p' AS partitioned, ranked.leaves, ranked.unsupported,
@@ -69,7 +86,7 @@ SELECT n.nspname AS schema, r.relname AS "table", c.conname AS constraint_name,
         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.att) AS ref_columns,
        ranked.relpages * pg_catalog.current_setting('block_size')::bigint AS table_bytes,
        ranked.reltuples AS table_rows,
-       ref.bytes AS ref_table_bytes, ref.writes AS ref_writes,
+       COALESCE(ref.bytes, 0) AS ref_table_bytes, ref.writes AS ref_writes,
        pg_catalog.format(CASE WHEN r.relkind = 'p' THEN 'CREATE INDEX ON %I.%I (%s);'
                               ELSE 'CREATE INDEX CONCURRENTLY ON %I.%I (%s);' END,
            n.nspname, r.relname,
@@ -83,14 +100,5 @@ JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
 JOIN pg_catalog.pg_class f ON f.oid = c.confrelid
 JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
-CROSS JOIN LATERAL (
-    -- the referenced table, or the partitions of a partitioned one
-    SELECT pg_catalog.sum(t.relpages)::bigint * pg_catalog.current_setting('block_size')::bigint AS bytes,
-           pg_catalog.sum(s.n_tup_upd + s.n_tup_del)::bigint AS writes
-    FROM (SELECT c.confrelid AS relid
-          UNION
-          SELECT pt.relid FROM pg_catalog.pg_partition_tree(c.confrelid) pt WHERE pt.isleaf) x
-    JOIN pg_catalog.pg_class t ON t.oid = x.relid AND t.relkind = 'r'
-    LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = t.oid
-) ref
+LEFT JOIN ref ON ref.root = ranked.root
 ORDER BY ranked.relpages DESC, ranked.root

@@ -35,6 +35,14 @@ CREATE TABLE parted (pid int REFERENCES parent, k int) PARTITION BY RANGE (k);
 CREATE TABLE parted1 PARTITION OF parted FOR VALUES FROM (0) TO (10);
 CREATE TABLE parted2 PARTITION OF parted FOR VALUES FROM (10) TO (20);
 CREATE INDEX ON parted1 (pid);
+CREATE TABLE parted_ok (pid int REFERENCES parent, k int) PARTITION BY RANGE (k);  -- partitioned index
+CREATE TABLE parted_ok1 PARTITION OF parted_ok FOR VALUES FROM (0) TO (10);
+CREATE INDEX ON parted_ok (pid);
+CREATE TABLE ref_parted (id int PRIMARY KEY) PARTITION BY RANGE (id);
+CREATE TABLE ref_parted1 PARTITION OF ref_parted FOR VALUES FROM (0) TO (100);
+CREATE TABLE ref_parted2 PARTITION OF ref_parted FOR VALUES FROM (100) TO (200);
+INSERT INTO ref_parted SELECT generate_series(0, 199);
+CREATE TABLE to_parted (rid int REFERENCES ref_parted);               -- reported once, not per partition
 DELETE FROM parent WHERE id > 990;
 UPDATE parent SET a = a WHERE id < 10;
 ANALYZE;
@@ -55,19 +63,22 @@ func TestOnRealServer(t *testing.T) {
 	for _, f := range d.FKs {
 		got[f.Table] = f
 	}
-	for _, table := range []checks.Name{"plain", "other_order", "gap", "partial", "expr", "parted"} {
+	for _, table := range []checks.Name{"plain", "other_order", "gap", "partial", "expr", "parted", "to_parted"} {
 		if _, ok := got[table]; !ok {
 			t.Errorf("FK of %s not reported as unindexed (got %v)", table, keys(got))
 		}
 	}
 	// An index on (b, a) serves the lookup "a = $1 AND b = $2" as well as (a, b) does.
-	for _, table := range []checks.Name{"swapped", "indexed", "wider", "cross_type"} {
+	for _, table := range []checks.Name{"swapped", "indexed", "wider", "cross_type", "parted_ok"} {
 		if _, ok := got[table]; ok {
 			t.Errorf("FK of %s reported although an index supports it", table)
 		}
 	}
-	if len(d.FKs) != 6 || d.Total != 6 {
-		t.Errorf("got %d FKs (total %d), want 6: %v", len(d.FKs), d.Total, keys(got))
+	if len(d.FKs) != 7 || d.Total != 7 {
+		t.Errorf("got %d FKs (total %d), want 7: %v", len(d.FKs), d.Total, keys(got))
+	}
+	if tp := got["to_parted"]; tp.RefTable != "ref_parted" || tp.RefBytes < 2*8192 || tp.RefWrites == nil || tp.Partitioned {
+		t.Errorf("to_parted: %+v", tp)
 	}
 	p := got["plain"]
 	if p.Fix != "CREATE INDEX CONCURRENTLY ON public.plain (pid);" || p.RefWrites == nil || *p.RefWrites < 19 ||
@@ -93,7 +104,7 @@ func TestOnRealServer(t *testing.T) {
 	r = checktest.Run(t, cl, c, checktest.Options{})
 	d = Data{}
 	r.Decode(t, &d)
-	if len(d.FKs) != 2 || d.Total != 6 || d.FKs[0].Table != "plain" {
+	if len(d.FKs) != 2 || d.Total != 7 || d.FKs[0].Table != "plain" {
 		t.Errorf("top_n 2: got %d FKs, total %d, first %s", len(d.FKs), d.Total, d.FKs[0].Table)
 	}
 
@@ -102,8 +113,8 @@ func TestOnRealServer(t *testing.T) {
 	r = checktest.Run(t, cl, New(), checktest.Options{Role: "mon"})
 	d = Data{}
 	r.Decode(t, &d)
-	if d.Total != 6 {
-		t.Errorf("as pg_monitor: total %d, want 6", d.Total)
+	if d.Total != 7 {
+		t.Errorf("as pg_monitor: total %d, want 7", d.Total)
 	}
 }
 

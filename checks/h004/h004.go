@@ -50,20 +50,20 @@ func (c *Check) Queries() []checks.Query {
 
 // Index is one index that can be dropped because another one serves its uses.
 type Index struct {
-	Schema      checks.Name `json:"schema"`
-	Table       checks.Name `json:"table"`
-	Drop        checks.Name `json:"drop_index"`
-	Keep        checks.Name `json:"keep_index"`
-	Duplicate   bool        `json:"duplicate"` // identical to the kept one
-	DropBytes   int64       `json:"drop_bytes"`
-	KeepBytes   int64       `json:"keep_bytes"`
-	DropScans   *int64      `json:"drop_scans"` // idx_scan since the statistics were reset
-	KeepScans   *int64      `json:"keep_scans"`
-	Partitioned bool        `json:"partitioned"` // a partitioned index: no CONCURRENTLY
-	Clustered   bool        `json:"clustered"`   // the table is CLUSTERed on the dropped index
-	DropDef     checks.Text `json:"drop_def"`    // recreates the dropped index
-	KeepDef     checks.Text `json:"keep_def"`
-	DropSQL     checks.Text `json:"drop_statement"`
+	Schema      checks.Name       `json:"schema"`
+	Table       checks.Name       `json:"table"`
+	Drop        checks.Name       `json:"drop_index"`
+	Keep        checks.Name       `json:"keep_index"`
+	Duplicate   bool              `json:"duplicate"` // identical to the kept one
+	DropBytes   int64             `json:"drop_bytes"`
+	KeepBytes   int64             `json:"keep_bytes"`
+	DropScans   *int64            `json:"drop_scans"` // idx_scan since the statistics were reset
+	KeepScans   *int64            `json:"keep_scans"`
+	Partitioned bool              `json:"partitioned"` // a partitioned index: no CONCURRENTLY
+	Clustered   bool              `json:"clustered"`   // the table is CLUSTERed on the dropped index
+	DropDef     checks.Definition `json:"drop_def"`    // recreates the dropped index
+	KeepDef     checks.Definition `json:"keep_def"`
+	DropSQL     checks.Definition `json:"drop_statement"`
 }
 
 // Data is what H004 reports.

@@ -1,5 +1,5 @@
 /* pgcheckup H004 */
-WITH ix AS (
+WITH RECURSIVE ix AS (
     SELECT i.indexrelid AS oid, i.indrelid, ic.relam, ic.relkind, ic.relpages,
            i.indnkeyatts AS nk,
            (i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1] AS keys,
@@ -65,14 +65,22 @@ WITH ix AS (
     FROM best
     ORDER BY relpages DESC, drop_oid
     LIMIT $1
+), itree(root, relid) AS (
+    -- a partitioned index and the indexes of its partitions
+    SELECT o.oid, o.oid
+    FROM ranked, LATERAL (VALUES (ranked.drop_oid), (ranked.keep_oid)) o(oid)
+    WHERE ranked.relkind = 'I'
+  UNION ALL
+    SELECT itree.root, h.inhrelid
+    FROM itree JOIN pg_catalog.pg_inherits h ON h.inhparent = itree.relid
+), isize AS (
+    SELECT root, pg_catalog.sum(pg_catalog.pg_relation_size(relid))::bigint AS bytes
+    FROM itree GROUP BY root
 )
 SELECT n.nspname AS schema, t.relname AS "table",
        d.relname AS drop_index, k.relname AS keep_index, r.duplicate,
-       CASE WHEN r.relkind = 'I'
-            THEN (SELECT pg_catalog.sum(pg_catalog.pg_relation_size(pt.relid))::bigint
-                  FROM pg_catalog.pg_partition_tree(r.drop_oid) pt)
-            ELSE pg_catalog.pg_relation_size(r.drop_oid) END AS drop_bytes,
-       pg_catalog.pg_relation_size(r.keep_oid) AS keep_bytes,
+       COALESCE(dsz.bytes, pg_catalog.pg_relation_size(r.drop_oid)) AS drop_bytes,
+       COALESCE(ksz.bytes, pg_catalog.pg_relation_size(r.keep_oid)) AS keep_bytes,
        ds.idx_scan AS drop_scans, ks.idx_scan AS keep_scans,
        r.relkind = 'I' AS partitioned, r.clustered,
        pg_catalog.pg_get_indexdef(r.drop_oid) AS drop_def,
@@ -86,6 +94,8 @@ JOIN pg_catalog.pg_class k ON k.oid = r.keep_oid
 JOIN pg_catalog.pg_index di ON di.indexrelid = r.drop_oid
 JOIN pg_catalog.pg_class t ON t.oid = di.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+LEFT JOIN isize dsz ON dsz.root = r.drop_oid
+LEFT JOIN isize ksz ON ksz.root = r.keep_oid
 LEFT JOIN pg_catalog.pg_stat_all_indexes ds ON ds.indexrelid = r.drop_oid
 LEFT JOIN pg_catalog.pg_stat_all_indexes ks ON ks.indexrelid = r.keep_oid
 ORDER BY r.relpages DESC, r.drop_oid

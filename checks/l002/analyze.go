@@ -28,7 +28,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			roles = append(roles, "fed by a sequence")
 		}
 		out = append(out, checks.Finding{Code: "L002/small-integer-key", Severity: sev,
-			Conclusion: fmt.Sprintf("%s (%s, %s) is a key of a table with about %d rows, %.1f%% of the largest %s.",
+			Conclusion: fmt.Sprintf("%s (%s, %s) is a key of a table with about %.0f rows, %.1f%% of the largest %s.",
 				checks.Code(col), k.Type, strings.Join(roles, ", "), k.Rows, k.RowsPct, k.Type),
 			Recommendation: fmt.Sprintf("Keys only grow and deleted rows do not give values back: see L003 for how far its "+
 				"sequence has got, and plan the move to bigint while it is cheap (%s rewrites the table under an ACCESS "+

@@ -55,31 +55,31 @@ func (c *Check) Queries() []checks.Query {
 
 // Key is an int2/int4 key column on a table with many rows for its type.
 type Key struct {
-	Schema   checks.Name `json:"schema"`
-	Table    checks.Name `json:"table"`
-	Column   checks.Name `json:"column"`
-	Type     checks.Text `json:"type"`
-	PK       bool        `json:"primary_key"` // the whole primary key
-	Identity bool        `json:"identity"`
-	Fed      bool        `json:"sequence"` // fed by a sequence (serial, identity, nextval default)
-	Rows     int64       `json:"rows"`     // reltuples (all partitions)
-	Bytes    int64       `json:"bytes"`    // relpages * block_size (all partitions)
-	RowsPct  float64     `json:"rows_pct"` // rows as a percentage of the type's maximum
-	Fix      checks.Text `json:"fix"`      // ALTER TABLE ... TYPE bigint
+	Schema   checks.Name       `json:"schema"`
+	Table    checks.Name       `json:"table"`
+	Column   checks.Name       `json:"column"`
+	Type     checks.Text       `json:"type"`
+	PK       bool              `json:"primary_key"` // the whole primary key
+	Identity bool              `json:"identity"`
+	Fed      bool              `json:"sequence"` // fed by a sequence (serial, identity, nextval default)
+	Rows     checks.Estimate   `json:"rows"`     // reltuples (all partitions)
+	Bytes    int64             `json:"bytes"`    // relpages * block_size (all partitions)
+	RowsPct  float64           `json:"rows_pct"` // rows as a percentage of the type's maximum
+	Fix      checks.Definition `json:"fix"`      // ALTER TABLE ... TYPE bigint
 }
 
 // Mismatch is a foreign key column whose type differs from the referenced column's.
 type Mismatch struct {
-	Schema     checks.Name `json:"schema"`
-	Table      checks.Name `json:"table"`
-	Constraint checks.Name `json:"constraint"`
-	Column     checks.Name `json:"column"`
-	Type       checks.Text `json:"type"`
-	RefSchema  checks.Name `json:"ref_schema"`
-	RefTable   checks.Name `json:"ref_table"`
-	RefColumn  checks.Name `json:"ref_column"`
-	RefType    checks.Text `json:"ref_type"`
-	Fix        checks.Text `json:"fix"` // gives the column the referenced column's type
+	Schema     checks.Name       `json:"schema"`
+	Table      checks.Name       `json:"table"`
+	Constraint checks.Name       `json:"constraint"`
+	Column     checks.Name       `json:"column"`
+	Type       checks.Text       `json:"type"`
+	RefSchema  checks.Name       `json:"ref_schema"`
+	RefTable   checks.Name       `json:"ref_table"`
+	RefColumn  checks.Name       `json:"ref_column"`
+	RefType    checks.Text       `json:"ref_type"`
+	Fix        checks.Definition `json:"fix"` // gives the column the referenced column's type
 }
 
 // TypeTable lists a table's timestamp without time zone and money columns.

@@ -1,5 +1,5 @@
 /* pgcheckup L002 */
-WITH fed AS (
+WITH RECURSIVE fed AS (
     -- columns fed by a sequence: serial/identity (pg_depend 'a'/'i') or DEFAULT nextval()
     SELECT d.refobjid AS relid, d.refobjsubid AS attnum
     FROM pg_catalog.pg_depend d
@@ -22,17 +22,9 @@ WITH fed AS (
     FROM (SELECT relid, attnum, true AS is_pk FROM pk UNION ALL SELECT relid, attnum, false FROM fed) k
     GROUP BY relid, attnum
 ), cand AS (
-    SELECT k.*, a.attname, a.attidentity <> '' AS is_identity, n.nspname, r.relname, r.relkind,
+    SELECT k.*, a.attname, a.attidentity <> '' AS is_identity, n.nspname, r.relname,
            pg_catalog.format_type(bt.oid, NULL) AS col_type,
-           CASE WHEN bt.oid = 'pg_catalog.int2'::pg_catalog.regtype THEN 32767 ELSE 2147483647 END::float8 AS col_max,
-           CASE WHEN r.relkind = 'p'
-                THEN (SELECT pg_catalog.sum(GREATEST(p.reltuples, 0)) FROM pg_catalog.pg_partition_tree(r.oid) pt
-                      JOIN pg_catalog.pg_class p ON p.oid = pt.relid AND pt.isleaf)
-                ELSE GREATEST(r.reltuples, 0) END::float8 AS rows,
-           CASE WHEN r.relkind = 'p'
-                THEN (SELECT pg_catalog.sum(p.relpages) FROM pg_catalog.pg_partition_tree(r.oid) pt
-                      JOIN pg_catalog.pg_class p ON p.oid = pt.relid AND pt.isleaf)
-                ELSE r.relpages END::bigint * pg_catalog.current_setting('block_size')::bigint AS bytes
+           CASE WHEN bt.oid = 'pg_catalog.int2'::pg_catalog.regtype THEN 32767 ELSE 2147483647 END::float8 AS col_max
     FROM keycol k
     JOIN pg_catalog.pg_class r ON r.oid = k.relid AND r.relkind IN ('r', 'p') AND NOT r.relispartition
     JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
@@ -41,11 +33,25 @@ WITH fed AS (
     JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
     WHERE bt.oid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype)
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+), tree(root, relid) AS (
+    -- the table and, when it is partitioned, its partitions
+    SELECT DISTINCT relid, relid FROM cand
+  UNION ALL
+    SELECT tree.root, h.inhrelid
+    FROM tree
+    JOIN pg_catalog.pg_class pc ON pc.oid = tree.relid AND pc.relkind = 'p'
+    JOIN pg_catalog.pg_inherits h ON h.inhparent = tree.relid
+), sized AS (
+    SELECT tree.root,
+           pg_catalog.sum(GREATEST(c.reltuples, 0))::float8 AS rows,
+           pg_catalog.sum(c.relpages)::bigint * pg_catalog.current_setting('block_size')::bigint AS bytes
+    FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.relid AND c.relkind = 'r'
+    GROUP BY tree.root
 ), big AS (
     -- $1: the share of the type's maximum that the row count must reach
-    SELECT cand.*, pg_catalog.count(*) OVER () AS total
-    FROM cand
-    WHERE rows >= $1 * col_max
+    SELECT cand.*, sized.rows, sized.bytes, pg_catalog.count(*) OVER () AS total
+    FROM cand JOIN sized ON sized.root = cand.relid
+    WHERE sized.rows >= $1 * cand.col_max
     ORDER BY rows / col_max DESC, relid, attnum
     LIMIT $2
 )

@@ -46,52 +46,52 @@ func (c *Check) Queries() []checks.Query { return []checks.Query{{Name: "l003.sq
 
 // Column states.
 const (
-	StateRead       = "read"        // last_value read, UsedPct set
-	StateUnused     = "unused"      // no last_value: never called, or reset with setval(..., false)
-	StateNotVisible = "not-visible" // the role may not read the sequence
-	StateNotRead    = "not-read"    // beyond max_sequences, or unlogged on a standby
+	StateRead       checks.Label = "read"        // last_value read, UsedPct set
+	StateUnused     checks.Label = "unused"      // no last_value: never called, or reset with setval(..., false)
+	StateNotVisible checks.Label = "not-visible" // the role may not read the sequence
+	StateNotRead    checks.Label = "not-read"    // beyond max_sequences, or unlogged on a standby
 )
 
 // Column is one int2/int4 column fed by a sequence.
 type Column struct {
-	Schema    checks.Name `json:"schema"`
-	Table     checks.Name `json:"table"`
-	Column    checks.Name `json:"column"`
-	Type      checks.Text `json:"type"` // smallint or integer (the base type of a domain)
-	Identity  bool        `json:"identity"`
-	Rows      int64       `json:"rows"` // reltuples
-	SeqSchema checks.Name `json:"seq_schema"`
-	Sequence  checks.Name `json:"sequence"`
-	SeqType   checks.Text `json:"seq_type"`
-	Increment int64       `json:"increment"`
-	SeqMin    int64       `json:"seq_min"`
-	SeqMax    int64       `json:"seq_max"`
-	Cycle     bool        `json:"cycle"`
-	State     string      `json:"state"`
-	LastValue *int64      `json:"last_value"`
-	UsedPct   *float64    `json:"used_pct"`
-	AlterCol  checks.Text `json:"alter_column"`
-	AlterSeq  checks.Text `json:"alter_sequence,omitempty"`
-	Grant     checks.Text `json:"grant"`
+	Schema    checks.Name       `json:"schema"`
+	Table     checks.Name       `json:"table"`
+	Column    checks.Name       `json:"column"`
+	Type      checks.Text       `json:"type"` // smallint or integer (the base type of a domain)
+	Identity  bool              `json:"identity"`
+	Rows      checks.Estimate   `json:"rows"` // reltuples
+	SeqSchema checks.Name       `json:"seq_schema"`
+	Sequence  checks.Name       `json:"sequence"`
+	SeqType   checks.Text       `json:"seq_type"`
+	Increment int64             `json:"increment"`
+	SeqMin    int64             `json:"seq_min"`
+	SeqMax    int64             `json:"seq_max"`
+	Cycle     bool              `json:"cycle"`
+	State     checks.Label      `json:"state"`
+	LastValue *int64            `json:"last_value"`
+	UsedPct   *float64          `json:"used_pct"`
+	AlterCol  checks.Definition `json:"alter_column"`
+	AlterSeq  checks.Definition `json:"alter_sequence,omitempty"`
+	Grant     checks.Definition `json:"grant"`
 }
 
 // Data is what L003 reports.
 type Data struct {
-	Columns      []Column      `json:"columns"`
-	Total        int           `json:"total"` // sequence-fed int2/int4 columns
-	NotVisible   int           `json:"not_visible"`
-	NotRead      int           `json:"not_read"`
-	Unused       int           `json:"unused"`
-	SchemaGrants []checks.Text `json:"schema_grants"` // GRANTs that make the hidden sequences readable
-	Truncated    bool          `json:"truncated"`
-	TopN         int           `json:"top_n"`
-	MaxSequences int           `json:"max_sequences"`
-	User         checks.Name   `json:"user"`
+	Columns      []Column            `json:"columns"`
+	Total        int                 `json:"total"` // sequence-fed int2/int4 columns
+	NotVisible   int                 `json:"not_visible"`
+	NotRead      int                 `json:"not_read"`
+	Unused       int                 `json:"unused"`
+	SchemaGrants []checks.Definition `json:"schema_grants"` // GRANTs that make the hidden sequences readable
+	Truncated    bool                `json:"truncated"`
+	TopN         int                 `json:"top_n"`
+	MaxSequences int                 `json:"max_sequences"`
+	User         checks.Name         `json:"user"`
 }
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	d := Data{Columns: []Column{}, SchemaGrants: []checks.Text{}, TopN: c.cfg.TopN, MaxSequences: c.cfg.MaxSequences,
+	d := Data{Columns: []Column{}, SchemaGrants: []checks.Definition{}, TopN: c.cfg.TopN, MaxSequences: c.cfg.MaxSequences,
 		User: checks.Name(t.Node.User)}
 	rows, err := t.DB.Query(ctx, query, c.cfg.TopN, c.cfg.MaxSequences)
 	if err != nil {
@@ -102,14 +102,14 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		var x Column
 		var visible, read bool
 		var alterSeq *string
-		var grants []checks.Text
+		var grants []checks.Definition
 		if err := rows.Scan(&x.Schema, &x.Table, &x.Column, &x.Type, &x.Identity, &x.Rows, &x.SeqSchema, &x.Sequence,
 			&x.SeqType, &x.Increment, &x.SeqMin, &x.SeqMax, &x.Cycle, &visible, &read, &x.LastValue, &x.UsedPct,
 			&x.AlterCol, &alterSeq, &x.Grant, &d.Total, &d.NotVisible, &d.NotRead, &d.Unused, &grants); err != nil {
 			return nil, fmt.Errorf("read sequences: %w", err)
 		}
 		if alterSeq != nil {
-			x.AlterSeq = checks.Text(*alterSeq)
+			x.AlterSeq = checks.Definition(*alterSeq)
 		}
 		if grants != nil {
 			d.SchemaGrants = grants
@@ -124,7 +124,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
 }
 
-func state(visible, read, hasValue bool) string {
+func state(visible, read, hasValue bool) checks.Label {
 	switch {
 	case !visible:
 		return StateNotVisible

@@ -34,7 +34,8 @@ WITH fed AS (
          AND NOT a.attisdropped AND a.attinhcount = 0
     JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
     JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
-    WHERE NOT pg_catalog.pg_is_other_temp_schema(sn.oid)
+    -- temporary sequences of other sessions cannot be read
+    WHERE sc.relpersistence <> 't'
       AND bt.oid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype)
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 ), numbered AS (

@@ -7,7 +7,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 )
 
-func col(pct float64, state string) Column {
+func col(pct float64, state checks.Label) Column {
 	last := int64(pct / 100 * 2147483647)
 	return Column{Schema: "s", Table: "t", Column: "id", Type: "integer", SeqSchema: "s", Sequence: "t_id_seq",
 		SeqType: "integer", State: state, LastValue: &last, UsedPct: &pct,
@@ -62,7 +62,7 @@ func TestAnalyzeCapacity(t *testing.T) {
 
 func TestAnalyzeUnknown(t *testing.T) {
 	cfg := New().cfg
-	d := Data{Total: 3, NotVisible: 2, User: "Mon", SchemaGrants: []checks.Text{`GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO "Mon";`}}
+	d := Data{Total: 3, NotVisible: 2, User: "Mon", SchemaGrants: []checks.Definition{`GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO "Mon";`}}
 	got := analyze(d, cfg)
 	if len(got) != 1 || got[0].Code != "L003/last-value-not-visible" || got[0].Severity != checks.P3 {
 		t.Fatalf("got %+v", got)
@@ -81,7 +81,7 @@ func TestAnalyzeUnknown(t *testing.T) {
 func TestState(t *testing.T) {
 	for _, tc := range []struct {
 		visible, read, value bool
-		want                 string
+		want                 checks.Label
 	}{
 		{false, true, false, StateNotVisible},
 		{false, false, false, StateNotVisible},

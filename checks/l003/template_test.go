@@ -36,7 +36,7 @@ func render(t *testing.T, d l003.Data) string {
 func TestTemplate(t *testing.T) {
 	last, pct := int64(1717986918), 80.0
 	out := render(t, l003.Data{Total: 3, NotVisible: 1, Truncated: true, TopN: 2, User: "mon",
-		SchemaGrants: []checks.Text{"GRANT SELECT ON ALL SEQUENCES IN SCHEMA s TO mon;"},
+		SchemaGrants: []checks.Definition{"GRANT SELECT ON ALL SEQUENCES IN SCHEMA s TO mon;"},
 		Columns: []l003.Column{
 			{Schema: "s", Table: "t|1", Column: "id", Type: "integer", SeqSchema: "s", Sequence: "q", SeqType: "bigint",
 				State: l003.StateRead, LastValue: &last, UsedPct: &pct, AlterCol: "ALTER TABLE s.\"t|1\" ALTER COLUMN id TYPE bigint;"},

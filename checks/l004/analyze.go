@@ -15,17 +15,17 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		if x.Partitioned {
 			what = fmt.Sprintf("partitioned table (%d partitions)", x.Partitions)
 		}
-		concl := fmt.Sprintf("The %s %s (%s, about %d rows) has no primary key and no unique index over NOT NULL columns.",
+		concl := fmt.Sprintf("The %s %s (%s, about %.0f rows) has no primary key and no unique index over NOT NULL columns.",
 			what, checks.Code(table), bytes(x.Bytes), x.Rows)
 		code, sev := "L004/no-key", checks.P3
 		if x.Bytes >= cfg.P2Bytes {
 			sev = checks.P2
 		}
 		switch {
-		case x.Published && (x.ReplicaIdentity == "d" || x.ReplicaIdentity == "n"):
+		case x.Published && (x.ReplicaIdentity == "default" || x.ReplicaIdentity == "nothing"):
 			code, sev = "L004/published-without-replica-identity", checks.P1
 			concl += " It is in a publication of updates or deletes and has no replica identity: every UPDATE and DELETE on it fails."
-		case x.ReplicaIdentity == "f":
+		case x.ReplicaIdentity == "full":
 			concl += " Its replica identity is FULL: logical replication logs whole old rows and a subscriber must search for each changed row without an index."
 		default:
 			concl += " Logical replication cannot replicate its updates and deletes, and duplicate rows cannot be told apart."

@@ -40,16 +40,16 @@ func (c *Check) Queries() []checks.Query { return []checks.Query{{Name: "l004.sq
 
 // Table is a table without a key.
 type Table struct {
-	Schema      checks.Name `json:"schema"`
-	Table       checks.Name `json:"table"`
-	Partitioned bool        `json:"partitioned"`
-	Partitions  int64       `json:"partitions"` // leaf tables counted in the size
-	Bytes       int64       `json:"bytes"`      // relpages * block_size
-	Rows        int64       `json:"rows"`       // reltuples
-	// ReplicaIdentity is relreplident: d (default: the primary key, here none), n
-	// (nothing), f (full: the whole row), i (an index).
-	ReplicaIdentity checks.Text `json:"replica_identity"`
-	Unlogged        bool        `json:"unlogged"`
+	Schema      checks.Name     `json:"schema"`
+	Table       checks.Name     `json:"table"`
+	Partitioned bool            `json:"partitioned"`
+	Partitions  int64           `json:"partitions"` // leaf tables counted in the size
+	Bytes       int64           `json:"bytes"`      // relpages * block_size
+	Rows        checks.Estimate `json:"rows"`       // reltuples
+	// ReplicaIdentity is relreplident spelled out: default (the primary key, here none),
+	// nothing, full (the whole row) or index.
+	ReplicaIdentity checks.Label `json:"replica_identity"`
+	Unlogged        bool         `json:"unlogged"`
 	// Published: the table (or one of its partitions) is in a publication of UPDATE or
 	// DELETE.
 	Published bool `json:"published"`
@@ -77,10 +77,12 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	for rows.Next() {
 		var x Table
 		var cand *string
-		if err := rows.Scan(&x.Schema, &x.Table, &x.Partitioned, &x.Partitions, &x.Bytes, &x.Rows, &x.ReplicaIdentity,
+		var ident string
+		if err := rows.Scan(&x.Schema, &x.Table, &x.Partitioned, &x.Partitions, &x.Bytes, &x.Rows, &ident,
 			&x.Unlogged, &x.Published, &cand, &x.NullableColumns, &d.Total); err != nil {
 			return nil, fmt.Errorf("read tables: %w", err)
 		}
+		x.ReplicaIdentity = replicaIdentity(ident)
 		if cand != nil {
 			x.CandidateIndex = checks.Name(*cand)
 		}
@@ -91,4 +93,19 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	}
 	d.Truncated = d.Total > len(d.Tables)
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
+}
+
+// replicaIdentity spells out pg_class.relreplident.
+func replicaIdentity(c string) checks.Label {
+	switch c {
+	case "d":
+		return "default"
+	case "n":
+		return "nothing"
+	case "f":
+		return "full"
+	case "i":
+		return "index"
+	}
+	return "unknown"
 }

@@ -1,5 +1,5 @@
 /* pgcheckup L004 */
-WITH keyless AS (
+WITH RECURSIVE keyless AS (
     -- partitions are judged through their root: a key on the root is a key on each
     SELECT r.oid, r.relkind, r.relpages, GREATEST(r.reltuples, 0) AS reltuples
     FROM pg_catalog.pg_class r
@@ -20,12 +20,14 @@ WITH keyless AS (
                 SELECT 1 FROM pg_catalog.pg_attribute a
                 WHERE a.attrelid = r.oid AND NOT a.attnotnull
                   AND a.attnum = ANY ((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1])))
-), tree AS (
-    SELECT k.oid AS root, k.oid AS relid FROM keyless k WHERE k.relkind = 'r'
+), tree(root, relid) AS (
+    -- the table and, when it is partitioned, its partitions
+    SELECT k.oid, k.oid FROM keyless k
   UNION ALL
-    SELECT k.oid, pt.relid
-    FROM keyless k, pg_catalog.pg_partition_tree(k.oid) pt
-    WHERE k.relkind = 'p' AND pt.isleaf
+    SELECT tree.root, h.inhrelid
+    FROM tree
+    JOIN pg_catalog.pg_class pc ON pc.oid = tree.relid AND pc.relkind = 'p'
+    JOIN pg_catalog.pg_inherits h ON h.inhparent = tree.relid
 ), published AS (
     SELECT DISTINCT c.oid
     FROM pg_catalog.pg_publication_tables pt
@@ -39,7 +41,7 @@ WITH keyless AS (
            pg_catalog.sum(GREATEST(c.reltuples, 0))::bigint AS reltuples,
            pg_catalog.count(*) AS leaves,
            pg_catalog.bool_or(tree.relid IN (SELECT oid FROM published) OR tree.root IN (SELECT oid FROM published)) AS published
-    FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.relid
+    FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.relid AND c.relkind = 'r'
     GROUP BY tree.root
 ), ranked AS (
     SELECT sized.*, pg_catalog.count(*) OVER () AS total

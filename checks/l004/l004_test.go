@@ -9,7 +9,7 @@ import (
 
 func TestAnalyze(t *testing.T) {
 	cfg := New().cfg
-	base := Table{Schema: "s", Table: "t", ReplicaIdentity: "d", Partitions: 1}
+	base := Table{Schema: "s", Table: "t", ReplicaIdentity: "default", Partitions: 1}
 	cases := []struct {
 		name string
 		edit func(*Table)
@@ -20,8 +20,8 @@ func TestAnalyze(t *testing.T) {
 		{"small", func(x *Table) { x.Bytes = cfg.P2Bytes - 1 }, "L004/no-key", checks.P3, "ADD PRIMARY KEY (...)"},
 		{"large", func(x *Table) { x.Bytes = cfg.P2Bytes }, "L004/no-key", checks.P2, "GENERATED ALWAYS AS IDENTITY"},
 		{"published, default identity", func(x *Table) { x.Published = true }, "L004/published-without-replica-identity", checks.P1, "REPLICA IDENTITY FULL"},
-		{"published, identity nothing", func(x *Table) { x.Published, x.ReplicaIdentity = true, "n" }, "L004/published-without-replica-identity", checks.P1, "fails"},
-		{"published, identity full", func(x *Table) { x.Published, x.ReplicaIdentity = true, "f" }, "L004/no-key", checks.P3, "FULL"},
+		{"published, identity nothing", func(x *Table) { x.Published, x.ReplicaIdentity = true, "nothing" }, "L004/published-without-replica-identity", checks.P1, "fails"},
+		{"published, identity full", func(x *Table) { x.Published, x.ReplicaIdentity = true, "full" }, "L004/no-key", checks.P3, "FULL"},
 		{"candidate index", func(x *Table) { x.CandidateIndex, x.NullableColumns = "t_a_key", []checks.Name{"a"} },
 			"L004/no-key", checks.P3, "ADD PRIMARY KEY USING INDEX t_a_key"},
 		{"partitioned", func(x *Table) {

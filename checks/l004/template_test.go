@@ -35,7 +35,7 @@ func render(t *testing.T, d l004.Data) string {
 
 func TestTemplate(t *testing.T) {
 	out := render(t, l004.Data{Total: 2, Truncated: true, TopN: 1, Tables: []l004.Table{{Schema: "s", Table: "t|<b>",
-		Bytes: 4096, Rows: 1200, ReplicaIdentity: "f", Published: true, CandidateIndex: "t_a_key",
+		Bytes: 4096, Rows: 1200, ReplicaIdentity: "full", Published: true, CandidateIndex: "t_a_key",
 		NullableColumns: []checks.Name{"a_b"}}}})
 	for _, want := range []string{"`t\\|<b>`", "4.0 KiB", "1,200", "full", "yes", "`t_a_key` (nullable: a\\_b)", "first 1 of 2"} {
 		if !strings.Contains(out, want) {

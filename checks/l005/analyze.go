@@ -7,7 +7,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 )
 
-var problems = map[string]string{
+var problems = map[checks.Label]string{
 	NoIndex:      "Postgres records no index for it",
 	OtherTable:   "the index it records is not on the referenced table",
 	Invalid:      "the unique index it relies on is marked invalid (a failed CREATE or REINDEX CONCURRENTLY, or a catalog edit)",
@@ -22,7 +22,7 @@ func analyze(d Data) []checks.Finding {
 	for _, x := range d.NotValid {
 		obj := string(x.Schema) + "." + string(x.Object)
 		where := "table " + checks.Code(obj)
-		scan := fmt.Sprintf("scans %s (%s, about %d rows) under a SHARE UPDATE EXCLUSIVE lock, which does not block reads or writes", checks.Code(obj), bytes(x.Bytes), x.Rows)
+		scan := fmt.Sprintf("scans %s (%s, about %.0f rows) under a SHARE UPDATE EXCLUSIVE lock, which does not block reads or writes", checks.Code(obj), bytes(x.Bytes), x.Rows)
 		if x.OnDomain {
 			where = "domain " + checks.Code(obj)
 			scan = "checks every column of this domain"

@@ -45,40 +45,40 @@ func (c *Check) Queries() []checks.Query {
 
 // NotValid is a constraint marked NOT VALID.
 type NotValid struct {
-	Schema     checks.Name `json:"schema"`
-	Object     checks.Name `json:"object"` // the table, or the domain
-	Constraint checks.Name `json:"constraint"`
-	Kind       checks.Text `json:"kind"` // foreign key, check, not null
-	OnDomain   bool        `json:"on_domain"`
-	Definition checks.Text `json:"definition"`
-	Bytes      int64       `json:"bytes"` // what VALIDATE scans: relpages * block_size
-	Rows       int64       `json:"rows"`
-	Fix        checks.Text `json:"fix"`
+	Schema     checks.Name       `json:"schema"`
+	Object     checks.Name       `json:"object"` // the table, or the domain
+	Constraint checks.Name       `json:"constraint"`
+	Kind       checks.Label      `json:"kind"` // foreign key, check, not null
+	OnDomain   bool              `json:"on_domain"`
+	Definition checks.Definition `json:"definition"`
+	Bytes      int64             `json:"bytes"` // what VALIDATE scans: relpages * block_size
+	Rows       checks.Estimate   `json:"rows"`
+	Fix        checks.Definition `json:"fix"`
 }
 
 // FK problems with the referenced side's index.
 const (
-	NoIndex      = "no-index"      // conindid is 0 or names no index
-	OtherTable   = "other-table"   // the index is not on the referenced table
-	Invalid      = "invalid"       // the index is invalid, not ready or being dropped
-	NotUnique    = "not-unique"    //
-	Deferrable   = "deferrable"    // uniqueness is checked only at commit
-	Partial      = "partial"       //
-	OtherColumns = "other-columns" // its key columns are not the referenced columns
+	NoIndex      checks.Label = "no-index"      // conindid is 0 or names no index
+	OtherTable   checks.Label = "other-table"   // the index is not on the referenced table
+	Invalid      checks.Label = "invalid"       // the index is invalid, not ready or being dropped
+	NotUnique    checks.Label = "not-unique"    //
+	Deferrable   checks.Label = "deferrable"    // uniqueness is checked only at commit
+	Partial      checks.Label = "partial"       //
+	OtherColumns checks.Label = "other-columns" // its key columns are not the referenced columns
 )
 
 // BadFK is a foreign key whose referenced side lacks a usable unique index.
 type BadFK struct {
-	Schema      checks.Name   `json:"schema"`
-	Table       checks.Name   `json:"table"`
-	Constraint  checks.Name   `json:"constraint"`
-	RefSchema   checks.Name   `json:"ref_schema"`
-	RefTable    checks.Name   `json:"ref_table"`
-	RefColumns  []checks.Name `json:"ref_columns"`
-	Index       checks.Name   `json:"index,omitempty"`
-	IndexSchema checks.Name   `json:"index_schema,omitempty"`
-	Problem     string        `json:"problem"`
-	Fix         checks.Text   `json:"fix"`
+	Schema      checks.Name       `json:"schema"`
+	Table       checks.Name       `json:"table"`
+	Constraint  checks.Name       `json:"constraint"`
+	RefSchema   checks.Name       `json:"ref_schema"`
+	RefTable    checks.Name       `json:"ref_table"`
+	RefColumns  []checks.Name     `json:"ref_columns"`
+	Index       checks.Name       `json:"index,omitempty"`
+	IndexSchema checks.Name       `json:"index_schema,omitempty"`
+	Problem     checks.Label      `json:"problem"`
+	Fix         checks.Definition `json:"fix"`
 }
 
 // Data is what L005 reports.
@@ -114,10 +114,12 @@ func (c *Check) readNotValid(ctx context.Context, t *checks.Target, d *Data) err
 	defer rows.Close()
 	for rows.Next() {
 		var x NotValid
-		if err := rows.Scan(&x.Schema, &x.Object, &x.Constraint, &x.Kind, &x.OnDomain, &x.Definition, &x.Bytes, &x.Rows,
+		var kind string
+		if err := rows.Scan(&x.Schema, &x.Object, &x.Constraint, &kind, &x.OnDomain, &x.Definition, &x.Bytes, &x.Rows,
 			&x.Fix, &d.NotValidTotal); err != nil {
 			return fmt.Errorf("read NOT VALID constraints: %w", err)
 		}
+		x.Kind = checks.Label(kind)
 		d.NotValid = append(d.NotValid, x)
 	}
 	if err := rows.Err(); err != nil {
@@ -135,13 +137,15 @@ func (c *Check) readBadFKs(ctx context.Context, t *checks.Target, d *Data) error
 	for rows.Next() {
 		var x BadFK
 		var index, indexSchema *string
+		var problem string
 		if err := rows.Scan(&x.Schema, &x.Table, &x.Constraint, &x.RefSchema, &x.RefTable, &x.RefColumns, &index,
-			&indexSchema, &x.Problem, &x.Fix, &d.BadFKsTotal); err != nil {
+			&indexSchema, &problem, &x.Fix, &d.BadFKsTotal); err != nil {
 			return fmt.Errorf("read foreign keys: %w", err)
 		}
 		if index != nil && indexSchema != nil {
 			x.Index, x.IndexSchema = checks.Name(*index), checks.Name(*indexSchema)
 		}
+		x.Problem = checks.Label(problem)
 		d.BadFKs = append(d.BadFKs, x)
 	}
 	if err := rows.Err(); err != nil {

@@ -1,7 +1,6 @@
 /* pgcheckup L005 */
-WITH nv AS (
-    SELECT c.oid, c.conrelid, c.contypid, n.nspname, COALESCE(r.relname, ty.typname) AS object,
-           r.relkind, COALESCE(r.relpages, 0) AS relpages, GREATEST(COALESCE(r.reltuples, 0), 0) AS reltuples
+WITH RECURSIVE nv AS (
+    SELECT c.oid, c.conrelid, n.nspname, COALESCE(r.relname, ty.typname) AS object
     FROM pg_catalog.pg_constraint c
     LEFT JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
     LEFT JOIN pg_catalog.pg_type ty ON ty.oid = c.contypid
@@ -10,15 +9,23 @@ WITH nv AS (
       -- copies on partitions and inheritance children are validated with their parent
       AND c.conparentid = 0 AND c.conislocal
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+), tree(root, relid) AS (
+    -- what VALIDATE scans: the table and, when it is partitioned, its partitions
+    SELECT nv.oid, nv.conrelid FROM nv WHERE nv.conrelid <> 0
+  UNION ALL
+    SELECT tree.root, h.inhrelid
+    FROM tree
+    JOIN pg_catalog.pg_class pc ON pc.oid = tree.relid AND pc.relkind = 'p'
+    JOIN pg_catalog.pg_inherits h ON h.inhparent = tree.relid
+), leaves AS (
+    SELECT tree.root, pg_catalog.sum(p.relpages)::bigint AS pages,
+           pg_catalog.sum(GREATEST(p.reltuples, 0))::bigint AS rows
+    FROM tree JOIN pg_catalog.pg_class p ON p.oid = tree.relid AND p.relkind = 'r'
+    GROUP BY tree.root
 ), sized AS (
-    SELECT nv.*,
-           CASE WHEN nv.relkind = 'p'
-                THEN (SELECT pg_catalog.sum(p.relpages)::bigint
-                      FROM pg_catalog.pg_partition_tree(nv.conrelid) pt
-                      JOIN pg_catalog.pg_class p ON p.oid = pt.relid)
-                ELSE nv.relpages END AS pages,
+    SELECT nv.*, COALESCE(l.pages, 0) AS pages, COALESCE(l.rows, 0) AS rows,
            pg_catalog.count(*) OVER () AS total
-    FROM nv
+    FROM nv LEFT JOIN leaves l ON l.root = nv.oid
 ), ranked AS (
     SELECT * FROM sized ORDER BY pages DESC, oid LIMIT $1
 )
@@ -27,7 +34,7 @@ SELECT k.nspname AS schema, k.object, c.conname AS constraint_name,
                       ELSE c.contype::text END AS kind,
        c.conrelid = 0 AS on_domain,
        pg_catalog.pg_get_constraintdef(c.oid) AS definition,
-       k.pages * pg_catalog.current_setting('block_size')::bigint AS bytes, k.reltuples::bigint AS rows,
+       k.pages * pg_catalog.current_setting('block_size')::bigint AS bytes, k.rows,
        pg_catalog.format(CASE WHEN c.conrelid = 0 THEN 'ALTER DOMAIN %I.%I VALIDATE CONSTRAINT %I;'
                               ELSE 'ALTER TABLE %I.%I VALIDATE CONSTRAINT %I;' END,
                          k.nspname, k.object, c.conname) AS fix,

@@ -44,7 +44,7 @@ func TestAnalyze(t *testing.T) {
 			}
 		})
 	}
-	for _, p := range []string{NoIndex, OtherTable, Invalid, NotUnique, Deferrable, Partial, OtherColumns} {
+	for _, p := range []checks.Label{NoIndex, OtherTable, Invalid, NotUnique, Deferrable, Partial, OtherColumns} {
 		if problems[p] == "" {
 			t.Errorf("problem %s has no explanation", p)
 		}
