@@ -43,6 +43,10 @@ func analyze(d Data) []checks.Finding {
 		if ix.ValidDuplicate != "" {
 			fmt.Fprintf(&c, " Valid duplicate exists: %s has the same definition.", checks.Code(string(ix.ValidDuplicate)))
 		}
+		if ix.TableLocked {
+			c.WriteString(" Another session holds or awaits an ACCESS EXCLUSIVE lock on the table, so its definition and " +
+				"a possible valid duplicate were not read (pgcheckup does not wait for locks).")
+		}
 		if !d.BuildsVisible {
 			c.WriteString(" This role cannot see other sessions' index builds (needs pg_read_all_stats or pg_monitor): " +
 				"if a CREATE INDEX CONCURRENTLY on this table is waiting right now, this may be its index.")
@@ -57,9 +61,13 @@ func analyze(d Data) []checks.Finding {
 				"the same way until they are removed. If the index is not needed: %s",
 				checks.Code("REINDEX INDEX CONCURRENTLY "+string(ix.Ident)+";"), drop)
 		default:
-			rec = fmt.Sprintf("Rebuild it with %s (or drop it with %s and create it again with %s). "+
+			again := ""
+			if ix.Definition != "" {
+				again = " and create it again with " + checks.Code(concurrently(string(ix.Definition)))
+			}
+			rec = fmt.Sprintf("Rebuild it with %s (or drop it with %s%s). "+
 				"A build that failed on the data (an expression raising an error) fails again until that is fixed.",
-				checks.Code("REINDEX INDEX CONCURRENTLY "+string(ix.Ident)+";"), drop, checks.Code(concurrently(string(ix.Definition))))
+				checks.Code("REINDEX INDEX CONCURRENTLY "+string(ix.Ident)+";"), drop, again)
 		}
 		out = append(out, checks.Finding{Code: "H001/invalid-index", Severity: checks.P2,
 			Conclusion: c.String(), Recommendation: rec, Objects: objects})

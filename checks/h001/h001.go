@@ -53,18 +53,21 @@ type Index struct {
 	Name   checks.Name `json:"name"`
 	Table  checks.Name `json:"table"`
 	// Ident is the quoted schema.index, ready for a statement.
-	Ident  checks.Text `json:"ident"`
-	Unique bool        `json:"unique"`
+	Ident  checks.Definition `json:"ident"`
+	Unique bool              `json:"unique"`
 	// Ready: the index is maintained on writes although no query uses it. A build that
 	// failed before its first pass leaves it not ready.
 	Ready bool `json:"ready"`
 	// Partitioned: an index of a partitioned table, invalid until an index is attached
 	// for every partition. It has no storage of its own.
-	Partitioned bool        `json:"partitioned"`
-	SizeBytes   int64       `json:"size_bytes"`
-	Definition  checks.Text `json:"definition"`
+	Partitioned bool              `json:"partitioned"`
+	SizeBytes   int64             `json:"size_bytes"`
+	Definition  checks.Definition `json:"definition"`
 	// ValidDuplicate names a valid index of the same table with the same definition.
 	ValidDuplicate checks.Name `json:"valid_duplicate,omitempty"`
+	// TableLocked: another session holds or awaits an ACCESS EXCLUSIVE lock on the table,
+	// so the definition and duplicates were not read (that would wait for the lock).
+	TableLocked bool `json:"table_locked"`
 }
 
 // Busy is an invalid index that a concurrent build, rebuild or drop is working on now.
@@ -103,10 +106,10 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		var ix Index
 		var busy bool
 		var size *int64
-		var def *checks.Text
+		var def *checks.Definition
 		var dup *checks.Name
 		if err := rows.Scan(&ix.Schema, &ix.Name, &ix.Table, &ix.Ident, &busy, &ix.Unique, &ix.Ready,
-			&ix.Partitioned, &size, &def, &dup, &d.Total); err != nil {
+			&ix.Partitioned, &size, &def, &dup, &ix.TableLocked, &d.Total); err != nil {
 			return nil, fmt.Errorf("read invalid indexes: %w", err)
 		}
 		if busy {

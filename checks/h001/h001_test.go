@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/internal/sqlaudit"
 )
 
 func TestAnalyze(t *testing.T) {
@@ -34,6 +35,8 @@ func TestAnalyze(t *testing.T) {
 			"H001/invalid-index", checks.P2,
 			[]string{"does not enforce uniqueness", "writes do not maintain it", "duplicate values", "DROP INDEX CONCURRENTLY"},
 			[]string{"updated on every insert"}},
+		{"table locked: no definition", Data{Indexes: []Index{ix(func(i *Index) { i.TableLocked, i.Definition = true, "" })}, Total: 1, BuildsVisible: true},
+			"H001/invalid-index", checks.P2, []string{"ACCESS EXCLUSIVE lock on the table", "REINDEX INDEX CONCURRENTLY"}, []string{"create it again"}},
 		{"builds not visible", Data{Indexes: []Index{ix(func(*Index) {})}, Total: 1},
 			"H001/invalid-index", checks.P2, []string{"cannot see other sessions' index builds"}, nil},
 		{"partitioned", Data{Indexes: []Index{ix(func(i *Index) { i.Partitioned, i.Ready = true, true })}, Total: 1, BuildsVisible: true},
@@ -85,6 +88,17 @@ func TestConcurrently(t *testing.T) {
 	} {
 		if got := concurrently(in); got != want {
 			t.Errorf("%q: got %q", in, got)
+		}
+	}
+}
+
+func TestQueriesPassAudit(t *testing.T) {
+	for _, q := range New().Queries() {
+		if !strings.HasPrefix(q.SQL, "/* pgcheckup H001 */\n") {
+			t.Errorf("%s: no marker", q.Name)
+		}
+		if err := sqlaudit.Check(q.SQL); err != nil {
+			t.Errorf("%s: %v", q.Name, err)
 		}
 	}
 }

@@ -93,6 +93,29 @@ func TestOnRealServer(t *testing.T) {
 		}
 	})
 
+	t.Run("locked", func(t *testing.T) {
+		// pg_get_indexdef locks the table: with the table locked the check must not wait.
+		holder, err := cl.Connect(ctx, "postgres")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer holder.Close(ctx)
+		if _, err := holder.Exec(ctx, "BEGIN; LOCK TABLE dup IN ACCESS EXCLUSIVE MODE"); err != nil {
+			t.Fatal(err)
+		}
+		defer holder.Exec(ctx, "ROLLBACK")
+		r := checktest.Run(t, cl, New(), checktest.Options{Role: "mon"})
+		r.MustStatus(t, checks.StatusFindings)
+		var d Data
+		r.Decode(t, &d)
+		for _, ix := range d.Indexes {
+			if ix.Table == "dup" && (!ix.TableLocked || ix.Definition != "") {
+				t.Errorf("%s read while its table was locked: %+v", ix.Name, ix)
+			}
+		}
+		checkTable(t, render(t, r))
+	})
+
 	// A build in progress is invalid until it finishes and must not be reported. Each
 	// concurrent command waits for the open insert; the two cannot run at once.
 	for _, cmd := range []struct{ sql, index string }{

@@ -1,0 +1,170 @@
+// Package h002 finds indexes that no query has used since the statistics were reset:
+// they cost writes, WAL, vacuum time and cache, and may be dropped, once every node and
+// a long enough period have been looked at.
+package h002
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+var (
+	//go:embed h002.sql
+	query string
+	//go:embed h002_stats.sql
+	statsQuery string
+)
+
+// Check is H002.
+type Check struct{ cfg Config }
+
+// Config holds H002's thresholds.
+type Config struct {
+	// TopN limits the unused indexes reported, largest first.
+	TopN int `toml:"top_n"`
+	// MinStatsAgeDays: statistics younger than this are too young to judge; the findings
+	// are then info.
+	MinStatsAgeDays int `toml:"min_stats_age_days"`
+	// MinSizeBytes: smaller unused indexes are listed but make no finding.
+	MinSizeBytes int64 `toml:"min_size_bytes"`
+}
+
+// New returns H002 with its defaults.
+func New() *Check { return &Check{cfg: Config{TopN: 50, MinStatsAgeDays: 30, MinSizeBytes: 1 << 20}} }
+
+// Config implements checks.Configurable.
+func (c *Check) Config() any { return &c.cfg }
+
+// Meta implements checks.Check.
+func (c *Check) Meta() checks.Meta {
+	return checks.Meta{ID: "H002", Title: "Unused indexes", Scope: checks.Database, Doc: doc}
+}
+
+// Queries implements checks.Check.
+func (c *Check) Queries() []checks.Query {
+	return []checks.Query{
+		{Name: "h002_stats.sql", SQL: statsQuery},
+		{Name: "h002.sql", SQL: query},
+	}
+}
+
+// Index is one index without scans.
+type Index struct {
+	Schema checks.Name       `json:"schema"`
+	Name   checks.Name       `json:"name"`
+	Table  checks.Name       `json:"table"`
+	Ident  checks.Definition `json:"ident"` // quoted schema.index, ready for a statement
+	// Partitions is 0 for a plain index; for a partitioned index, the number of partition
+	// indexes whose scans and sizes are summed.
+	Partitions int `json:"partitions,omitempty"`
+	// SizeBytes is nil when another session holds an ACCESS EXCLUSIVE lock on it (or on
+	// all of its partitions): pgcheckup does not wait for locks.
+	SizeBytes *int64 `json:"size_bytes"`
+	Locked    bool   `json:"locked"` // some or all of it was not measured because of a lock
+	// TableLocked: the table is under an ACCESS EXCLUSIVE lock, so the definition was not
+	// read (pg_get_indexdef would wait for it).
+	TableLocked bool `json:"table_locked"`
+	// Expressions: the planner also uses the index's statistics on its expressions.
+	Expressions bool              `json:"expressions"`
+	Partial     bool              `json:"partial"`
+	Definition  checks.Definition `json:"definition"`
+	// SupportsFKs are the foreign keys of the table whose columns are exactly the index's
+	// leading columns: dropping it makes the referenced table's deletes and key updates
+	// scan this table.
+	SupportsFKs []checks.Name `json:"supports_fks"`
+	Small       bool          `json:"small"` // under min_size_bytes: listed, no finding
+}
+
+// Data is what H002 reports.
+type Data struct {
+	Indexes         []Index `json:"indexes"`
+	Total           int     `json:"total"` // unused indexes before the limit
+	TopN            int     `json:"top_n"`
+	MinSizeBytes    int64   `json:"min_size_bytes"`
+	MinStatsAgeDays int     `json:"min_stats_age_days"`
+	TrackCounts     bool    `json:"track_counts"`
+	// InRecovery: this node is a standby. Scans are counted per node either way.
+	InRecovery bool `json:"in_recovery"`
+
+	// What the statistics' age is judged from.
+	StatsReset      *time.Time `json:"stats_reset"`      // pg_stat_database.stats_reset; nil: never reset (15+)
+	PostmasterStart time.Time  `json:"postmaster_start"` // statistics survive a clean restart
+	CrashReset      *time.Time `json:"crash_reset"`      // pg_stat_archiver.stats_reset: moves on crash restarts
+	// StatsSince is when the counting began: stats_reset when set ("stats_reset"); else
+	// the later of the server start and the crash reset, when counting began or later
+	// ("lower_bound": the age is at least StatsAgeDays, provided the database was not
+	// created or restored after that moment, which no catalog records).
+	StatsSince   time.Time    `json:"stats_since"`
+	StatsBasis   checks.Label `json:"stats_basis"` // "stats_reset" or "lower_bound"
+	StatsAgeDays float64      `json:"stats_age_days"`
+	TooYoung     bool         `json:"too_young"` // younger than min_stats_age_days: findings are info
+}
+
+// Run implements checks.Check.
+func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
+	d := Data{Indexes: []Index{}, TopN: c.cfg.TopN, MinSizeBytes: c.cfg.MinSizeBytes, MinStatsAgeDays: c.cfg.MinStatsAgeDays}
+	if err := t.DB.QueryRow(ctx, statsQuery).Scan(&d.StatsReset, &d.PostmasterStart, &d.CrashReset,
+		&d.TrackCounts, &d.InRecovery); err != nil {
+		return nil, fmt.Errorf("read statistics age: %w", err)
+	}
+	if d.TrackCounts {
+		if err := c.readIndexes(ctx, t.DB, &d); err != nil {
+			return nil, err
+		}
+	}
+	fill(&d, t.Now)
+	return &checks.Outcome{Data: d, Findings: analyze(d)}, nil
+}
+
+func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data) error {
+	rows, err := db.Query(ctx, query, c.cfg.TopN)
+	if err != nil {
+		return fmt.Errorf("read unused indexes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ix Index
+		var def *checks.Definition
+		if err := rows.Scan(&ix.Schema, &ix.Name, &ix.Table, &ix.Ident, &ix.Partitions, &ix.SizeBytes, &ix.Locked,
+			&ix.TableLocked, &ix.Expressions, &ix.Partial, &def, &ix.SupportsFKs, &d.Total); err != nil {
+			return fmt.Errorf("read unused indexes: %w", err)
+		}
+		if def != nil {
+			ix.Definition = *def
+		}
+		if ix.SupportsFKs == nil {
+			ix.SupportsFKs = []checks.Name{}
+		}
+		d.Indexes = append(d.Indexes, ix)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read unused indexes: %w", err)
+	}
+	return nil
+}
+
+// fill works out how long the statistics have been counting, and which indexes are small.
+func fill(d *Data, now time.Time) {
+	if d.StatsReset != nil {
+		d.StatsSince, d.StatsBasis = *d.StatsReset, "stats_reset"
+	} else {
+		// Never reset (15+): counting began at initdb, at the database's creation or at the
+		// last crash, which the server start and the crash reset bound as long as the
+		// database already existed then.
+		d.StatsSince, d.StatsBasis = d.PostmasterStart, "lower_bound"
+		if d.CrashReset != nil && d.CrashReset.After(d.StatsSince) {
+			d.StatsSince = *d.CrashReset
+		}
+	}
+	d.StatsAgeDays = max(0, math.Round(now.Sub(d.StatsSince).Hours()/24*10)/10)
+	d.TooYoung = d.StatsAgeDays < float64(d.MinStatsAgeDays)
+	for i := range d.Indexes {
+		ix := &d.Indexes[i]
+		ix.Small = ix.SizeBytes != nil && !ix.Locked && *ix.SizeBytes < d.MinSizeBytes
+	}
+}
