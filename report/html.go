@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
+	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -46,11 +47,21 @@ func (rd *Renderer) HTML(r *Report) ([]byte, error) {
 		}
 		toc = append(toc, tocEntry{c.ID, anchor(c.ID), c.Title, worst})
 	}
+	html := colorSeverities(body.String())
 	var out bytes.Buffer
 	err = page.Execute(&out, map[string]any{
 		"Project": r.Project,
-		"Body":    template.HTML(body.String()), // goldmark output in safe mode
+		"Body":    template.HTML(html), // goldmark output in safe mode
 		"TOC":     toc,
 	})
 	return out.Bytes(), err
+}
+
+// colorSeverities marks the bold severities the Markdown writer emits. Database strings
+// are escaped in the Markdown, so "<strong>P1</strong>" can only be pgcheckup's own.
+func colorSeverities(html string) string {
+	for _, s := range []string{"P1", "P2", "P3", "info"} {
+		html = strings.ReplaceAll(html, "<strong>"+s+"</strong>", `<strong class="`+s+`">`+s+"</strong>")
+	}
+	return html
 }

@@ -107,7 +107,7 @@ func writeFindings(b *bytes.Buffer, r *Report) {
 	}
 	b.WriteString("| Severity | Check | Node | Conclusion |\n|---|---|---|---|\n")
 	for _, f := range all {
-		fmt.Fprintf(b, "| %s | [%s](#%s) | %s | %s |\n", f.Severity, f.CheckID, anchor(f.CheckID),
+		fmt.Fprintf(b, "| **%s** | [%s](#%s) | %s | %s |\n", f.Severity, f.CheckID, anchor(f.CheckID),
 			checks.Esc(f.Node), oneLine(f.Conclusion))
 	}
 	b.WriteString("\n")

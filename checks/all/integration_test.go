@@ -1,15 +1,14 @@
 package all
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
+	"github.com/pgcheckup/pgcheckup/internal/demodb"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/report"
@@ -19,30 +18,15 @@ import (
 // major (testdata/demo). A check missing here plants nothing in the demo.
 var planted = map[string][]string{}
 
-func loadDemo(t *testing.T, cl *pgtest.Cluster) {
-	t.Helper()
-	cl.MustExec(t, "postgres", "CREATE DATABASE demo")
-	read := func(name string) string {
-		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "demo", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	cl.MustExec(t, "demo", read("schema.sql"))
-	for _, stmt := range strings.Split(read("concurrent.sql"), ";\n") {
-		_ = cl.Exec(t.Context(), "demo", stmt) // plants invalid indexes by failing
-	}
-}
-
 // TestEveryCheckOnRealServer runs every check on the major under test
 // (PGCHECKUP_PG_MAJOR) against the demo database: none may end in error, version gates
 // must skip exactly where they must, the planted problems must be found, every check
 // must render, and no check's data may hold a plain string (the privacy path).
 func TestEveryCheckOnRealServer(t *testing.T) {
 	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{"max_prepared_transactions": "5"}})
-	loadDemo(t, cl)
-	time.Sleep(700 * time.Millisecond) // statistics reach the views (PG < 15 flushes every 500ms)
+	if err := demodb.Load(t.Context(), cl, filepath.Join("..", "..", "testdata", "demo")); err != nil {
+		t.Fatal(err)
+	}
 	san, err := privacy.New(privacy.Policy{})
 	if err != nil {
 		t.Fatal(err)

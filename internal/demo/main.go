@@ -9,10 +9,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
-	"time"
 
+	"github.com/pgcheckup/pgcheckup/internal/demodb"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 )
 
@@ -36,32 +34,9 @@ func demo(bin, out, data string, extra []string) error {
 	}
 	defer cl.Destroy()
 	fmt.Fprintf(os.Stderr, "demo: PostgreSQL %s on port %d; loading the demo database\n", cl.Version, cl.Port)
-	if err := cl.Exec(ctx, "postgres", "CREATE DATABASE demo"); err != nil {
+	if err := demodb.Load(ctx, cl, data); err != nil {
 		return err
 	}
-	schema, err := os.ReadFile(filepath.Join(data, "schema.sql"))
-	if err != nil {
-		return err
-	}
-	if err := cl.Exec(ctx, "demo", string(schema)); err != nil {
-		return err
-	}
-	conc, err := os.ReadFile(filepath.Join(data, "concurrent.sql"))
-	if err != nil {
-		return err
-	}
-	for _, stmt := range strings.Split(string(conc), ";\n") {
-		if strings.TrimSpace(stripComments(stmt)) == "" {
-			continue
-		}
-		// Expected to fail for the statements that plant invalid indexes.
-		_ = cl.Exec(ctx, "demo", stmt)
-	}
-	// Some workload, so that statistics views have something to show.
-	for i := 0; i < 50; i++ {
-		_ = cl.Exec(ctx, "demo", fmt.Sprintf("SELECT * FROM customers WHERE id = %d", i))
-	}
-	time.Sleep(600 * time.Millisecond) // let the statistics collector catch up (PG < 15)
 	args := append([]string{"run", "--project", "demo", "--out", out, "--host-ram", "16GB", "--host-cpus", "4"}, extra...)
 	args = append(args, cl.ConnString("demo"))
 	cmd := exec.Command(bin, args...)
@@ -75,14 +50,4 @@ func demo(bin, out, data string, extra []string) error {
 		fmt.Fprintf(os.Stderr, "demo: done; open report.html or report.md in the folder printed above\n")
 	}
 	return err
-}
-
-func stripComments(s string) string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
-			out = append(out, l)
-		}
-	}
-	return strings.Join(out, "\n")
 }

@@ -30,8 +30,10 @@ var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)((?:[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[a-z0-9_.-]*)["']?\s*[=:]\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"|[^\s'";&|]+)`),
 	// user:password@host in URLs.
 	regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)(@)`),
-	// -p/--password followed by a separate word in a command line.
-	regexp.MustCompile(`((?:^|\s)(?:--password|--passwd|-p)\s+)('[^']*'|"[^"]*"|\S+)`),
+	// -p/--password, --secret-key, --token ... followed by a separate word in a command line.
+	regexp.MustCompile(`(?i)((?:^|\s)(?:-p|--?[a-z0-9-]*(?:pass|secret|token|key|auth)[a-z0-9-]*)\s+)('[^']*'|"[^"]*"|[^\s-]\S*)`),
+	// user:password after -u/--user (curl, wget and friends).
+	regexp.MustCompile(`((?:^|\s)(?:-u|--user|--proxy-user)[\s=]+'?[^:\s']+:)('[^']*'|[^\s']+)`),
 }
 
 // RedactSecrets replaces the values of anything that looks like a secret assignment,
