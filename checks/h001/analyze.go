@@ -56,6 +56,10 @@ func analyze(d Data) []checks.Finding {
 		switch {
 		case ix.ValidDuplicate != "":
 			rec = fmt.Sprintf("Drop the invalid one: %s", drop)
+		case ix.Schema == "pg_toast":
+			rec = fmt.Sprintf("REINDEX refuses invalid indexes of TOAST tables: drop it with %s. If the TOAST table "+
+				"has no valid index left, rebuild it with REINDEX TABLE CONCURRENTLY on the table that owns %s.",
+				drop, checks.Code(table))
 		case ix.Unique:
 			rec = fmt.Sprintf("Rebuild it with %s. A unique build usually fails on duplicate values: REINDEX fails "+
 				"the same way until they are removed. If the index is not needed: %s",
@@ -114,5 +118,7 @@ DISTINCT on 15+), expressions and predicate.
 - **P2** an invalid index: drop it with DROP INDEX CONCURRENTLY when a valid duplicate exists,
   else rebuild it with REINDEX INDEX CONCURRENTLY (12+). A unique build that failed on duplicate
   values fails again until the duplicates are removed.
+  REINDEX refuses invalid indexes of TOAST tables (schema pg_toast, ` + "`..._ccnew`" + ` after a failed
+  REINDEX TABLE CONCURRENTLY): drop those.
 - **P3** an invalid index of a partitioned table (no storage of its own): attach the missing
   partition indexes, or drop it (not CONCURRENTLY: partitioned indexes do not support it).`

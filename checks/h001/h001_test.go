@@ -37,6 +37,11 @@ func TestAnalyze(t *testing.T) {
 			[]string{"updated on every insert"}},
 		{"table locked: no definition", Data{Indexes: []Index{ix(func(i *Index) { i.TableLocked, i.Definition = true, "" })}, Total: 1, BuildsVisible: true},
 			"H001/invalid-index", checks.P2, []string{"ACCESS EXCLUSIVE lock on the table", "REINDEX INDEX CONCURRENTLY"}, []string{"create it again"}},
+		{"toast index: drop, not reindex", Data{Indexes: []Index{ix(func(i *Index) {
+			i.Schema, i.Name, i.Table, i.Ident = "pg_toast", "pg_toast_1_index_ccnew", "pg_toast_1", "pg_toast.pg_toast_1_index_ccnew"
+		})}, Total: 1, BuildsVisible: true},
+			"H001/invalid-index", checks.P2, []string{"`DROP INDEX CONCURRENTLY pg_toast.pg_toast_1_index_ccnew;`", "REINDEX refuses"},
+			[]string{"REINDEX INDEX"}},
 		{"builds not visible", Data{Indexes: []Index{ix(func(*Index) {})}, Total: 1},
 			"H001/invalid-index", checks.P2, []string{"cannot see other sessions' index builds"}, nil},
 		{"partitioned", Data{Indexes: []Index{ix(func(i *Index) { i.Partitioned, i.Ready = true, true })}, Total: 1, BuildsVisible: true},

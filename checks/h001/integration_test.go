@@ -177,6 +177,56 @@ func TestOnRealServer(t *testing.T) {
 	}
 }
 
+// An interrupted REINDEX TABLE CONCURRENTLY leaves ..._ccnew indexes, on the TOAST table too,
+// which REINDEX refuses to rebuild.
+func TestInterruptedReindex(t *testing.T) {
+	ctx := context.Background()
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	cl.MustExec(t, "postgres", `CREATE ROLE mon LOGIN; GRANT pg_monitor TO mon; CREATE TABLE tt (id int PRIMARY KEY, doc text)`)
+	holder, err := cl.Connect(ctx, "postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close(ctx)
+	if _, err := holder.Exec(ctx, "BEGIN; INSERT INTO tt VALUES (1, 'x')"); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := cl.Connect(ctx, "postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "SET statement_timeout = '1s'"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "REINDEX TABLE CONCURRENTLY tt"); err == nil {
+		t.Fatal("REINDEX was not interrupted")
+	}
+	if _, err := holder.Exec(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	r := checktest.Run(t, cl, New(), checktest.Options{Role: "mon"})
+	var d Data
+	r.Decode(t, &d)
+	var toast, pkey bool
+	for _, ix := range d.Indexes {
+		switch {
+		case ix.Name == "tt_pkey_ccnew":
+			pkey = ix.ValidDuplicate == "tt_pkey"
+		case ix.Schema == "pg_toast" && strings.HasSuffix(string(ix.Name), "_ccnew"):
+			toast = ix.ValidDuplicate != ""
+		}
+	}
+	if !toast || !pkey {
+		t.Fatalf("leftovers not found with their valid duplicates: %+v", d.Indexes)
+	}
+	for _, f := range r.WithCode("H001/invalid-index") {
+		if !strings.Contains(f.Recommendation, "DROP INDEX CONCURRENTLY") || strings.Contains(f.Recommendation, "REINDEX") {
+			t.Errorf("%s: %s", f.Conclusion, f.Recommendation)
+		}
+	}
+}
+
 func mustFail(t *testing.T, cl *pgtest.Cluster, sql string) {
 	t.Helper()
 	conn, err := cl.Connect(context.Background(), "postgres")
