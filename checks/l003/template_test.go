@@ -53,6 +53,10 @@ func TestTemplate(t *testing.T) {
 			t.Errorf("row has %d cell separators, want 9: %s", n, row)
 		}
 	}
+	out = render(t, l003.Data{Total: 1, Columns: []l003.Column{{Schema: "s", Table: "t", State: l003.StateUnused}}})
+	if strings.Contains(out, "not readable") || strings.Contains(out, "not read (") || !strings.Contains(out, "never used") {
+		t.Errorf("zero counts must not be mentioned: %s", out)
+	}
 	if out := render(t, l003.Data{Columns: []l003.Column{}}); !strings.Contains(out, "No smallint") {
 		t.Errorf("clean: %s", out)
 	}
