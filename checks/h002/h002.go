@@ -62,6 +62,8 @@ type Index struct {
 	// Partitions is 0 for a plain index; for a partitioned index, the number of partition
 	// indexes whose scans and sizes are summed.
 	Partitions int `json:"partitions,omitempty"`
+	// IdxScan is pg_stat_all_indexes.idx_scan (summed over partitions): 0 by selection.
+	IdxScan int64 `json:"idx_scan"`
 	// SizeBytes is nil when another session holds an ACCESS EXCLUSIVE lock on it (or on
 	// all of its partitions): pgcheckup does not wait for locks.
 	SizeBytes *int64 `json:"size_bytes"`
@@ -130,7 +132,7 @@ func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data) err
 	for rows.Next() {
 		var ix Index
 		var def *checks.Definition
-		if err := rows.Scan(&ix.Schema, &ix.Name, &ix.Table, &ix.Ident, &ix.Partitions, &ix.SizeBytes, &ix.Locked,
+		if err := rows.Scan(&ix.Schema, &ix.Name, &ix.Table, &ix.Ident, &ix.Partitions, &ix.IdxScan, &ix.SizeBytes, &ix.Locked,
 			&ix.TableLocked, &ix.Expressions, &ix.Partial, &def, &ix.SupportsFKs, &d.Total); err != nil {
 			return fmt.Errorf("read unused indexes: %w", err)
 		}

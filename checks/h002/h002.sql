@@ -45,7 +45,7 @@ WITH RECURSIVE locked AS (
 )
 SELECT n.nspname AS schema, ic.relname AS index, tc.relname AS "table",
        pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(ic.relname) AS ident,
-       r.partitions,
+       r.partitions, r.scans AS idx_scan,
        CASE WHEN r.partitions = 0 THEN
                 CASE WHEN r.indexrelid NOT IN (SELECT relation FROM locked) THEN pg_catalog.pg_relation_size(r.indexrelid) END
             ELSE (SELECT pg_catalog.sum(pg_catalog.pg_relation_size(t.relid))::bigint

@@ -62,6 +62,9 @@ func TestOnRealServer(t *testing.T) {
 			got := map[checks.Name]Index{}
 			for _, ix := range d.Indexes {
 				got[ix.Name] = ix
+				if ix.IdxScan != 0 || ix.Definition == "" {
+					t.Errorf("%s: %+v", ix.Name, ix)
+				}
 			}
 			for _, name := range []checks.Name{"child_a_uniq", "child_pkey", "parent_pkey", "parent2_x_y_key", "child_used"} {
 				if _, ok := got[name]; ok {
