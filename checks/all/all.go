@@ -22,7 +22,10 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/g003"
 	"github.com/pgcheckup/pgcheckup/checks/g004"
 	"github.com/pgcheckup/pgcheckup/checks/g005"
+	"github.com/pgcheckup/pgcheckup/checks/h001"
+	"github.com/pgcheckup/pgcheckup/checks/h002"
 	"github.com/pgcheckup/pgcheckup/checks/k003"
+	"github.com/pgcheckup/pgcheckup/checks/l001"
 )
 
 // Checks returns a fresh instance of every check, sorted by ID. Fresh instances matter:
@@ -47,6 +50,9 @@ func Checks() []checks.Check {
 		g003.New(),
 		g004.New(),
 		g005.New(),
+		h001.New(),
+		h002.New(),
 		k003.New(),
+		l001.New(),
 	}
 }
