@@ -105,11 +105,11 @@ type Receiver struct {
 
 // Data is what C002 reports.
 type Data struct {
-	InRecovery    bool             `json:"in_recovery"`
-	Standbys      []Standby        `json:"standbys"`
-	Receiver      *Receiver        `json:"receiver"` // standbys only
-	Settings      []checks.Setting `json:"settings"`
-	ApplyDelaySec float64          `json:"apply_delay_sec"` // recovery_min_apply_delay
+	InRecovery    bool                   `json:"in_recovery"`
+	Standbys      []Standby              `json:"standbys"`
+	Receiver      *Receiver              `json:"receiver"` // standbys only
+	Settings      []pgsettings.Converted `json:"settings"`
+	ApplyDelaySec float64                `json:"apply_delay_sec"` // recovery_min_apply_delay
 	// -1 means replay waits forever for conflicting queries.
 	StreamingDelaySec float64     `json:"streaming_delay_sec"`
 	ArchiveDelaySec   float64     `json:"archive_delay_sec"`
@@ -119,7 +119,7 @@ type Data struct {
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	d := Data{InRecovery: t.Node.InRecovery, Standbys: []Standby{}, Settings: []checks.Setting{}}
+	d := Data{InRecovery: t.Node.InRecovery, Standbys: []Standby{}, Settings: []pgsettings.Converted{}}
 	rows, err := t.DB.Query(ctx, querySenders)
 	if err != nil {
 		return nil, fmt.Errorf("read pg_stat_replication: %w", err)
@@ -147,15 +147,12 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		}
 		d.Receiver = &r
 	}
-	set, err := pgsettings.Read(ctx, t.DB, querySettings, settingNames)
+	list, err := pgsettings.ReadConverted(ctx, t.DB, querySettings, settingNames)
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range settingNames {
-		if r, ok := set[n]; ok {
-			d.Settings = append(d.Settings, r.Setting)
-		}
-	}
+	d.Settings = list
+	set := pgsettings.NewIndex(list)
 	d.ApplyDelaySec, _ = set["recovery_min_apply_delay"].Seconds()
 	d.StreamingDelaySec, _ = set["max_standby_streaming_delay"].Seconds()
 	d.ArchiveDelaySec, _ = set["max_standby_archive_delay"].Seconds()

@@ -1,6 +1,7 @@
 /* pgcheckup C002 */
 SELECT pg_catalog.pg_last_wal_receive_lsn()::text, pg_catalog.pg_last_wal_replay_lsn()::text,
-       pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_last_wal_receive_lsn(), pg_catalog.pg_last_wal_replay_lsn())::float8,
+       -- Right after startup a standby may have replayed local WAL past what it has received.
+       GREATEST(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_last_wal_receive_lsn(), pg_catalog.pg_last_wal_replay_lsn()), 0)::float8,
        EXTRACT(epoch FROM pg_catalog.now() - pg_catalog.pg_last_xact_replay_timestamp())::float8,
        pg_catalog.pg_get_wal_replay_pause_state(),
        w.status, w.slot_name,

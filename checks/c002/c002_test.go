@@ -8,6 +8,7 @@ import (
 	"text/template"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 	"github.com/pgcheckup/pgcheckup/internal/sqlaudit"
 	"github.com/pgcheckup/pgcheckup/report"
 	"github.com/pgcheckup/pgcheckup/templates"
@@ -24,7 +25,7 @@ func standby(replayBytes float64, replaySec *float64) Standby {
 }
 
 func primary(s ...Standby) Data {
-	return Data{Standbys: append([]Standby{}, s...), Settings: []checks.Setting{}, StreamingDelaySec: 30, ArchiveDelaySec: 30, SyncCommit: "on"}
+	return Data{Standbys: append([]Standby{}, s...), Settings: []pgsettings.Converted{}, StreamingDelaySec: 30, ArchiveDelaySec: 30, SyncCommit: "on"}
 }
 
 func standbyNode(r Receiver) Data {

@@ -119,16 +119,16 @@ type Holder struct {
 
 // Data is what C007 reports.
 type Data struct {
-	InRecovery   bool             `json:"in_recovery"`
-	Slots        []Slot           `json:"slots"`
-	Holders      []Holder         `json:"holders"` // oldest first, top_n
-	FreezeMaxAge int64            `json:"freeze_max_age"`
-	Settings     []checks.Setting `json:"settings"`
+	InRecovery   bool                   `json:"in_recovery"`
+	Slots        []Slot                 `json:"slots"`
+	Holders      []Holder               `json:"holders"` // oldest first, top_n
+	FreezeMaxAge int64                  `json:"freeze_max_age"`
+	Settings     []pgsettings.Converted `json:"settings"`
 }
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	d := Data{InRecovery: t.Node.InRecovery, Slots: []Slot{}, Holders: []Holder{}, Settings: []checks.Setting{}}
+	d := Data{InRecovery: t.Node.InRecovery, Slots: []Slot{}, Holders: []Holder{}, Settings: []pgsettings.Converted{}}
 	q, _ := checks.Pick(c.Queries(), "c007_slots.sql", t.Node.VersionNum)
 	rows, err := t.DB.Query(ctx, q)
 	if err != nil {
@@ -164,16 +164,12 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read xmin holders: %w", err)
 	}
-	set, err := pgsettings.Read(ctx, t.DB, querySettings, settingNames)
+	list, err := pgsettings.ReadConverted(ctx, t.DB, querySettings, settingNames)
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range settingNames {
-		if r, ok := set[n]; ok {
-			d.Settings = append(d.Settings, r.Setting)
-		}
-	}
-	if v, ok := set["autovacuum_freeze_max_age"].Float(); ok {
+	d.Settings = list
+	if v, ok := pgsettings.NewIndex(list).Float("autovacuum_freeze_max_age"); ok {
 		d.FreezeMaxAge = int64(v)
 	}
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil

@@ -8,6 +8,7 @@ import (
 	"text/template"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 	"github.com/pgcheckup/pgcheckup/internal/sqlaudit"
 	"github.com/pgcheckup/pgcheckup/report"
 	"github.com/pgcheckup/pgcheckup/templates"
@@ -22,7 +23,7 @@ func ip(v int) *int            { return &v }
 
 func data(slots []Slot, holders ...Holder) Data {
 	d := Data{Slots: slots, Holders: holders, FreezeMaxAge: 200_000_000,
-		Settings: []checks.Setting{{Name: "max_slot_wal_keep_size", Value: "-1"}}}
+		Settings: []pgsettings.Converted{{Row: pgsettings.Row{Setting: checks.Setting{Name: "max_slot_wal_keep_size", Value: "-1"}}}}}
 	if d.Slots == nil {
 		d.Slots = []Slot{}
 	}

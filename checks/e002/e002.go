@@ -112,9 +112,9 @@ type Data struct {
 	WALStatsReset        *time.Time `json:"wal_stats_reset"`
 	WALSecondsSinceReset *float64   `json:"wal_seconds_since_reset"`
 
-	HasIO    bool             `json:"has_io"` // pg_stat_io exists (16+)
-	IO       []IORow          `json:"io"`
-	Settings []checks.Setting `json:"settings"`
+	HasIO    bool                   `json:"has_io"` // pg_stat_io exists (16+)
+	IO       []IORow                `json:"io"`
+	Settings []pgsettings.Converted `json:"settings"`
 
 	CheckpointTimeoutSec       float64 `json:"checkpoint_timeout_sec"`
 	MaxWALSizeBytes            int64   `json:"max_wal_size_bytes"`
@@ -126,7 +126,7 @@ type Data struct {
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	v := t.Node.VersionNum
-	d := Data{InRecovery: t.Node.InRecovery, IO: []IORow{}, Settings: []checks.Setting{}}
+	d := Data{InRecovery: t.Node.InRecovery, IO: []IORow{}, Settings: []pgsettings.Converted{}}
 	if err := readCounters(ctx, t.DB, v, &d); err != nil {
 		return nil, err
 	}
@@ -141,15 +141,12 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 			return nil, err
 		}
 	}
-	set, err := pgsettings.Read(ctx, t.DB, querySettings, settingNames)
+	list, err := pgsettings.ReadConverted(ctx, t.DB, querySettings, settingNames)
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range settingNames {
-		if r, ok := set[n]; ok {
-			d.Settings = append(d.Settings, r.Setting)
-		}
-	}
+	d.Settings = list
+	set := pgsettings.NewIndex(list)
 	d.CheckpointTimeoutSec, _ = set["checkpoint_timeout"].Seconds()
 	d.MaxWALSizeBytes, _ = set["max_wal_size"].Bytes()
 	d.CheckpointCompletionTarget, _ = set["checkpoint_completion_target"].Float()

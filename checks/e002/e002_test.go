@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 	"github.com/pgcheckup/pgcheckup/internal/sqlaudit"
 	"github.com/pgcheckup/pgcheckup/report"
 	"github.com/pgcheckup/pgcheckup/templates"
@@ -31,7 +32,7 @@ func base() Data {
 	return Data{Source: "pg_stat_bgwriter", CheckpointsTimed: 100, CheckpointsRequested: 0,
 		BuffersCheckpoint: 900000, BuffersClean: 50000, BuffersBackend: i64(50000), BuffersBackendFsync: i64(0),
 		StatsReset: &resetTime, SecondsSinceReset: f64(86400), MaxWALSizeBytes: 1 << 30, CheckpointTimeoutSec: 300, CheckpointCompletionTarget: 0.9,
-		IO: []IORow{}, Settings: []checks.Setting{}}
+		IO: []IORow{}, Settings: []pgsettings.Converted{}}
 }
 
 func TestAnalyze(t *testing.T) {
