@@ -108,7 +108,7 @@ func holderFinding(d Data, i int, h Holder, sev checks.Severity) checks.Finding 
 	if h.AgeSec != nil {
 		age += ", open for " + report.Duration(*h.AgeSec)
 	}
-	effect := "vacuum cannot remove row versions deleted or updated after it started, in its database and in the shared catalogs (before 14: in every database), and cannot freeze rows past it."
+	effect := "vacuum cannot remove row versions deleted or updated after it started, in its database and in the shared catalogs, and cannot freeze rows past it."
 	switch h.Kind {
 	case "slot", "standby":
 		effect = "vacuum cannot remove row versions deleted or updated after it, in any database, and cannot freeze rows past it."

@@ -11,9 +11,9 @@ current position, ages of ` + "`xmin`" + ` and ` + "`catalog_xmin`" + `), and ev
 **How to read it.** Vacuum may only remove a dead row version when no transaction can
 still see it, and may only freeze rows older than every snapshot still in use. The oldest
 such transaction ID is the xmin horizon: whatever holds it explains why F003 shows dead
-tuples that vacuum does not remove, and why F002's ages do not drop after a vacuum. From
-PostgreSQL 14 a backend holds back only its own database (and the shared catalogs); slots
-and standby feedback hold back every database; a logical slot's ` + "`catalog_xmin`" + ` holds back
+tuples that vacuum does not remove, and why F002's ages do not drop after a vacuum. A
+backend or prepared transaction holds back vacuum in its own database (and in the shared
+catalogs); slots and standby feedback hold back every database; a logical slot's ` + "`catalog_xmin`" + ` holds back
 the system catalogs. A slot also keeps every WAL segment from its ` + "`restart_lsn`" + ` on: an
 inactive slot fills the WAL disk, and with ` + "`max_slot_wal_keep_size`" + ` (13+) it is invalidated
 instead (` + "`wal_status`" + ` *unreserved*, then *lost*). On a standby, retained WAL is measured

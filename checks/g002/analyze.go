@@ -35,7 +35,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		}
 		out = append(out, checks.Finding{Code: "G002/idle-in-transaction", Severity: sev, Objects: objects(*idle),
 			Conclusion: fmt.Sprintf("%d session(s) idle in transaction longer than %s, %d longer than %s. The oldest: %s, idle in transaction for %s. "+
-				"An open transaction keeps its locks and holds back vacuum for the whole cluster (see C007).",
+				"An open transaction keeps its locks and holds back vacuum in its database (see C007).",
 				d.IdleInTxShort, report.Duration(cfg.IdleInTransactionP3), d.IdleInTxLong, report.Duration(cfg.IdleInTransactionP2),
 				describe(*idle), report.Duration(idle.AgeSec)),
 			Recommendation: "Fix the application to commit or roll back promptly (a missing commit, or work done between statements). " +
