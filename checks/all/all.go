@@ -24,8 +24,14 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/g005"
 	"github.com/pgcheckup/pgcheckup/checks/h001"
 	"github.com/pgcheckup/pgcheckup/checks/h002"
+	"github.com/pgcheckup/pgcheckup/checks/h003"
+	"github.com/pgcheckup/pgcheckup/checks/h004"
 	"github.com/pgcheckup/pgcheckup/checks/k003"
 	"github.com/pgcheckup/pgcheckup/checks/l001"
+	"github.com/pgcheckup/pgcheckup/checks/l002"
+	"github.com/pgcheckup/pgcheckup/checks/l003"
+	"github.com/pgcheckup/pgcheckup/checks/l004"
+	"github.com/pgcheckup/pgcheckup/checks/l005"
 )
 
 // Checks returns a fresh instance of every check, sorted by ID. Fresh instances matter:
@@ -52,7 +58,13 @@ func Checks() []checks.Check {
 		g005.New(),
 		h001.New(),
 		h002.New(),
+		h003.New(),
+		h004.New(),
 		k003.New(),
 		l001.New(),
+		l002.New(),
+		l003.New(),
+		l004.New(),
+		l005.New(),
 	}
 }

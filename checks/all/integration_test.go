@@ -16,7 +16,20 @@ import (
 
 // planted lists, per check, the finding codes the demo database must produce on every
 // major (testdata/demo). A check missing here plants nothing in the demo.
-var planted = map[string][]string{}
+var planted = map[string][]string{
+	"A007": {"A007/role-database-settings"},
+	"F001": {"F001/table-autovacuum-disabled"},
+	"F004": {"F004/table-bloat"},
+	"F005": {"F005/index-bloat"},
+	"H001": {"H001/invalid-index"},
+	"H002": {"H002/unused-index"},
+	"H003": {"H003/fk-without-index"},
+	"H004": {"H004/redundant-index"},
+	"L002": {"L002/money", "L002/timestamp-without-time-zone"},
+	"L003": {"L003/integer-capacity"},
+	"L004": {"L004/no-key"},
+	"L005": {"L005/not-valid"},
+}
 
 // TestEveryCheckOnRealServer runs every check on the major under test
 // (PGCHECKUP_PG_MAJOR) against the demo database: none may end in error, version gates

@@ -17,23 +17,23 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			if sev, ok := severity(t.Measured.BloatPct, cfg); ok {
 				out = append(out, checks.Finding{Code: "F004/table-bloat", Severity: sev, Objects: []checks.Name{object(t)},
 					Conclusion: fmt.Sprintf("%s %s is %.0f%% bloated: about %s of its %s would be freed by a rewrite at fillfactor %d (measured with pgstattuple_approx, which read its pages%s).",
-						capital(string(t.Kind)), checks.Code(name), t.Measured.BloatPct, size(t.Measured.BloatBytes), size(t.Measured.TableBytes), t.Fillfactor, estimateNote(t)),
+						capital(string(t.Kind)), checks.Code(name), t.Measured.BloatPct, checks.Bytes(t.Measured.BloatBytes), checks.Bytes(t.Measured.TableBytes), t.Fillfactor, estimateNote(t)),
 					Recommendation: rebuild(t)})
 			}
 		case t.Confidence == High:
 			if sev, ok := severity(*t.BloatPct, cfg); ok {
 				out = append(out, checks.Finding{Code: "F004/table-bloat", Severity: sev, Objects: []checks.Name{object(t)},
 					Conclusion: fmt.Sprintf("%s %s is about %.0f%% bloated: about %s of its %s would be freed by a rewrite at fillfactor %d (estimate from statistics, high confidence).",
-						capital(string(t.Kind)), checks.Code(name), *t.BloatPct, size(*t.BloatBytes), size(t.SizeBytes), t.Fillfactor),
+						capital(string(t.Kind)), checks.Code(name), *t.BloatPct, checks.Bytes(*t.BloatBytes), checks.Bytes(t.SizeBytes), t.Fillfactor),
 					Recommendation: rebuild(t)})
 			}
 		case t.Confidence == Low:
 			if _, ok := severity(*t.BloatPct, cfg); ok {
 				out = append(out, checks.Finding{Code: "F004/low-confidence", Severity: checks.Info, Objects: []checks.Name{object(t)},
 					Conclusion: fmt.Sprintf("%s %s may be about %.0f%% bloated (%s of %s), but the estimate has low confidence: %s.",
-						capital(string(t.Kind)), checks.Code(name), *t.BloatPct, size(*t.BloatBytes), size(t.SizeBytes), joinLabels(t.Reasons)),
+						capital(string(t.Kind)), checks.Code(name), *t.BloatPct, checks.Bytes(*t.BloatBytes), checks.Bytes(t.SizeBytes), joinLabels(t.Reasons)),
 					Recommendation: fmt.Sprintf("Refresh the statistics with %s and run pgcheckup again, or measure it with %s (extension pgstattuple; reads the table's pages).",
-						checks.Code("ANALYZE "+name+";"), checks.Code("SELECT * FROM pgstattuple_approx("+literal(name)+");"))})
+						checks.Code("ANALYZE "+name+";"), checks.Code("SELECT * FROM pgstattuple_approx("+checks.QuoteLiteral(name)+");"))})
 			}
 		case t.Cause == causeHidden:
 			hidden = append(hidden, t)
@@ -117,7 +117,7 @@ func list(ts []Table) string {
 }
 
 func qualified(t Table) string {
-	return quoteIdent(string(t.Schema)) + "." + quoteIdent(string(t.Table))
+	return checks.QuoteIdent(string(t.Schema)) + "." + checks.QuoteIdent(string(t.Table))
 }
 
 func joinLabels(ls []checks.Label) string {

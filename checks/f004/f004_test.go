@@ -196,8 +196,8 @@ func TestAnalyze(t *testing.T) {
 func TestQuoteIdent(t *testing.T) {
 	for in, want := range map[string]string{"public": "public", "t_1": "t_1", "User": `"User"`, "order": `"order"`,
 		`a"b`: `"a""b"`, "1t": `"1t"`, "a b": `"a b"`, "": `""`} {
-		if got := quoteIdent(in); got != want {
-			t.Errorf("quoteIdent(%q) = %s, want %s", in, got, want)
+		if got := checks.QuoteIdent(in); got != want {
+			t.Errorf("checks.QuoteIdent(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

@@ -17,7 +17,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			if sev, ok := severity(x.Measured.BloatPct, cfg); ok {
 				out = append(out, checks.Finding{Code: "F005/index-bloat", Severity: sev, Objects: []checks.Name{object(x)},
 					Conclusion: fmt.Sprintf("Index %s on %s is %.0f%% bloated: about %s of its %s would be freed by REINDEX at fillfactor %d (measured with pgstatindex, which read the whole index: leaf density %.0f%%, %d empty and %d deleted pages%s).",
-						checks.Code(name), checks.Code(string(x.Table)), x.Measured.BloatPct, size(x.Measured.BloatBytes), size(x.Measured.IndexBytes),
+						checks.Code(name), checks.Code(string(x.Table)), x.Measured.BloatPct, checks.Bytes(x.Measured.BloatBytes), checks.Bytes(x.Measured.IndexBytes),
 						x.Fillfactor, x.Measured.AvgLeafDensity, x.Measured.EmptyPages, x.Measured.DeletedPages, estimateNote(x)),
 					Recommendation: rebuild(x)})
 			}
@@ -25,16 +25,16 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			if sev, ok := severity(*x.BloatPct, cfg); ok {
 				out = append(out, checks.Finding{Code: "F005/index-bloat", Severity: sev, Objects: []checks.Name{object(x)},
 					Conclusion: fmt.Sprintf("Index %s on %s is about %.0f%% bloated: about %s of its %s would be freed by REINDEX at fillfactor %d (estimate from statistics, high confidence).",
-						checks.Code(name), checks.Code(string(x.Table)), *x.BloatPct, size(*x.BloatBytes), size(x.SizeBytes), x.Fillfactor),
+						checks.Code(name), checks.Code(string(x.Table)), *x.BloatPct, checks.Bytes(*x.BloatBytes), checks.Bytes(x.SizeBytes), x.Fillfactor),
 					Recommendation: rebuild(x)})
 			}
 		case x.Confidence == Low:
 			if _, ok := severity(*x.BloatPct, cfg); ok {
 				out = append(out, checks.Finding{Code: "F005/low-confidence", Severity: checks.Info, Objects: []checks.Name{object(x)},
 					Conclusion: fmt.Sprintf("Index %s may be about %.0f%% bloated (%s of %s), but the estimate has low confidence: %s.",
-						checks.Code(name), *x.BloatPct, size(*x.BloatBytes), size(x.SizeBytes), joinLabels(x.Reasons)),
+						checks.Code(name), *x.BloatPct, checks.Bytes(*x.BloatBytes), checks.Bytes(x.SizeBytes), joinLabels(x.Reasons)),
 					Recommendation: fmt.Sprintf("Measure it with %s (extension pgstattuple; reads the whole index): bloat is about 1 - avg_leaf_density / fillfactor. Refresh the table's statistics with ANALYZE if they are stale.",
-						checks.Code("SELECT * FROM pgstatindex("+literal(name)+");"))})
+						checks.Code("SELECT * FROM pgstatindex("+checks.QuoteLiteral(name)+");"))})
 			}
 		case x.Cause == causeHidden:
 			hidden = append(hidden, x)
@@ -53,7 +53,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		seen := map[string]bool{}
 		var stmts []string
 		for _, x := range missing {
-			s := checks.Code("ANALYZE " + quoteIdent(string(x.Schema)) + "." + quoteIdent(string(x.Table)) + ";")
+			s := checks.Code("ANALYZE " + checks.QuoteIdent(string(x.Schema)) + "." + checks.QuoteIdent(string(x.Table)) + ";")
 			if !seen[s] {
 				seen[s] = true
 				stmts = append(stmts, s)
@@ -114,7 +114,7 @@ func list(xs []Index) string {
 }
 
 func qualified(x Index) string {
-	return quoteIdent(string(x.Schema)) + "." + quoteIdent(string(x.Index))
+	return checks.QuoteIdent(string(x.Schema)) + "." + checks.QuoteIdent(string(x.Index))
 }
 
 func joinLabels(ls []checks.Label) string {

@@ -43,7 +43,7 @@ func measure(ctx context.Context, t *checks.Target, rows []idxRow, d *Data) {
 		d.Precise.Problem = checks.Text("pgstatindex failed: " + err.Error())
 		d.Precise.Hint = "Check the error; the estimates are unaffected."
 		if checks.IsPermissionDenied(err) {
-			d.Precise.Hint = checks.Text(fmt.Sprintf("Grant the role the right to call it: GRANT pg_stat_scan_tables TO %s; (or run as a superuser). pgstattuple 1.5 or newer is needed for that (ALTER EXTENSION pgstattuple UPDATE;).", quoteIdent(t.Node.User)))
+			d.Precise.Hint = checks.Text(fmt.Sprintf("Grant the role the right to call it: GRANT pg_stat_scan_tables TO %s; (or run as a superuser). pgstattuple 1.5 or newer is needed for that (ALTER EXTENSION pgstattuple UPDATE;).", checks.QuoteIdent(t.Node.User)))
 		}
 		return
 	}

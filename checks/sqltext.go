@@ -1,15 +1,15 @@
-package f004
+package checks
 
 import (
 	"fmt"
 	"strings"
 )
 
-// literal quotes s as an SQL string literal.
-func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// Helpers for the SQL and sizes that findings show to the reader.
 
-// quoteIdent quotes an identifier unless it is a plain lower-case name that is no keyword.
-func quoteIdent(s string) string {
+// QuoteIdent quotes an identifier for a statement a finding recommends, leaving a plain
+// lower-case name that is no reserved word as it is (what a DBA would type).
+func QuoteIdent(s string) string {
 	plain := s != "" && !(s[0] >= '0' && s[0] <= '9') && !reserved[s]
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
@@ -21,6 +21,12 @@ func quoteIdent(s string) string {
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
+
+// QuoteQualified quotes schema.name.
+func QuoteQualified(schema, name string) string { return QuoteIdent(schema) + "." + QuoteIdent(name) }
+
+// QuoteLiteral quotes s as an SQL string literal.
+func QuoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // reserved are the keywords that cannot name a table or schema unquoted (reserved and
 // type/function-name keywords of PostgreSQL 12 to 18).
@@ -40,11 +46,11 @@ var reserved = func() map[string]bool {
 	return m
 }()
 
-// size formats bytes with binary units.
-func size(b int64) string {
+// Bytes formats a byte count with binary units: "512 B", "1.5 MiB".
+func Bytes(b int64) string {
 	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
 	f, i := float64(b), 0
-	for f >= 1024 && i < len(units)-1 {
+	for (f >= 1024 || f <= -1024) && i < len(units)-1 {
 		f /= 1024
 		i++
 	}
