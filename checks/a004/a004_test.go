@@ -102,8 +102,8 @@ func TestFormat(t *testing.T) {
 		}
 	}
 	for b, want := range map[int64]string{512: "512 B", 1536: "1.5 KiB", 1 << 30: "1.0 GiB"} {
-		if got := size(b); got != want {
-			t.Errorf("size(%d) = %q, want %q", b, got, want)
+		if got := checks.Bytes(b); got != want {
+			t.Errorf("checks.Bytes(%d) = %q, want %q", b, got, want)
 		}
 	}
 }

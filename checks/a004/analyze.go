@@ -42,7 +42,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			dead.add(db, "deadlocks: "+count(s.Deadlocks))
 		}
 		if s.TempBytes >= cfg.TempBytesInfo && s.TempBytes > 0 {
-			temp.add(db, fmt.Sprintf("%s temporary files, %s", count(s.TempFiles), size(s.TempBytes)))
+			temp.add(db, fmt.Sprintf("%s temporary files, %s", count(s.TempFiles), checks.Bytes(s.TempBytes)))
 		}
 		if s.ChecksumFailures != nil && *s.ChecksumFailures > 0 {
 			detail := "failures: " + count(*s.ChecksumFailures)
@@ -141,20 +141,6 @@ func age(sec float64) string {
 		return fmt.Sprintf("%dm %ds", m, s%60)
 	}
 	return fmt.Sprintf("%ds", s)
-}
-
-// size writes bytes with binary units, like the report's bytes function.
-func size(b int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	v, i := float64(b), 0
-	for v >= 1024 && i < len(units)-1 {
-		v /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%d B", b)
-	}
-	return fmt.Sprintf("%.1f %s", v, units[i])
 }
 
 // count writes an integer with thousands separators.

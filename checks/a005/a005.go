@@ -6,7 +6,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -123,15 +122,6 @@ func compareVersions(a, b string) (int, bool) {
 	return 0, true
 }
 
-var plainIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-
-// quoteIdent quotes an extension name for SQL unless it is a plain lower-case word.
-func quoteIdent(s string) string {
-	if plainIdent.MatchString(s) {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
 
 func analyze(d Data) []checks.Finding {
 	var out []checks.Finding
@@ -143,7 +133,7 @@ func analyze(d Data) []checks.Finding {
 			outdated = append(outdated, e.Name)
 			outList = append(outList, fmt.Sprintf("%s %s (default %s)", checks.Code(string(e.Name)),
 				checks.Code(string(e.Installed)), checks.Code(string(e.DefaultVersion))))
-			stmts = append(stmts, "ALTER EXTENSION "+quoteIdent(string(e.Name))+" UPDATE;")
+			stmts = append(stmts, "ALTER EXTENSION "+checks.QuoteIdent(string(e.Name))+" UPDATE;")
 		case Missing:
 			missing = append(missing, e.Name)
 			missList = append(missList, fmt.Sprintf("%s %s", checks.Code(string(e.Name)), checks.Code(string(e.Installed))))

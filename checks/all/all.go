@@ -11,14 +11,20 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/a007"
 	"github.com/pgcheckup/pgcheckup/checks/a010"
 	"github.com/pgcheckup/pgcheckup/checks/a013"
+	"github.com/pgcheckup/pgcheckup/checks/c002"
+	"github.com/pgcheckup/pgcheckup/checks/c007"
 	"github.com/pgcheckup/pgcheckup/checks/d001"
 	"github.com/pgcheckup/pgcheckup/checks/d004"
 	"github.com/pgcheckup/pgcheckup/checks/e001"
+	"github.com/pgcheckup/pgcheckup/checks/e002"
 	"github.com/pgcheckup/pgcheckup/checks/f001"
+	"github.com/pgcheckup/pgcheckup/checks/f002"
+	"github.com/pgcheckup/pgcheckup/checks/f003"
 	"github.com/pgcheckup/pgcheckup/checks/f004"
 	"github.com/pgcheckup/pgcheckup/checks/f005"
 	"github.com/pgcheckup/pgcheckup/checks/f008"
 	"github.com/pgcheckup/pgcheckup/checks/g001"
+	"github.com/pgcheckup/pgcheckup/checks/g002"
 	"github.com/pgcheckup/pgcheckup/checks/g003"
 	"github.com/pgcheckup/pgcheckup/checks/g004"
 	"github.com/pgcheckup/pgcheckup/checks/g005"
@@ -45,14 +51,20 @@ func Checks() []checks.Check {
 		a007.New(),
 		a010.New(),
 		a013.New(),
+		c002.New(),
+		c007.New(),
 		d001.New(),
 		d004.New(),
 		e001.New(),
+		e002.New(),
 		f001.New(),
+		f002.New(),
+		f003.New(),
 		f004.New(),
 		f005.New(),
 		f008.New(),
 		g001.New(),
+		g002.New(),
 		g003.New(),
 		g004.New(),
 		g005.New(),

@@ -88,8 +88,8 @@ func memFindings(d Data, cfg Config) []checks.Finding {
 	if total > ram*cfg.MaxMemPctRAM/100 {
 		return []checks.Finding{{Code: "F008/mem-high", Severity: checks.P2,
 			Conclusion: fmt.Sprintf("%d autovacuum worker(s) may use %s each, %s together: %.0f%% of the host's %s of RAM "+
-				"(above %.0f%%), on top of shared buffers and queries.", d.Workers, human(float64(d.WorkerMemBytes)),
-				human(total), total/ram*100, human(ram), cfg.MaxMemPctRAM),
+				"(above %.0f%%), on top of shared buffers and queries.", d.Workers, checks.Bytes(int64(float64(d.WorkerMemBytes))),
+				checks.Bytes(int64(total)), total/ram*100, checks.Bytes(int64(ram)), cfg.MaxMemPctRAM),
 			Recommendation: fmt.Sprintf("`ALTER SYSTEM SET autovacuum_work_mem = '%dMB'; SELECT pg_catalog.pg_reload_conf();` "+
 				"(at most %d MiB per worker keeps all of them below %.0f%% of RAM); this leaves `maintenance_work_mem` "+
 				"as it is for manual VACUUM and CREATE INDEX.", ceiling, ceiling, cfg.MaxMemPctRAM),
@@ -99,7 +99,7 @@ func memFindings(d Data, cfg Config) []checks.Finding {
 		return []checks.Finding{{Code: "F008/mem-low", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("Each autovacuum worker may use %s for dead-tuple IDs on a host with %s of RAM. When a "+
 				"large table has more dead tuples than fit, vacuum scans all of its indexes once per filling.",
-				human(float64(d.WorkerMemBytes)), human(ram)),
+				checks.Bytes(int64(float64(d.WorkerMemBytes))), checks.Bytes(int64(ram))),
 			Recommendation: fmt.Sprintf("`ALTER SYSTEM SET autovacuum_work_mem = '%dMB'; SELECT pg_catalog.pg_reload_conf();`", int64(floor)>>20),
 			Objects:        []checks.Name{"autovacuum_work_mem"}}}
 	}
@@ -112,20 +112,6 @@ func joinLabels(list []checks.Label) string {
 		parts[i] = string(l)
 	}
 	return strings.Join(parts, "; ")
-}
-
-// human formats a byte count with binary units, as the report does.
-func human(b float64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
-	i := 0
-	for b >= 1024 && i < len(units)-1 {
-		b /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%.0f B", b)
-	}
-	return fmt.Sprintf("%.1f %s", b, units[i])
 }
 
 const doc = `Reads the settings that size autovacuum: ` + "`autovacuum_max_workers`" + ` (and

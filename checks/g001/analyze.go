@@ -27,7 +27,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			}
 			out = append(out, checks.Finding{Code: "G001/huge-pages-unused", Severity: checks.P3,
 				Conclusion: fmt.Sprintf("%s while shared memory is %s. With 4 kB pages every backend maps that memory "+
-					"page by page: page tables grow by megabytes per connection and TLB misses cost CPU.", what, human(float64(d.SharedBytes))),
+					"page by page: page tables grow by megabytes per connection and TLB misses cost CPU.", what, checks.Bytes(int64(float64(d.SharedBytes)))),
 				Recommendation: "On Linux, reserve huge pages (`vm.nr_hugepages`; PostgreSQL 15+ shows the number needed in " +
 					"`shared_memory_size_in_huge_pages`) and set `huge_pages = on` (needs a restart), so the server refuses to " +
 					"start rather than silently run without them.",
@@ -53,9 +53,9 @@ func ramFindings(d Data, cfg Config) []checks.Finding {
 			Conclusion: fmt.Sprintf("In the worst case PostgreSQL may need %s, %.0f%% of the host's %s of RAM: shared memory %s + "+
 				"`max_connections` %d × `work_mem` %s × %.1f (k = %.0f sort/hash nodes per query, hashes using `hash_mem_multiplier` %.1f) + "+
 				"maintenance %s. When many sessions sort or hash at once, the kernel swaps or the OOM killer ends a backend, "+
-				"and PostgreSQL then restarts every session.", human(float64(d.WorstCaseBytes)), *d.WorstCasePctRAM, human(ram),
-				human(float64(d.SharedBytes)), d.MaxConnections, human(float64(d.WorkMemBytes)), factor, d.WorkMemNodes,
-				d.HashMemMultiplier, human(float64(d.MaintenanceBytes))),
+				"and PostgreSQL then restarts every session.", checks.Bytes(int64(float64(d.WorstCaseBytes))), *d.WorstCasePctRAM, checks.Bytes(int64(ram)),
+				checks.Bytes(int64(float64(d.SharedBytes))), d.MaxConnections, checks.Bytes(int64(float64(d.WorkMemBytes))), factor, d.WorkMemNodes,
+				d.HashMemMultiplier, checks.Bytes(int64(float64(d.MaintenanceBytes)))),
 			Recommendation: fix,
 			Objects:        []checks.Name{"work_mem", "max_connections", "shared_buffers", "maintenance_work_mem"}})
 	}
@@ -65,7 +65,7 @@ func ramFindings(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: "G001/shared-buffers-low", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("`shared_buffers` is %s, %.1f%% of the host's %s of RAM (below %.0f%%): most reads go "+
 				"through the kernel's page cache, which costs a copy and does not know PostgreSQL's access pattern.",
-				human(float64(d.SharedBuffersBytes)), sb, human(ram), cfg.MinSharedBuffersPctRAM),
+				checks.Bytes(int64(float64(d.SharedBuffersBytes))), sb, checks.Bytes(int64(ram)), cfg.MinSharedBuffersPctRAM),
 			Recommendation: fmt.Sprintf("`ALTER SYSTEM SET shared_buffers = '%dMB';` (25%% of RAM; needs a restart), then "+
 				"re-check the worst case above.", quarter),
 			Objects: []checks.Name{"shared_buffers"}})
@@ -74,7 +74,7 @@ func ramFindings(d Data, cfg Config) []checks.Finding {
 			Conclusion: fmt.Sprintf("`shared_buffers` is %s, %.1f%% of the host's %s of RAM (above %.0f%%): little is "+
 				"left for connections, maintenance and the page cache (PostgreSQL relies on it for writes and "+
 				"double-buffers the same pages), and a large buffer pool makes checkpoints heavier.",
-				human(float64(d.SharedBuffersBytes)), sb, human(ram), cfg.MaxSharedBuffersPctRAM),
+				checks.Bytes(int64(float64(d.SharedBuffersBytes))), sb, checks.Bytes(int64(ram)), cfg.MaxSharedBuffersPctRAM),
 			Recommendation: fmt.Sprintf("`ALTER SYSTEM SET shared_buffers = '%dMB';` (25%% of RAM; needs a restart) unless "+
 				"benchmarks on this workload show the larger value helps.", quarter),
 			Objects: []checks.Name{"shared_buffers"}})
@@ -85,24 +85,10 @@ func ramFindings(d Data, cfg Config) []checks.Finding {
 			why = "understates the cache: the planner expects index pages to come from disk and avoids index scans that would be cheap."
 		}
 		out = append(out, checks.Finding{Code: "G001/effective-cache-size", Severity: checks.P3,
-			Conclusion: fmt.Sprintf("`effective_cache_size` is %s on a host with %s of RAM; it %s", human(ecs), human(ram), why),
+			Conclusion: fmt.Sprintf("`effective_cache_size` is %s on a host with %s of RAM; it %s", checks.Bytes(int64(ecs)), checks.Bytes(int64(ram)), why),
 			Recommendation: fmt.Sprintf("`ALTER SYSTEM SET effective_cache_size = '%dMB'; SELECT pg_catalog.pg_reload_conf();` "+
 				"(75%% of RAM: shared buffers plus the page cache; it allocates nothing).", int64(ram*0.75)>>20),
 			Objects: []checks.Name{"effective_cache_size"}})
 	}
 	return out
-}
-
-// human formats a byte count with binary units, as the report does.
-func human(b float64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
-	i := 0
-	for b >= 1024 && i < len(units)-1 {
-		b /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%.0f B", b)
-	}
-	return fmt.Sprintf("%.1f %s", b, units[i])
 }

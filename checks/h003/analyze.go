@@ -29,8 +29,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		concl := fmt.Sprintf("Foreign key %s on %s (%s) references %s (%s) but no index on %s starts with its columns: "+
 			"each DELETE on %s, and each UPDATE of its key, scans %s (%s, about %.0f rows). %s: %s, %s.",
 			checks.Code(string(f.Constraint)), checks.Code(table), codes(f.Columns), checks.Code(ref), codes(f.RefColumns),
-			where, checks.Code(ref), checks.Code(table), bytes(f.TableBytes), f.TableRows,
-			checks.Code(ref), bytes(f.RefBytes), writes)
+			where, checks.Code(ref), checks.Code(table), checks.Bytes(f.TableBytes), f.TableRows,
+			checks.Code(ref), checks.Bytes(f.RefBytes), writes)
 		rec := fmt.Sprintf("Create the index: %s", checks.Code(string(f.Fix)))
 		if f.Partitioned {
 			rec = fmt.Sprintf("%s cannot be indexed CONCURRENTLY. Either run %s when a write lock is acceptable, or "+
@@ -53,19 +53,6 @@ func codes(names []checks.Name) string {
 		parts[i] = checks.Code(string(n))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func bytes(b int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	f, i := float64(b), 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%d B", b)
-	}
-	return fmt.Sprintf("%.1f %s", f, units[i])
 }
 
 const doc = `Finds foreign keys whose referencing table has no index that can serve the lookups

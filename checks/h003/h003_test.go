@@ -58,8 +58,8 @@ func TestAnalyze(t *testing.T) {
 
 func TestBytes(t *testing.T) {
 	for in, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 100 << 20: "100.0 MiB"} {
-		if got := bytes(in); got != want {
-			t.Errorf("bytes(%d) = %q, want %q", in, got, want)
+		if got := checks.Bytes(in); got != want {
+			t.Errorf("checks.Bytes(%d) = %q, want %q", in, got, want)
 		}
 	}
 }

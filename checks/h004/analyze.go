@@ -20,7 +20,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		}
 		concl := fmt.Sprintf("Index %s on %s %s %s (same access method, operator classes, collations, ordering, "+
 			"predicate and expressions); dropping it saves %s.",
-			checks.Code(string(x.Drop)), checks.Code(table), what, checks.Code(string(x.Keep)), bytes(x.DropBytes))
+			checks.Code(string(x.Drop)), checks.Code(table), what, checks.Code(string(x.Keep)), checks.Bytes(x.DropBytes))
 		if x.DropScans != nil && *x.DropScans > 0 {
 			concl += fmt.Sprintf(" It was scanned %d time(s) since the statistics were reset; %s can serve those scans.",
 				*x.DropScans, checks.Code(string(x.Keep)))
@@ -40,19 +40,6 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Objects: []checks.Name{checks.Name(string(x.Schema) + "." + string(x.Drop)), checks.Name(string(x.Schema) + "." + string(x.Keep))}})
 	}
 	return out
-}
-
-func bytes(b int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	f, i := float64(b), 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%d B", b)
-	}
-	return fmt.Sprintf("%.1f %s", f, units[i])
 }
 
 const doc = `Finds indexes that another index on the same table makes unnecessary, and says which to

@@ -53,8 +53,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				d.NotVisible, d.Total, checks.Code(string(d.User))),
 			Recommendation: fmt.Sprintf("Let the role read the sequences, per schema: %s, or one by one with "+
 				"%s (listed per column in the data). On PostgreSQL 14 and later %s also works, but it can read all table data.",
-				strings.Join(grants, " "), checks.Code("GRANT SELECT ON SEQUENCE <schema>.<sequence> TO "+quoteIdent(string(d.User))+";"),
-				checks.Code("GRANT pg_read_all_data TO "+quoteIdent(string(d.User))+";"))})
+				strings.Join(grants, " "), checks.Code("GRANT SELECT ON SEQUENCE <schema>.<sequence> TO "+checks.QuoteIdent(string(d.User))+";"),
+				checks.Code("GRANT pg_read_all_data TO "+checks.QuoteIdent(string(d.User))+";"))})
 	}
 	if d.NotRead > 0 {
 		out = append(out, checks.Finding{Code: "L003/not-read", Severity: checks.Info,
@@ -65,20 +65,6 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				"holds a lock until the query ends: at most max_locks_per_transaction × max_connections locks in total)."})
 	}
 	return out
-}
-
-// quoteIdent quotes an identifier the way quote_ident does.
-func quoteIdent(s string) string {
-	plain := s != ""
-	for i, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
-			plain = false
-		}
-	}
-	if plain {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
 const doc = `For every smallint/integer column fed by a sequence (serial, identity, or any

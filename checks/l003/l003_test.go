@@ -93,7 +93,7 @@ func TestState(t *testing.T) {
 			t.Errorf("state(%v, %v, %v) = %s, want %s", tc.visible, tc.read, tc.value, got, tc.want)
 		}
 	}
-	if quoteIdent("mon") != "mon" || quoteIdent("Mon") != `"Mon"` || quoteIdent(`a"b`) != `"a""b"` || quoteIdent("1a") != `"1a"` {
+	if checks.QuoteIdent("mon") != "mon" || checks.QuoteIdent("Mon") != `"Mon"` || checks.QuoteIdent(`a"b`) != `"a""b"` || checks.QuoteIdent("1a") != `"1a"` {
 		t.Error("quoteIdent")
 	}
 }

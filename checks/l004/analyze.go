@@ -16,7 +16,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			what = fmt.Sprintf("partitioned table (%d partitions)", x.Partitions)
 		}
 		concl := fmt.Sprintf("The %s %s (%s, about %.0f rows) has no primary key and no unique index over NOT NULL columns.",
-			what, checks.Code(table), bytes(x.Bytes), x.Rows)
+			what, checks.Code(table), checks.Bytes(x.Bytes), x.Rows)
 		code, sev := "L004/no-key", checks.P3
 		if x.Bytes >= cfg.P2Bytes {
 			sev = checks.P2
@@ -53,19 +53,6 @@ func codes(names []checks.Name) string {
 		parts[i] = checks.Code(string(n))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func bytes(b int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	f, i := float64(b), 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%d B", b)
-	}
-	return fmt.Sprintf("%.1f %s", f, units[i])
 }
 
 const doc = `Lists tables that have neither a primary key nor a unique index that could serve as

@@ -22,7 +22,7 @@ func analyze(d Data) []checks.Finding {
 	for _, x := range d.NotValid {
 		obj := string(x.Schema) + "." + string(x.Object)
 		where := "table " + checks.Code(obj)
-		scan := fmt.Sprintf("scans %s (%s, about %.0f rows) under a SHARE UPDATE EXCLUSIVE lock, which does not block reads or writes", checks.Code(obj), bytes(x.Bytes), x.Rows)
+		scan := fmt.Sprintf("scans %s (%s, about %.0f rows) under a SHARE UPDATE EXCLUSIVE lock, which does not block reads or writes", checks.Code(obj), checks.Bytes(x.Bytes), x.Rows)
 		if x.OnDomain {
 			where = "domain " + checks.Code(obj)
 			scan = "checks every column of this domain"
@@ -60,19 +60,6 @@ func codes(names []checks.Name) string {
 		parts[i] = checks.Code(string(n))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func bytes(b int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	f, i := float64(b), 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%d B", b)
-	}
-	return fmt.Sprintf("%.1f %s", f, units[i])
 }
 
 const doc = `Two kinds of constraint that do not hold what they seem to. Reads ` + "`pg_constraint`" + `
