@@ -182,3 +182,10 @@ func oneLine(s string) string {
 
 // indent keeps multi-line Markdown inside its list item.
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
+
+// DataMarkdown renders one node's data with the check's template alone.
+func (rd *Renderer) DataMarkdown(id string, res Result) ([]byte, error) {
+	var b bytes.Buffer
+	err := rd.writeData(&b, id, res)
+	return b.Bytes(), err
+}

@@ -1,17 +1,13 @@
 package a003_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
-	"text/template"
+
+	"github.com/pgcheckup/pgcheckup/internal/checktest"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/a003"
-	"github.com/pgcheckup/pgcheckup/report"
-	"github.com/pgcheckup/pgcheckup/templates"
 )
 
 // TestTemplate renders hostile names and values: they must not break the tables.
@@ -41,41 +37,6 @@ func TestTemplate(t *testing.T) {
 	}
 }
 
-// render runs templates/A003.md.tmpl on data the way the report does: from JSON, with
-// numbers as json.Number.
-func render(t *testing.T, data any) string {
-	t.Helper()
-	b, err := json.Marshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var generic any
-	if err := dec.Decode(&generic); err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := template.New("A003.md.tmpl").Funcs(report.Funcs).ParseFS(templates.FS, "A003.md.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	if err := tmpl.Execute(&out, map[string]any{"Data": generic, "Node": "node1"}); err != nil {
-		t.Fatal(err)
-	}
-	return out.String()
-}
+func render(t *testing.T, data any) string { return checktest.Template(t, "A003", data) }
 
-// tableRows fails t for a table row that does not have cells cells.
-func tableRows(t *testing.T, out string, cells ...int) {
-	t.Helper()
-	for _, line := range strings.Split(out, "\n") {
-		if !strings.HasPrefix(line, "|") {
-			continue
-		}
-		n := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|") - 1
-		if !slices.Contains(cells, n) {
-			t.Errorf("table row with %d cells, want %v: %s", n, cells, line)
-		}
-	}
-}
+func tableRows(t *testing.T, out string, cells ...int) { checktest.TableRows(t, out, cells...) }

@@ -122,7 +122,6 @@ func compareVersions(a, b string) (int, bool) {
 	return 0, true
 }
 
-
 func analyze(d Data) []checks.Finding {
 	var out []checks.Finding
 	var outdated, missing []checks.Name

@@ -11,7 +11,6 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 func setting(t *testing.T, d Data, name string) string {
@@ -143,16 +142,4 @@ func TestTemplate(t *testing.T) {
 	}
 }
 
-func render(t *testing.T, r checktest.Result) string {
-	t.Helper()
-	rd, err := report.NewRenderer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := rd.CheckMarkdown(&report.Report{Nodes: []report.Node{{Name: r.Node.Name}}},
-		&report.Check{ID: "A010", Title: "Data safety settings", Results: []report.Result{r.Result}, Findings: r.Findings})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(md)
-}
+func render(t *testing.T, r checktest.Result) string { return r.Markdown(t, "A010") }

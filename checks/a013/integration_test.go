@@ -68,16 +68,4 @@ func TestTemplateListsMissed(t *testing.T) {
 	}
 }
 
-func render(t *testing.T, r checktest.Result) string {
-	t.Helper()
-	rd, err := report.NewRenderer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := rd.CheckMarkdown(&report.Report{Nodes: []report.Node{{Name: r.Node.Name}}},
-		&report.Check{ID: "A013", Results: []report.Result{r.Result}, Findings: r.Findings})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(md)
-}
+func render(t *testing.T, r checktest.Result) string { return r.Markdown(t, "A013") }

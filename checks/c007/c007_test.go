@@ -1,17 +1,14 @@
 package c007
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
-	"text/template"
+
+	"github.com/pgcheckup/pgcheckup/internal/checktest"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 	"github.com/pgcheckup/pgcheckup/internal/sqlaudit"
-	"github.com/pgcheckup/pgcheckup/report"
-	"github.com/pgcheckup/pgcheckup/templates"
 )
 
 const mib = 1 << 20
@@ -168,28 +165,4 @@ func TestQueriesPassAudit(t *testing.T) {
 	}
 }
 
-func render(t *testing.T, d Data) string {
-	t.Helper()
-	b, err := json.Marshal(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := template.New("C007.md.tmpl").Funcs(report.Funcs).ParseFS(templates.FS, "C007.md.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	if err := tmpl.Execute(&out, map[string]any{"Data": v, "Node": "node1"}); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(out.String(), "<no value>") {
-		t.Fatalf("template shows a missing value:\n%s", out.String())
-	}
-	return out.String()
-}
+func render(t *testing.T, d Data) string { return checktest.Template(t, "C007", d) }

@@ -9,7 +9,6 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 func TestDeallocations(t *testing.T) {
@@ -114,19 +113,7 @@ func TestClean(t *testing.T) {
 	}
 }
 
-func render(t *testing.T, r checktest.Result) string {
-	t.Helper()
-	rd, err := report.NewRenderer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := rd.CheckMarkdown(&report.Report{Nodes: []report.Node{{Name: r.Node.Name}}},
-		&report.Check{ID: "D004", Results: []report.Result{r.Result}, Findings: r.Findings})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(md)
-}
+func render(t *testing.T, r checktest.Result) string { return r.Markdown(t, "D004") }
 
 // TestExtensionOffPath puts the extension into a schema that is not on the search_path:
 // the unqualified view cannot be read, and the check must say so rather than fail.

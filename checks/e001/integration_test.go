@@ -9,7 +9,6 @@ import (
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 	"github.com/pgcheckup/pgcheckup/internal/privacy"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 func want(t *testing.T, r checktest.Result, codes map[string]checks.Severity) {
@@ -115,16 +114,4 @@ func TestClean(t *testing.T) {
 	want(t, r, map[string]checks.Severity{"E001/no-wal-archiving": checks.Info, "E001/max-wal-size-small": checks.Info})
 }
 
-func render(t *testing.T, r checktest.Result) string {
-	t.Helper()
-	rd, err := report.NewRenderer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := rd.CheckMarkdown(&report.Report{Nodes: []report.Node{{Name: r.Node.Name}}},
-		&report.Check{ID: "E001", Results: []report.Result{r.Result}, Findings: r.Findings})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(md)
-}
+func render(t *testing.T, r checktest.Result) string { return r.Markdown(t, "E001") }

@@ -1,18 +1,15 @@
 package e002
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
-	"text/template"
 	"time"
+
+	"github.com/pgcheckup/pgcheckup/internal/checktest"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 	"github.com/pgcheckup/pgcheckup/internal/sqlaudit"
-	"github.com/pgcheckup/pgcheckup/report"
-	"github.com/pgcheckup/pgcheckup/templates"
 )
 
 var resetTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -130,32 +127,7 @@ func TestMaxWALSuggestion(t *testing.T) {
 	}
 }
 
-// render runs the check's template over d as the report renderer would (JSON numbers).
-func render(t *testing.T, d Data) string {
-	t.Helper()
-	b, err := json.Marshal(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := template.New("E002.md.tmpl").Funcs(report.Funcs).ParseFS(templates.FS, "E002.md.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	if err := tmpl.Execute(&out, map[string]any{"Data": v, "Node": "node1"}); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(out.String(), "<no value>") {
-		t.Fatalf("template shows a missing value:\n%s", out.String())
-	}
-	return out.String()
-}
+func render(t *testing.T, d Data) string { return checktest.Template(t, "E002", d) }
 
 func TestQueriesPassAudit(t *testing.T) {
 	for _, q := range New().Queries() {

@@ -12,7 +12,6 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // The acceptance test of the estimate: a table bloated by deletes and updates (autovacuum
@@ -207,12 +206,4 @@ func hasObject(fs []checks.Finding, name checks.Name) bool {
 	return false
 }
 
-func render(r checktest.Result) (string, error) {
-	rd, err := report.NewRenderer()
-	if err != nil {
-		return "", err
-	}
-	md, err := rd.CheckMarkdown(&report.Report{}, &report.Check{ID: "F004", Title: "Table bloat estimate",
-		Results: []report.Result{r.Result}, Findings: r.Findings})
-	return string(md), err
-}
+func render(r checktest.Result) (string, error) { return r.MarkdownErr("F004") }

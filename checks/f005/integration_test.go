@@ -11,7 +11,6 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // Indexes made sparse by deletes and updates (autovacuum off, then VACUUM so that the dead
@@ -175,12 +174,4 @@ func hasObject(fs []checks.Finding, name checks.Name) bool {
 	return false
 }
 
-func render(r checktest.Result) (string, error) {
-	rd, err := report.NewRenderer()
-	if err != nil {
-		return "", err
-	}
-	md, err := rd.CheckMarkdown(&report.Report{}, &report.Check{ID: "F005", Title: "Btree index bloat estimate",
-		Results: []report.Result{r.Result}, Findings: r.Findings})
-	return string(md), err
-}
+func render(r checktest.Result) (string, error) { return r.MarkdownErr("F005") }

@@ -1,19 +1,14 @@
 package h001
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
-	"text/template"
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
-	"github.com/pgcheckup/pgcheckup/report"
-	"github.com/pgcheckup/pgcheckup/templates"
 )
 
 const xss = "<script>alert(1)</script>"
@@ -258,25 +253,8 @@ func waitFor(t *testing.T, cl *pgtest.Cluster, cond string) {
 	t.Fatalf("timed out waiting for %s", cond)
 }
 
-// render executes the check's template the way the report does.
-func render(t *testing.T, r checktest.Result) string {
-	t.Helper()
-	tmpl, err := template.New("").Funcs(report.Funcs).Option("missingkey=zero").ParseFS(templates.FS, "H001.md.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(r.Data))
-	dec.UseNumber()
-	var data any
-	if err := dec.Decode(&data); err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&b, "H001.md.tmpl", map[string]any{"Data": data, "Node": "node1"}); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
+// render executes the check's template on the data alone, the way the report does.
+func render(t *testing.T, r checktest.Result) string { return checktest.Template(t, "H001", r.Data) }
 
 // checkTable fails unless every table row has as many cell borders as the header.
 func checkTable(t *testing.T, md string) {

@@ -1,20 +1,15 @@
 package h002
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
-	"text/template"
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
-	"github.com/pgcheckup/pgcheckup/report"
-	"github.com/pgcheckup/pgcheckup/templates"
 )
 
 const fixture = `
@@ -217,25 +212,7 @@ func useIndex(t *testing.T, cl *pgtest.Cluster) {
 	t.Fatal("the scan of child_used never reached the statistics")
 }
 
-func render(t *testing.T, r checktest.Result) string {
-	t.Helper()
-	tmpl, err := template.New("").Funcs(report.Funcs).Option("missingkey=zero").ParseFS(templates.FS, "H002.md.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(r.Data))
-	dec.UseNumber()
-	var data any
-	if err := dec.Decode(&data); err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&b, "H002.md.tmpl", map[string]any{"Data": data, "Node": "node1"}); err != nil {
-		t.Fatal(err)
-	}
-	t.Log(b.String())
-	return b.String()
-}
+func render(t *testing.T, r checktest.Result) string { return r.Markdown(t, "H002") }
 
 // checkTable fails unless every table row has as many cell borders as the header.
 func checkTable(t *testing.T, md string) {

@@ -1,37 +1,16 @@
 package h003_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
-	"text/template"
+
+	"github.com/pgcheckup/pgcheckup/internal/checktest"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/h003"
-	"github.com/pgcheckup/pgcheckup/report"
-	"github.com/pgcheckup/pgcheckup/templates"
 )
 
-func render(t *testing.T, d h003.Data) string {
-	t.Helper()
-	tmpl, err := template.New("").Funcs(report.Funcs).Option("missingkey=zero").ParseFS(templates.FS, "H003.md.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := json.Marshal(d)
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var data any
-	if err := dec.Decode(&data); err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&out, "H003.md.tmpl", map[string]any{"Data": data, "Node": "node1"}); err != nil {
-		t.Fatal(err)
-	}
-	return out.String()
-}
+func render(t *testing.T, d h003.Data) string { return checktest.Template(t, "H003", d) }
 
 func TestTemplate(t *testing.T) {
 	w := int64(12)

@@ -1,18 +1,13 @@
 package l001
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
-	"text/template"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
-	"github.com/pgcheckup/pgcheckup/report"
-	"github.com/pgcheckup/pgcheckup/templates"
 )
 
 const fixture = `
@@ -140,25 +135,7 @@ func TestOnRealServer(t *testing.T) {
 	})
 }
 
-func render(t *testing.T, r checktest.Result) string {
-	t.Helper()
-	tmpl, err := template.New("").Funcs(report.Funcs).Option("missingkey=zero").ParseFS(templates.FS, "L001.md.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(r.Data))
-	dec.UseNumber()
-	var data any
-	if err := dec.Decode(&data); err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&b, "L001.md.tmpl", map[string]any{"Data": data, "Node": "node1"}); err != nil {
-		t.Fatal(err)
-	}
-	t.Log(b.String())
-	return b.String()
-}
+func render(t *testing.T, r checktest.Result) string { return r.Markdown(t, "L001") }
 
 // checkTable fails unless every table row has as many cell borders as the header.
 func checkTable(t *testing.T, md string) {

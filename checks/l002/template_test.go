@@ -1,37 +1,16 @@
 package l002_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
-	"text/template"
+
+	"github.com/pgcheckup/pgcheckup/internal/checktest"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/l002"
-	"github.com/pgcheckup/pgcheckup/report"
-	"github.com/pgcheckup/pgcheckup/templates"
 )
 
-func render(t *testing.T, d l002.Data) string {
-	t.Helper()
-	tmpl, err := template.New("").Funcs(report.Funcs).Option("missingkey=zero").ParseFS(templates.FS, "L002.md.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := json.Marshal(d)
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var data any
-	if err := dec.Decode(&data); err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&out, "L002.md.tmpl", map[string]any{"Data": data, "Node": "node1"}); err != nil {
-		t.Fatal(err)
-	}
-	return out.String()
-}
+func render(t *testing.T, d l002.Data) string { return checktest.Template(t, "L002", d) }
 
 func TestTemplate(t *testing.T) {
 	out := render(t, l002.Data{TopN: 50, KeyP3Pct: 5, KeysTotal: 1,

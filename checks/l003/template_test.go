@@ -1,37 +1,16 @@
 package l003_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
-	"text/template"
+
+	"github.com/pgcheckup/pgcheckup/internal/checktest"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/l003"
-	"github.com/pgcheckup/pgcheckup/report"
-	"github.com/pgcheckup/pgcheckup/templates"
 )
 
-func render(t *testing.T, d l003.Data) string {
-	t.Helper()
-	tmpl, err := template.New("").Funcs(report.Funcs).Option("missingkey=zero").ParseFS(templates.FS, "L003.md.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := json.Marshal(d)
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var data any
-	if err := dec.Decode(&data); err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&out, "L003.md.tmpl", map[string]any{"Data": data, "Node": "node1"}); err != nil {
-		t.Fatal(err)
-	}
-	return out.String()
-}
+func render(t *testing.T, d l003.Data) string { return checktest.Template(t, "L003", d) }
 
 func TestTemplate(t *testing.T) {
 	last, pct := int64(1717986918), 80.0
