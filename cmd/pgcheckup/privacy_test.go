@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -141,4 +142,27 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestPasswordNeverShown: a password in the connection string appears in no output, log
+// line or error message, whether the node is reachable or not.
+func TestPasswordNeverShown(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	const pw = "CANARYPW_dsn"
+	for _, dsn := range []string{
+		fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", pw, cl.Port),
+		fmt.Sprintf("host=127.0.0.1 port=%d user=postgres password=%s dbname=nosuchdb sslmode=disable", cl.Port, pw),
+		fmt.Sprintf("postgres://postgres:%s@127.0.0.1:1/postgres?connect_timeout=2", pw),
+		fmt.Sprintf("host=127.0.0.1 port=%d user=postgres password=%s sslmode=bogus", cl.Port, pw),
+	} {
+		out := t.TempDir()
+		code, stdout, stderr := runCLI(t, "run", "-v", "--out", out, dsn)
+		files := outputs(t, out)
+		files["stdout"], files["stderr"] = stdout, stderr
+		for path, body := range files {
+			if strings.Contains(body, pw) {
+				t.Errorf("exit %d: %s shows the password:\n%s", code, path, body)
+			}
+		}
+	}
 }
