@@ -22,6 +22,9 @@ import (
 var keepNames = map[string]bool{
 	"postgres": true, "template0": true, "template1": true, "public": true, "pg_catalog": true,
 	"information_schema": true, "pg_toast": true, "pgcheckup": true, "": true,
+	// Access methods and common functions in index definitions: they describe the shape.
+	"btree": true, "hash": true, "gist": true, "gin": true, "spgist": true, "brin": true,
+	"lower": true, "upper": true, "md5": true, "date_trunc": true, "to_tsvector": true, "now": true,
 }
 
 // Anonymizer maps names to stable pseudonyms: a keyed hash, so two runs with the same
@@ -65,7 +68,7 @@ func LoadOrCreateKey(path string) ([]byte, error) {
 
 // Pseudonym returns the stable pseudonym of name and remembers the pair.
 func (a *Anonymizer) Pseudonym(name string) string {
-	if keepNames[name] || strings.HasPrefix(name, "pg_") || isPseudonym(name) {
+	if keepNames[name] || strings.HasPrefix(name, "pg_") || strings.HasSuffix(name, "_ops") || isPseudonym(name) {
 		return name
 	}
 	a.mu.Lock()

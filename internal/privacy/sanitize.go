@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"strconv"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 )
@@ -178,6 +179,6 @@ func RoundTwo(x float64) float64 {
 	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return x
 	}
-	p := math.Pow(10, math.Floor(math.Log10(math.Abs(x)))-1)
-	return math.Round(x/p) * p
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 2, 64), 64)
+	return v
 }
