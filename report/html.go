@@ -48,6 +48,14 @@ func (rd *Renderer) HTML(r *Report) ([]byte, error) {
 		toc = append(toc, tocEntry{c.ID, anchor(c.ID), c.Title, worst})
 	}
 	html := colorSeverities(body.String())
+	charts, err := chartScripts(chartsFor(r))
+	if err != nil {
+		return nil, err
+	}
+	// The charts go between the summary and the list of findings.
+	if i := strings.Index(html, `<h2 id="findings">`); i >= 0 && charts != "" {
+		html = html[:i] + string(charts) + "\n" + html[i:]
+	}
 	var out bytes.Buffer
 	err = page.Execute(&out, map[string]any{
 		"Project": r.Project,

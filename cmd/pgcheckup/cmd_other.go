@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -52,6 +53,9 @@ func cmdRender(args []string, stdout io.Writer) error {
 	dir := *out
 	if dir == "" {
 		dir = filepath.Dir(path)
+	}
+	if err := os.MkdirAll(dir, report.DirMode); err != nil {
+		return err
 	}
 	if err := report.WriteRendered(dir, rep, want); err != nil {
 		return err
