@@ -211,3 +211,25 @@ func TestListExplainSQL(t *testing.T) {
 		t.Fatalf("sql: %d %s", code, out)
 	}
 }
+
+// TestJSONToStdout: --out - prints the report as JSON on stdout and writes no files;
+// logs stay on stderr.
+func TestJSONToStdout(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, stdout, stderr := runCLI(t, "run", "--out", "-", "--checks", "A002,L001", cl.ConnString("postgres"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r report.Report
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || len(r.Checks) != 2 {
+		t.Fatalf("stdout is not the report (%v): %.200s", err, stdout)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files written: %v", entries)
+	}
+	if !strings.Contains(stderr, "connected") {
+		t.Fatalf("logs missing from stderr: %q", stderr)
+	}
+}
