@@ -108,6 +108,9 @@ func loadFile(path string, c *Config) error {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
+			if pe.LastKey != "" {
+				return cfgErr("config %s: line %d: key %q: %s", path, pe.Position.Line, publicKey(pe.LastKey), pe.Message)
+			}
 			return cfgErr("config %s: line %d: %s", path, pe.Position.Line, pe.Message)
 		}
 		return cfgErr("config %s: %v", path, err)
@@ -138,14 +141,11 @@ func (c *Config) decodeChecks(list []checks.Check) error {
 			return cfgErr("config %s: line %d: check %s has no settings", c.file, c.lineOf("checks", id), id)
 		}
 		if err := c.md.PrimitiveDecode(prim, conf.Config()); err != nil {
-			return cfgErr("config %s: [checks.%s]: %v", c.file, id, err)
+			return cfgErr("config %s: %s", c.file, publicKey(strings.TrimPrefix(err.Error(), "toml: ")))
 		}
 	}
 	for _, k := range c.md.Undecoded() {
-		key := k.String()
-		if strings.HasPrefix(key, "checks_config.") {
-			key = "checks." + strings.TrimPrefix(key, "checks_config.")
-		}
+		key := publicKey(k.String())
 		return cfgErr("config %s: line %d: unknown key %q", c.file, c.lineOf(strings.Split(key, ".")...), key)
 	}
 	return nil
@@ -226,3 +226,6 @@ func (c *Config) policy(out string) (privacy.Policy, error) {
 	}
 	return p, nil
 }
+
+// publicKey undoes the renaming of [checks.X] tables in keys and messages.
+func publicKey(s string) string { return strings.ReplaceAll(s, "checks_config.", "checks.") }

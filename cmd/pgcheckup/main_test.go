@@ -182,7 +182,8 @@ func TestConfigFile(t *testing.T) {
 		{"project = \"x\"\nbogus = 1\n", `line 2: unknown key "bogus"`},
 		{"[checks.A002]\neol_warn_months = 6\nnope = 2\n", `line 3: unknown key "checks.A002.nope"`},
 		{"[checks.Z999]\nx = 1\n", "line 1: [checks.Z999]: no such check"},
-		{"statement_timeout = \"soon\"\n", "line 1"},
+		{"statement_timeout = \"soon\"\n", `line 1: key "statement_timeout"`},
+		{"[checks.A002]\neol_warn_months = \"x\"\n", `line 2 (last key "checks.A002.eol_warn_months")`},
 		{"query_text = \"raw\"\n", "explicit opt-in"},
 		{"[host]\nram = \"lots\"\n", "host ram"},
 	}
