@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 )
@@ -20,7 +21,7 @@ var pageTemplate string
 // is left out: a URL in a database string must not become a link.
 var md = goldmark.New(
 	goldmark.WithExtensions(extension.Table, extension.Strikethrough),
-	goldmark.WithParserOptions(parser.WithAttribute()),
+	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 )
 
 var page = template.Must(template.New("page").Parse(pageTemplate))
@@ -33,7 +34,8 @@ func (rd *Renderer) HTML(r *Report) ([]byte, error) {
 		return nil, err
 	}
 	var body bytes.Buffer
-	if err := md.Convert(src, &body); err != nil {
+	ctx := parser.NewContext(parser.WithIDs(&headingIDs{seen: map[string]int{}}))
+	if err := md.Convert(src, &body, parser.WithContext(ctx)); err != nil {
 		return nil, fmt.Errorf("markdown to html: %w", err)
 	}
 	type tocEntry struct{ ID, Anchor, Title, Worst string }
@@ -45,7 +47,7 @@ func (rd *Renderer) HTML(r *Report) ([]byte, error) {
 				worst = f.Severity.String()
 			}
 		}
-		toc = append(toc, tocEntry{c.ID, anchor(c.ID), c.Title, worst})
+		toc = append(toc, tocEntry{c.ID, Anchor(c.ID, c.Title), c.Title, worst})
 	}
 	html := colorSeverities(body.String())
 	charts, err := chartScripts(chartsFor(r))
@@ -73,3 +75,19 @@ func colorSeverities(html string) string {
 	}
 	return html
 }
+
+// headingIDs gives headings the same ids as GitHub gives them (see Anchor); a repeated
+// heading gets -1, -2, ... as there.
+type headingIDs struct{ seen map[string]int }
+
+func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
+	id := slug(string(value))
+	n := h.seen[id]
+	h.seen[id] = n + 1
+	if n > 0 {
+		id = fmt.Sprintf("%s-%d", id, n)
+	}
+	return []byte(id)
+}
+
+func (h *headingIDs) Put(value []byte) { h.seen[string(value)]++ }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
+	"unicode"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/templates"
@@ -48,7 +49,7 @@ func (rd *Renderer) Markdown(r *Report) ([]byte, error) {
 	writeNodes(&b, r)
 	writeSummary(&b, r)
 	writeFindings(&b, r)
-	b.WriteString("## Checks {#checks}\n\n")
+	b.WriteString("## Checks\n\n")
 	for i := range r.Checks {
 		if err := rd.writeCheck(&b, r, &r.Checks[i], "###"); err != nil {
 			return nil, err
@@ -67,7 +68,7 @@ func (rd *Renderer) CheckMarkdown(r *Report, c *Check) ([]byte, error) {
 }
 
 func writeNodes(b *bytes.Buffer, r *Report) {
-	b.WriteString("## Nodes {#nodes}\n\n| Node | Host | Role | Version | Database | User | Note |\n|---|---|---|---|---|---|---|\n")
+	b.WriteString("## Nodes\n\n| Node | Host | Role | Version | Database | User | Note |\n|---|---|---|---|---|---|---|\n")
 	for _, n := range r.Nodes {
 		note := ""
 		if n.Error != "" {
@@ -86,7 +87,7 @@ func writeNodes(b *bytes.Buffer, r *Report) {
 }
 
 func writeSummary(b *bytes.Buffer, r *Report) {
-	b.WriteString("## Summary {#summary}\n\n| P1 | P2 | P3 | info | checks | ok | findings | skipped | error |\n|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("## Summary\n\n| P1 | P2 | P3 | info | checks | ok | findings | skipped | error |\n|---|---|---|---|---|---|---|---|---|\n")
 	st := map[checks.Status]int{}
 	for _, c := range r.Checks {
 		for _, res := range c.Results {
@@ -99,7 +100,7 @@ func writeSummary(b *bytes.Buffer, r *Report) {
 }
 
 func writeFindings(b *bytes.Buffer, r *Report) {
-	b.WriteString("## Findings {#findings}\n\n")
+	b.WriteString("## Findings\n\n")
 	all := r.Findings()
 	if len(all) == 0 {
 		b.WriteString("No findings.\n\n")
@@ -107,14 +108,14 @@ func writeFindings(b *bytes.Buffer, r *Report) {
 	}
 	b.WriteString("| Severity | Check | Node | Conclusion |\n|---|---|---|---|\n")
 	for _, f := range all {
-		fmt.Fprintf(b, "| **%s** | [%s](#%s) | %s | %s |\n", f.Severity, f.CheckID, anchor(f.CheckID),
+		fmt.Fprintf(b, "| **%s** | [%s](#%s) | %s | %s |\n", f.Severity, f.CheckID, Anchor(f.CheckID, f.Title),
 			checks.Esc(f.Node), oneLine(f.Conclusion))
 	}
 	b.WriteString("\n")
 }
 
 func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) error {
-	fmt.Fprintf(b, "%s %s %s {#%s}\n\n", h, c.ID, checks.Esc(c.Title), anchor(c.ID))
+	fmt.Fprintf(b, "%s %s %s\n\n", h, c.ID, checks.Esc(c.Title))
 	b.WriteString("| Node | Status | Time | Note |\n|---|---|---|---|\n")
 	for _, res := range c.Results {
 		note := checks.Esc(res.Reason)
@@ -173,7 +174,23 @@ func (rd *Renderer) writeData(b *bytes.Buffer, id string, res Result) error {
 	return nil
 }
 
-func anchor(id string) string { return strings.ToLower(id) }
+// Anchor is the id of a check's heading: the slug GitHub and the HTML report both derive
+// from the heading text ("A002 Postgres version" -> "a002-postgres-version"), so links in
+// report.md work where Markdown is viewed and in report.html.
+func Anchor(id, title string) string { return slug(id + " " + title) }
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 // oneLine fits Markdown into a table cell.
 func oneLine(s string) string {
