@@ -81,6 +81,10 @@ func npmBinDir(major int) (string, error) {
 	if err := os.MkdirAll(CacheDir(), 0o755); err != nil {
 		return "", err
 	}
+	// The server runs as another user and must reach the binaries through this folder.
+	if err := os.Chmod(CacheDir(), 0o755); err != nil {
+		return "", err
+	}
 	// Several test binaries may want the same version at once: one installs, the
 	// others wait on the lock and then find it installed.
 	lock, err := os.OpenFile(root+".lock", os.O_CREATE|os.O_RDWR, 0o644)
