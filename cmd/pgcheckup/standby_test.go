@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
@@ -17,6 +18,7 @@ func TestPrimaryAndStandby(t *testing.T) {
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	cl.MustExec(t, "postgres", "CREATE TABLE r (id int PRIMARY KEY); INSERT INTO r SELECT generate_series(1, 1000)")
 	sb := pgtest.StandbyForTest(t, cl, nil)
+	waitStreaming(t, cl)
 	out := t.TempDir()
 	code, stdout, stderr := runCLI(t, "run", "-q", "--out", out, "-U", pgtest.Superuser, "-d", "postgres",
 		"-h", fmt.Sprintf("127.0.0.1:%d", cl.Port), "-h", fmt.Sprintf("127.0.0.1:%d", sb.Port), "sslmode=disable")
@@ -50,4 +52,21 @@ func TestPrimaryAndStandby(t *testing.T) {
 			t.Errorf("C002 on the standby: %v %s", err, c.Results[1].Data)
 		}
 	}
+}
+
+// waitStreaming waits until the primary sees a streaming standby (usually within 0.1 s).
+func waitStreaming(t *testing.T, cl *pgtest.Cluster) {
+	t.Helper()
+	conn, err := cl.Connect(t.Context(), "postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var n int
+		if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'").Scan(&n); err == nil && n > 0 {
+			return
+		}
+	}
+	t.Fatal("the standby never started streaming")
 }
