@@ -109,7 +109,7 @@ func writeFindings(b *bytes.Buffer, r *Report) {
 	b.WriteString("| Severity | Check | Node | Conclusion |\n|---|---|---|---|\n")
 	for _, f := range all {
 		fmt.Fprintf(b, "| **%s** | [%s](#%s) | %s | %s |\n", f.Severity, f.CheckID, Anchor(f.CheckID, f.Title),
-			checks.Esc(f.Node), oneLine(f.Conclusion))
+			nodeList(r, f.Nodes), oneLine(f.Conclusion))
 	}
 	b.WriteString("\n")
 }
@@ -125,17 +125,18 @@ func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) e
 		fmt.Fprintf(b, "| %s | %s | %.0f ms | %s |\n", checks.Esc(res.Node), res.Status, res.DurationMS, note)
 	}
 	b.WriteString("\n")
-	for _, f := range c.Findings {
+	merged := c.Merged()
+	for _, f := range merged {
 		fmt.Fprintf(b, "- **%s** %s", f.Severity, indent(f.Conclusion))
 		if len(r.Nodes) > 1 {
-			fmt.Fprintf(b, " (%s)", checks.Esc(f.Node))
+			fmt.Fprintf(b, " (%s)", nodeList(r, f.Nodes))
 		}
 		if f.Recommendation != "" {
 			fmt.Fprintf(b, "\n\n  *Recommendation:* %s", indent(f.Recommendation))
 		}
 		b.WriteString("\n")
 	}
-	if len(c.Findings) > 0 {
+	if len(merged) > 0 {
 		b.WriteString("\n")
 	}
 	for _, res := range c.Results {
@@ -205,4 +206,16 @@ func (rd *Renderer) DataMarkdown(id string, res Result) ([]byte, error) {
 	var b bytes.Buffer
 	err := rd.writeData(&b, id, res)
 	return b.Bytes(), err
+}
+
+// nodeList names the nodes that reported a finding; "all nodes" when every node did.
+func nodeList(r *Report, nodes []string) string {
+	if len(r.Nodes) > 1 && len(nodes) == len(r.Nodes) {
+		return "all nodes"
+	}
+	parts := make([]string, len(nodes))
+	for i, n := range nodes {
+		parts[i] = checks.Esc(n)
+	}
+	return strings.Join(parts, ", ")
 }

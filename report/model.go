@@ -102,20 +102,43 @@ func Read(path string) (*Report, error) {
 	return &r, nil
 }
 
-// FindingRef is a finding with the check it came from.
+// FindingRef is a finding with the check it came from and every node that reported it.
+// The same finding from several nodes (a setting all nodes share) is shown once.
 type FindingRef struct {
 	CheckID string
 	Title   string
 	checks.Finding
+	Nodes []string
 }
 
-// Findings lists every finding, most severe first, then by check ID.
+// Merged returns a check's findings with identical ones from different nodes merged, in
+// the order they were first reported.
+func (c *Check) Merged() []FindingRef {
+	type key struct {
+		code       string
+		sev        checks.Severity
+		conclusion string
+		rec        string
+	}
+	var out []FindingRef
+	at := map[key]int{}
+	for _, f := range c.Findings {
+		k := key{f.Code, f.Severity, f.Conclusion, f.Recommendation}
+		if i, ok := at[k]; ok {
+			out[i].Nodes = append(out[i].Nodes, f.Node)
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, FindingRef{CheckID: c.ID, Title: c.Title, Finding: f, Nodes: []string{f.Node}})
+	}
+	return out
+}
+
+// Findings lists every finding (merged across nodes), most severe first, then by check ID.
 func (r *Report) Findings() []FindingRef {
 	var out []FindingRef
-	for _, c := range r.Checks {
-		for _, f := range c.Findings {
-			out = append(out, FindingRef{CheckID: c.ID, Title: c.Title, Finding: f})
-		}
+	for i := range r.Checks {
+		out = append(out, r.Checks[i].Merged()...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Severity != out[j].Severity {
@@ -126,14 +149,12 @@ func (r *Report) Findings() []FindingRef {
 	return out
 }
 
-// Count returns how many findings have severity s.
+// Count returns how many findings (merged across nodes) have severity s.
 func (r *Report) Count(s checks.Severity) int {
 	n := 0
-	for _, c := range r.Checks {
-		for _, f := range c.Findings {
-			if f.Severity == s {
-				n++
-			}
+	for _, f := range r.Findings() {
+		if f.Severity == s {
+			n++
 		}
 	}
 	return n

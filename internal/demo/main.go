@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"time"
 
 	"github.com/pgcheckup/pgcheckup/internal/demodb"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
@@ -18,14 +19,15 @@ func main() {
 	bin := flag.String("pgcheckup", "./bin/pgcheckup", "pgcheckup binary to run")
 	out := flag.String("out", "./artifacts", "report folder")
 	data := flag.String("data", "testdata/demo", "folder with schema.sql and concurrent.sql")
+	standby := flag.Bool("standby", true, "add a streaming standby, so the report covers two nodes")
 	flag.Parse()
-	if err := demo(*bin, *out, *data, flag.Args()); err != nil {
+	if err := demo(*bin, *out, *data, *standby, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-func demo(bin, out, data string, extra []string) error {
+func demo(bin, out, data string, withStandby bool, extra []string) error {
 	ctx := context.Background()
 	fmt.Fprintln(os.Stderr, "demo: starting a throwaway PostgreSQL cluster")
 	cl, err := pgtest.Start(ctx, pgtest.Options{})
@@ -38,7 +40,18 @@ func demo(bin, out, data string, extra []string) error {
 		return err
 	}
 	args := append([]string{"run", "--project", "demo", "--out", out, "--host-ram", "16GB", "--host-cpus", "4"}, extra...)
-	args = append(args, cl.ConnString("demo"))
+	args = append(args, "-h", fmt.Sprintf("127.0.0.1:%d", cl.Port))
+	if withStandby {
+		sb, err := cl.AddStandby(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer sb.Destroy()
+		fmt.Fprintf(os.Stderr, "demo: streaming standby on port %d\n", sb.Port)
+		args = append(args, "-h", fmt.Sprintf("127.0.0.1:%d", sb.Port))
+		time.Sleep(500 * time.Millisecond) // the standby connects and starts streaming
+	}
+	args = append(args, "user="+pgtest.Superuser+" dbname="+demodb.Name+" sslmode=disable")
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	err = cmd.Run()

@@ -29,6 +29,13 @@ func (c *Cluster) AddStandby(ctx context.Context, settings map[string]string) (*
 		return nil, fmt.Errorf("copy data folder: %w: %s", err, out)
 	}
 	os.Remove(filepath.Join(s.DataDir(), "postmaster.pid"))
+	// pg_basebackup leaves the primary's replication slots behind; so does this copy.
+	slots, _ := filepath.Glob(filepath.Join(s.DataDir(), "pg_replslot", "*"))
+	for _, slot := range slots {
+		if err := os.RemoveAll(slot); err != nil {
+			return nil, err
+		}
+	}
 	signal := filepath.Join(s.DataDir(), "standby.signal")
 	if err := os.WriteFile(signal, nil, 0o600); err != nil {
 		return nil, err

@@ -2,6 +2,9 @@
 CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 CREATE EXTENSION IF NOT EXISTS pgstattuple;
 
+-- A physical slot whose replica went away: it keeps every WAL segment written after it (C007).
+SELECT pg_create_physical_replication_slot('old_reporting_replica', true);
+
 CREATE TABLE customers (
     id         serial PRIMARY KEY,
     email      text NOT NULL,
