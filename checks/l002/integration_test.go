@@ -19,6 +19,10 @@ CREATE TABLE ints (id int PRIMARY KEY);                               -- 10000 r
 INSERT INTO ints SELECT generate_series(1, 10000);
 CREATE TABLE bigs (id bigint PRIMARY KEY);
 INSERT INTO bigs SELECT generate_series(1, 10000);
+CREATE TABLE small_parted (id smallint PRIMARY KEY) PARTITION BY RANGE (id);  -- 2500 rows over 2 partitions
+CREATE TABLE small_parted1 PARTITION OF small_parted FOR VALUES FROM (0) TO (1000);
+CREATE TABLE small_parted2 PARTITION OF small_parted FOR VALUES FROM (1000) TO (3000);
+INSERT INTO small_parted SELECT generate_series(1, 2500);
 CREATE TABLE plain_small (a smallint, b int);                         -- not a key
 INSERT INTO plain_small SELECT 1, g FROM generate_series(1, 9000) g;
 
@@ -48,8 +52,12 @@ func TestOnRealServer(t *testing.T) {
 	for _, k := range d.Keys {
 		keys[k.Table] = k
 	}
-	if len(d.Keys) != 2 || d.KeysTotal != 2 {
+	if len(d.Keys) != 3 || d.KeysTotal != 3 {
 		t.Errorf("keys: %+v", d.Keys)
+	}
+	// A partitioned table counts the rows of all its partitions.
+	if k := keys["small_parted"]; !k.PK || k.Rows != 2500 {
+		t.Errorf("small_parted: %+v", k)
 	}
 	if k := keys["small_p3"]; !k.PK || k.Type != "smallint" || k.Rows != 2000 || k.RowsPct < 6 || k.RowsPct > 6.2 {
 		t.Errorf("small_p3: %+v", k)
@@ -91,7 +99,7 @@ func TestOnRealServer(t *testing.T) {
 	r = checktest.Run(t, cl, c, checktest.Options{})
 	d = Data{}
 	r.Decode(t, &d)
-	if d.KeysTotal != 4 || len(d.Keys) != 2 || d.Keys[0].Table != "small_p2" || len(d.Tables) != 2 {
+	if d.KeysTotal != 5 || len(d.Keys) != 2 || d.Keys[0].Table != "small_p2" || len(d.Tables) != 2 {
 		t.Errorf("low threshold, top_n 2: total %d, %+v", d.KeysTotal, d.Keys)
 	}
 
@@ -99,7 +107,7 @@ func TestOnRealServer(t *testing.T) {
 	r = checktest.Run(t, cl, New(), checktest.Options{Role: "mon"})
 	d = Data{}
 	r.Decode(t, &d)
-	if d.KeysTotal != 2 || d.MismatchesTotal != 1 || d.TablesTotal != 2 {
+	if d.KeysTotal != 3 || d.MismatchesTotal != 1 || d.TablesTotal != 2 {
 		t.Errorf("as pg_monitor: %+v", d)
 	}
 }

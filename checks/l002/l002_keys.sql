@@ -23,6 +23,7 @@ WITH RECURSIVE fed AS (
     GROUP BY relid, attnum
 ), cand AS (
     SELECT k.*, a.attname, a.attidentity <> '' AS is_identity, n.nspname, r.relname,
+           r.relkind, r.reltuples, r.relpages,
            pg_catalog.format_type(bt.oid, NULL) AS col_type,
            CASE WHEN bt.oid = 'pg_catalog.int2'::pg_catalog.regtype THEN 32767 ELSE 2147483647 END::float8 AS col_max
     FROM keycol k
@@ -34,8 +35,8 @@ WITH RECURSIVE fed AS (
     WHERE bt.oid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype)
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 ), tree(root, relid) AS (
-    -- the table and, when it is partitioned, its partitions
-    SELECT DISTINCT relid, relid FROM cand
+    -- a partitioned table and its partitions; a plain table's own figures are in cand
+    SELECT DISTINCT relid, relid FROM cand WHERE relkind = 'p'
   UNION ALL
     SELECT tree.root, h.inhrelid
     FROM tree
@@ -49,10 +50,16 @@ WITH RECURSIVE fed AS (
     GROUP BY tree.root
 ), big AS (
     -- $1: the share of the type's maximum that the row count must reach
-    SELECT cand.*, sized.rows, sized.bytes, pg_catalog.count(*) OVER () AS total
-    FROM cand JOIN sized ON sized.root = cand.relid
-    WHERE sized.rows >= $1 * cand.col_max
-    ORDER BY rows / col_max DESC, relid, attnum
+    -- (sized holds only partitioned tables, so this join stays small on large catalogs)
+    SELECT cand.*, s.rows, s.bytes, pg_catalog.count(*) OVER () AS total
+    FROM cand
+    LEFT JOIN sized ON sized.root = cand.relid
+    CROSS JOIN LATERAL (
+        SELECT COALESCE(sized.rows, GREATEST(cand.reltuples, 0)::float8) AS rows,
+               COALESCE(sized.bytes, cand.relpages::bigint * pg_catalog.current_setting('block_size')::bigint) AS bytes
+    ) s
+    WHERE s.rows >= $1 * cand.col_max
+    ORDER BY s.rows / cand.col_max DESC, cand.relid, cand.attnum
     LIMIT $2
 )
 SELECT nspname AS schema, relname AS "table", attname AS "column", col_type, is_pk, is_identity, is_fed,

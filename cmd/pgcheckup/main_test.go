@@ -17,7 +17,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/report"
 )
 
-func runCLI(t *testing.T, args ...string) (int, string, string) {
+func runCLI(t testing.TB, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb)
