@@ -18,6 +18,7 @@ import (
 // major (testdata/demo). A check missing here plants nothing in the demo.
 var planted = map[string][]string{
 	"A007": {"A007/role-database-settings"},
+	"C007": {"C007/inactive-slot"},
 	"F001": {"F001/table-autovacuum-disabled"},
 	"F004": {"F004/table-bloat"},
 	"F005": {"F005/index-bloat"},
