@@ -2,33 +2,16 @@ package f004
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"math"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgstattuple"
 )
 
 // measure runs pgstattuple_approx on the candidates. Whatever goes wrong is recorded in
 // d.Precise and leaves the estimates as they are: precise mode never fails the check.
 func measure(ctx context.Context, t *checks.Target, rows []relRow, d *Data) {
-	d.Precise.Requested = true
-	var schema, version string
-	err := t.DB.QueryRow(ctx, extQuery).Scan(&schema, &version)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		d.Precise.Problem = "the extension pgstattuple is not installed in this database"
-		d.Precise.Hint = checks.Text("Install it as a superuser in database " + t.Node.Database + " with CREATE EXTENSION pgstattuple; then run again with --precise-bloat.")
-		return
-	case err != nil:
-		d.Precise.Problem = checks.Text("cannot tell whether pgstattuple is installed: " + err.Error())
-		return
-	}
-	d.Precise.Schema = checks.Name(schema)
-	if schema != "public" {
-		d.Precise.Problem = checks.Text("pgstattuple is installed in schema " + schema + "; pgcheckup calls it only as public.pgstattuple_approx, so that no other function of that name can stand in")
-		d.Precise.Hint = "Install pgstattuple in schema public (ALTER EXTENSION pgstattuple SET SCHEMA public;) or rely on the estimates."
+	if !pgstattuple.Prepare(ctx, t, extQuery, "pgstattuple_approx", &d.Precise) {
 		return
 	}
 	if len(rows) == 0 {
@@ -40,11 +23,7 @@ func measure(ctx context.Context, t *checks.Target, rows []relRow, d *Data) {
 	}
 	got, err := readMeasurements(ctx, t.DB, oids)
 	if err != nil {
-		d.Precise.Problem = checks.Text("pgstattuple_approx failed: " + err.Error())
-		d.Precise.Hint = "Check the error; the estimates are unaffected."
-		if checks.IsPermissionDenied(err) {
-			d.Precise.Hint = checks.Text(fmt.Sprintf("Grant the role the right to call it: GRANT pg_stat_scan_tables TO %s; (or run as a superuser). pgstattuple 1.5 or newer is needed for that (ALTER EXTENSION pgstattuple UPDATE;).", checks.QuoteIdent(t.Node.User)))
-		}
+		pgstattuple.Fail(&d.Precise, "pgstattuple_approx", err, t.Node.User)
 		return
 	}
 	for i, r := range rows {

@@ -8,13 +8,12 @@ import (
 	"fmt"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgstattuple"
 )
 
 var (
 	//go:embed f005.sql
 	query string
-	//go:embed f005_ext.sql
-	extQuery string
 	//go:embed f005_precise.sql
 	preciseQuery string
 )
@@ -54,7 +53,7 @@ func (c *Check) Meta() checks.Meta {
 func (c *Check) Queries() []checks.Query {
 	return []checks.Query{
 		{Name: "f005.sql", SQL: query},
-		{Name: "f005_ext.sql", SQL: extQuery},
+		{Name: "pgstattuple_ext", SQL: extQuery},
 		{Name: "f005_precise.sql", SQL: preciseQuery},
 	}
 }
@@ -124,13 +123,8 @@ type Measured struct {
 }
 
 // Precise says whether precise mode was asked for and what came of it.
-type Precise struct {
-	Requested bool        `json:"requested"`
-	Measured  int         `json:"measured"` // indexes measured
-	Schema    checks.Name `json:"extension_schema,omitempty"`
-	Problem   checks.Text `json:"problem,omitempty"` // why nothing was measured
-	Hint      checks.Text `json:"hint,omitempty"`
-}
+// Precise is what the report says about precise mode.
+type Precise = pgstattuple.Precise
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
@@ -180,3 +174,6 @@ func read(ctx context.Context, db checks.Querier, cfg Config) ([]idxRow, error) 
 	}
 	return out, nil
 }
+
+// extQuery finds pgstattuple for precise mode.
+var extQuery = pgstattuple.ExtSQL("F005")
