@@ -29,7 +29,7 @@ import (
 var Funcs = template.FuncMap{
 	"esc":     func(v any) string { return checks.Esc(str(v)) },
 	"code":    func(v any) string { return checks.Code(str(v)) },
-	"bytes":   func(v any) string { return Bytes(toFloat(v)) },
+	"bytes":   func(v any) string { return checks.Bytes(int64(toFloat(v))) },
 	"num":     num,
 	"pct":     func(v any) string { return fmt.Sprintf("%.1f%%", toFloat(v)) },
 	"float":   func(v any) string { return fmt.Sprintf("%.2f", toFloat(v)) },
@@ -70,20 +70,6 @@ func toFloat(v any) float64 {
 		return f
 	}
 	return 0
-}
-
-// Bytes formats a byte count with binary units.
-func Bytes(b float64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	i := 0
-	for math.Abs(b) >= 1024 && i < len(units)-1 {
-		b /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%.0f B", b)
-	}
-	return fmt.Sprintf("%.1f %s", b, units[i])
 }
 
 func num(v any) string {

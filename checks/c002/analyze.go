@@ -55,7 +55,7 @@ func analyzeReceiver(d Data, r Receiver, cfg Config, lagBytes float64) []checks.
 		byteLag := *r.ReplayLagBytes > lagBytes
 		timeLag := pending && r.LastReplayAgeSec != nil && *r.LastReplayAgeSec > cfg.LagSeconds
 		if byteLag || timeLag {
-			what := fmt.Sprintf("%s of received WAL is not replayed yet", report.Bytes(*r.ReplayLagBytes))
+			what := fmt.Sprintf("%s of received WAL is not replayed yet", checks.Bytes(int64(*r.ReplayLagBytes)))
 			if r.LastReplayAgeSec != nil {
 				what += fmt.Sprintf("; the last replayed transaction committed on the primary %s ago", report.Duration(*r.LastReplayAgeSec))
 			}
@@ -104,7 +104,7 @@ func lagParts(s Standby) string {
 	add := func(name string, b *float64, sec *float64) {
 		v := "unknown"
 		if b != nil {
-			v = report.Bytes(*b)
+			v = checks.Bytes(int64(*b))
 		}
 		if sec != nil {
 			v += " / " + report.Duration(*sec)

@@ -24,7 +24,7 @@ func slotFindings(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
 	for _, s := range d.Slots {
 		name := string(s.Name)
-		drop := checks.Code("SELECT pg_catalog.pg_drop_replication_slot(" + literal(name) + ");")
+		drop := checks.Code("SELECT pg_catalog.pg_drop_replication_slot(" + checks.QuoteLiteral(name) + ");")
 		status := ""
 		if s.WALStatus != nil {
 			status = string(*s.WALStatus)
@@ -46,7 +46,7 @@ func slotFindings(d Data, cfg Config) []checks.Finding {
 		if s.Temporary || s.RetainedBytes == nil {
 			continue
 		}
-		retained := report.Bytes(*s.RetainedBytes)
+		retained := checks.Bytes(int64(*s.RetainedBytes))
 		switch {
 		case !s.Active && *s.RetainedBytes > cfg.InactiveSlotWALMB*(1<<20):
 			out = append(out, checks.Finding{Code: "C007/inactive-slot-retains-wal", Severity: checks.P1, Objects: []checks.Name{s.Name},
@@ -170,9 +170,9 @@ func advice(d Data, h Holder) string {
 	case "prepared":
 		db := name(h.Database)
 		return fmt.Sprintf("Resolve it with its transaction manager, or by hand in database %s: %s or %s.", code(db),
-			checks.Code("COMMIT PREPARED "+literal(string(h.Name))+";"), checks.Code("ROLLBACK PREPARED "+literal(string(h.Name))+";"))
+			checks.Code("COMMIT PREPARED "+checks.QuoteLiteral(string(h.Name))+";"), checks.Code("ROLLBACK PREPARED "+checks.QuoteLiteral(string(h.Name))+";"))
 	case "slot", "slot_catalog":
-		drop := checks.Code("SELECT pg_catalog.pg_drop_replication_slot(" + literal(string(h.Name)) + ");")
+		drop := checks.Code("SELECT pg_catalog.pg_drop_replication_slot(" + checks.QuoteLiteral(string(h.Name)) + ");")
 		if h.State == "inactive" {
 			return "Nothing uses the slot now, yet it keeps its xmin. If its consumer is gone for good, drop it: " + drop
 		}
@@ -240,5 +240,3 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
-
-func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/pgcheckup/pgcheckup/checks"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // Derived holds what E002 computes from the counters. Pointers are nil when unknown.
@@ -115,7 +114,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Conclusion: fmt.Sprintf("%d of %d %s (%.1f%%) were requested rather than started by %s. "+
 				"Requested %s are mostly forced by WAL reaching %s (%s): they come sooner than planned, write more full-page images and spread their I/O less.",
 				x.Requested, total, x.Kind, *x.RequestedPercent, checks.Code("checkpoint_timeout"),
-				x.Kind, checks.Code("max_wal_size"), report.Bytes(float64(d.MaxWALSizeBytes))),
+				x.Kind, checks.Code("max_wal_size"), checks.Bytes(int64(d.MaxWALSizeBytes))),
 			Recommendation: maxWALAdvice(d)})
 	}
 	if x.BackendPercent != nil && x.TotalWritten >= cfg.MinBuffersWritten && *x.BackendPercent > cfg.BackendWritesPercent {
@@ -160,13 +159,13 @@ func maxWALAdvice(d Data) string {
 	}
 	if x.SuggestedMaxWALSize != nil && *x.SuggestedMaxWALSize > cur {
 		return fmt.Sprintf("At the average WAL rate since the reset (%s/s), one %s of WAL (with %s = %.2f) needs about %s: %s Peaks need more than the average.",
-			report.Bytes(*x.WALBytesPerSecond), checks.Code("checkpoint_timeout"), checks.Code("checkpoint_completion_target"),
-			d.CheckpointCompletionTarget, report.Bytes(float64(*x.SuggestedMaxWALSize)), set(*x.SuggestedMaxWALSize)) + logHint
+			checks.Bytes(int64(*x.WALBytesPerSecond)), checks.Code("checkpoint_timeout"), checks.Code("checkpoint_completion_target"),
+			d.CheckpointCompletionTarget, checks.Bytes(int64(*x.SuggestedMaxWALSize)), set(*x.SuggestedMaxWALSize)) + logHint
 	}
 	if x.SuggestedMaxWALSize != nil {
 		return fmt.Sprintf("The average WAL rate (%s/s) fits the current %s, so peaks (batch jobs) or manual checkpoints cause these. "+
 			"If the log shows checkpoints started by %s, double it: %s",
-			report.Bytes(*x.WALBytesPerSecond), checks.Code("max_wal_size"), checks.Code("wal"), set(2*cur)) + logHint
+			checks.Bytes(int64(*x.WALBytesPerSecond)), checks.Code("max_wal_size"), checks.Code("wal"), set(2*cur)) + logHint
 	}
 	return fmt.Sprintf("Raise %s, for example to double the current value: %s Then compare the share again after a day.", checks.Code("max_wal_size"), set(2*cur)) + logHint
 }

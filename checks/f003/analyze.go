@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/report"
 )
@@ -100,7 +99,7 @@ func deadFinding(d Data, dead []Table) checks.Finding {
 
 func qualified(t Table) string { return string(t.Schema) + "." + string(t.Name) }
 
-func ident(t Table) string { return pgx.Identifier{string(t.Schema), string(t.Name)}.Sanitize() }
+func ident(t Table) string { return checks.QuoteQualified(string(t.Schema), string(t.Name)) }
 
 func names(ts []Table) []checks.Name {
 	out := make([]checks.Name, len(ts))

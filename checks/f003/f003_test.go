@@ -73,8 +73,8 @@ func TestDeadFindingText(t *testing.T) {
 	d.Autovacuum = false
 	fs := analyze(d, New().cfg)
 	f := fs[0]
-	for _, want := range []string{"autovacuum disabled for it", `ALTER TABLE "public"."t" RESET (autovacuum_enabled);`,
-		`VACUUM (VERBOSE, ANALYZE) "public"."t";`, "estimates", "C007", "ALTER SYSTEM SET autovacuum = on"} {
+	for _, want := range []string{"autovacuum disabled for it", `ALTER TABLE public.t RESET (autovacuum_enabled);`,
+		`VACUUM (VERBOSE, ANALYZE) public.t;`, "estimates", "C007", "ALTER SYSTEM SET autovacuum = on"} {
 		if !strings.Contains(f.Conclusion+f.Recommendation, want) {
 			t.Errorf("lacks %q: %s %s", want, f.Conclusion, f.Recommendation)
 		}

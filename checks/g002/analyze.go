@@ -73,7 +73,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			names = append(names, p.GID)
 			parts = append(parts, fmt.Sprintf("%s (owner %s, database %s, prepared %s ago)", checks.Code(string(p.GID)),
 				checks.Code(string(p.Owner)), checks.Code(string(p.Database)), report.Duration(p.AgeSec)))
-			fixes = append(fixes, checks.Code("COMMIT PREPARED "+literal(string(p.GID))+";")+" or "+checks.Code("ROLLBACK PREPARED "+literal(string(p.GID))+";"))
+			fixes = append(fixes, checks.Code("COMMIT PREPARED "+checks.QuoteLiteral(string(p.GID))+";")+" or "+checks.Code("ROLLBACK PREPARED "+checks.QuoteLiteral(string(p.GID))+";"))
 		}
 		out = append(out, checks.Finding{Code: "G002/prepared-transaction", Severity: checks.P2, Objects: names,
 			Conclusion: fmt.Sprintf("%d prepared transaction(s) older than %s: %s. A prepared transaction survives restarts and "+
@@ -119,8 +119,6 @@ func stateOf(s Session) string {
 	}
 	return checks.Code(string(s.State))
 }
-
-func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 func objects(s Session) []checks.Name {
 	out := []checks.Name{s.User}

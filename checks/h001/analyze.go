@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 func analyze(d Data) []checks.Finding {
@@ -31,7 +30,7 @@ func analyze(d Data) []checks.Finding {
 		}
 		var c strings.Builder
 		fmt.Fprintf(&c, "Index %s on %s (%s) is invalid: a concurrent build or rebuild failed or was interrupted, "+
-			"and no query uses it.", checks.Code(name), checks.Code(table), report.Bytes(float64(ix.SizeBytes)))
+			"and no query uses it.", checks.Code(name), checks.Code(table), checks.Bytes(int64(ix.SizeBytes)))
 		if ix.Unique {
 			c.WriteString(" It is a unique index but does not enforce uniqueness.")
 		}

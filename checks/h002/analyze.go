@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 func analyze(d Data) []checks.Finding {
@@ -106,11 +105,11 @@ func size(ix Index) string {
 	case ix.SizeBytes == nil:
 		return "size unknown: locked by another session"
 	case ix.Locked:
-		return "at least " + report.Bytes(float64(*ix.SizeBytes)) + ", some partitions locked"
+		return "at least " + checks.Bytes(int64(*ix.SizeBytes)) + ", some partitions locked"
 	case ix.Partitions > 0:
-		return fmt.Sprintf("%s in %d partitions", report.Bytes(float64(*ix.SizeBytes)), ix.Partitions)
+		return fmt.Sprintf("%s in %d partitions", checks.Bytes(int64(*ix.SizeBytes)), ix.Partitions)
 	}
-	return report.Bytes(float64(*ix.SizeBytes))
+	return checks.Bytes(int64(*ix.SizeBytes))
 }
 
 // sinceText says since when scans were counted, and how sure that is.

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // analyze says which table is the largest and what could not be measured. L001 is data:
@@ -64,7 +63,7 @@ func rowsText(t Table) string {
 	return fmt.Sprintf("about %.0f rows (planner estimate)", float64(*t.Rows))
 }
 
-func size(b int64) string { return report.Bytes(float64(b)) }
+func size(b int64) string { return checks.Bytes(int64(b)) }
 
 const doc = `The largest tables of the database, by total size (heap, indexes and TOAST together), with
 each part and the planner's row estimate. Mostly data, to size the database and to put the

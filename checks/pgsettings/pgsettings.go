@@ -57,9 +57,6 @@ func Read(ctx context.Context, db checks.Querier, sql string, names []string) (m
 // Bool reports whether a boolean setting is on.
 func (r Row) Bool() bool { return r.Value == "on" || r.Value == "true" }
 
-// IsDefault reports whether the value equals the compiled-in default.
-func (r Row) IsDefault() bool { return r.Source == "default" || r.Value == r.BootVal }
-
 // Bytes converts a memory setting to bytes. ok is false for non-memory settings and for
 // -1 ("use another setting"); the caller decides what -1 means.
 func (r Row) Bytes() (int64, bool) {

@@ -107,11 +107,11 @@ func RunOne(ctx context.Context, c checks.Check, n Node, opts Options) (report.R
 
 // errText passes a server message through the sanitizer too: errors can quote values.
 func errText(err error, sanitize func(*checks.Outcome) error) string {
-	o := &checks.Outcome{Data: &struct{ Msg checks.Text }{checks.Text(err.Error())}}
-	if sanitize(o) != nil {
+	msg := checks.Text(err.Error())
+	if sanitize(&checks.Outcome{Data: &msg}) != nil {
 		return "error (message withheld)"
 	}
-	return string(o.Data.(*struct{ Msg checks.Text }).Msg)
+	return string(msg)
 }
 
 func runGuarded(ctx context.Context, c checks.Check, n Node, opts Options) (out *checks.Outcome, err error) {

@@ -91,3 +91,21 @@ func TestRunNeverStops(t *testing.T) {
 		t.Fatal("findings are not labelled with their node")
 	}
 }
+
+// TestErrorMessagesAreSanitized: a server message reaches the report only through the
+// sanitizer, like every other database string.
+func TestErrorMessagesAreSanitized(t *testing.T) {
+	redact := func(o *checks.Outcome) error {
+		if p, ok := o.Data.(*checks.Text); ok {
+			*p = checks.Text(strings.ReplaceAll(string(*p), "s3cret", "*****"))
+		}
+		return nil
+	}
+	fails := func(context.Context) (*checks.Outcome, error) {
+		return nil, errors.New(`invalid input syntax: "s3cret"`)
+	}
+	res, _ := RunOne(context.Background(), fake{checks.Meta{ID: "T001"}, fails}, node(170000, false, true, true), Options{Sanitize: redact})
+	if res.Status != checks.StatusError || strings.Contains(res.Reason, "s3cret") || !strings.Contains(res.Reason, "*****") {
+		t.Fatalf("reason %q", res.Reason)
+	}
+}
