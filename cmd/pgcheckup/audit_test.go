@@ -96,3 +96,38 @@ func TestStatementAudit(t *testing.T) {
 	}
 	t.Logf("%d statements audited", len(sent))
 }
+
+// TestStatementsDoNotGrowWithTables runs every check on a database with one table and on
+// one with 300 tables (keys, indexes, foreign keys, sequences): each check must send the
+// same statements to both, so none runs a query per table.
+func TestStatementsDoNotGrowWithTables(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{"log_statement": "all"}})
+	cl.MustExec(t, "postgres", "CREATE DATABASE small")
+	cl.MustExec(t, "postgres", "CREATE DATABASE big")
+	cl.MustExec(t, "small", "CREATE TABLE t (id serial PRIMARY KEY, v text)")
+	cl.MustExec(t, "big", "CREATE TABLE parent (id serial PRIMARY KEY)")
+	cl.MustExec(t, "big", `DO $$ BEGIN FOR i IN 1..300 LOOP
+		EXECUTE format('CREATE TABLE t%s (id serial PRIMARY KEY, parent_id int REFERENCES parent, v text, at timestamp)', i);
+		EXECUTE format('CREATE INDEX ON t%s (v)', i);
+	END LOOP; END $$`)
+	cl.MustExec(t, "big", "ANALYZE")
+	perCheck := func(db string) map[string]int {
+		before := len(serverStatements(t, cl.LogFile(), "pgcheckup"))
+		runReport(t, cl, pgtest.Superuser, db)
+		counts := map[string]int{}
+		for _, s := range serverStatements(t, cl.LogFile(), "pgcheckup")[before:] {
+			id, _, _ := strings.Cut(strings.TrimPrefix(s, "/* pgcheckup "), " */")
+			counts[id]++
+		}
+		return counts
+	}
+	small, big := perCheck("small"), perCheck("big")
+	if len(small) < 30 {
+		t.Fatalf("only %d checks' statements seen: %v", len(small), small)
+	}
+	for id, n := range big {
+		if n != small[id] {
+			t.Errorf("%s sent %d statements with 1 table and %d with 300", id, small[id], n)
+		}
+	}
+}

@@ -1,0 +1,25 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// A cron run (stderr a file or pipe) and --quiet get no progress bar.
+func TestNoProgressBarWithoutTerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	for _, out := range []any{w, &bytes.Buffer{}} {
+		if _, ok := newProgress(out.(interface{ Write([]byte) (int, error) }), 10, false).(noProgress); !ok {
+			t.Errorf("progress bar on %T", out)
+		}
+	}
+	if _, ok := newProgress(os.Stderr, 10, true).(noProgress); !ok {
+		t.Error("progress bar despite --quiet")
+	}
+}
