@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"testing"
 )
@@ -14,8 +15,8 @@ func TestNoProgressBarWithoutTerminal(t *testing.T) {
 	}
 	defer r.Close()
 	defer w.Close()
-	for _, out := range []any{w, &bytes.Buffer{}} {
-		if _, ok := newProgress(out.(interface{ Write([]byte) (int, error) }), 10, false).(noProgress); !ok {
+	for _, out := range []io.Writer{w, &bytes.Buffer{}} {
+		if _, ok := newProgress(out, 10, false).(noProgress); !ok {
 			t.Errorf("progress bar on %T", out)
 		}
 	}
