@@ -131,9 +131,6 @@ func sanitizeParseError(err error, cs string) string {
 	if cs != "" {
 		msg = strings.ReplaceAll(msg, cs, "<connection string>")
 	}
-	if pc, perr := pgx.ParseConfig(""); perr == nil && pc.Password != "" {
-		msg = strings.ReplaceAll(msg, pc.Password, "*****")
-	}
 	return msg
 }
 
