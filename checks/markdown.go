@@ -1,14 +1,21 @@
 package checks
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
 
 // Markdown helpers for conclusions and recommendations. Object names come from the
-// database and may hold any character (a table named "<script>", an index named "a|b`c"),
-// so they are never pasted into Markdown as they are.
+// database and may hold any character (a table named "<script>", an index named "a|b`c",
+// a role named with a right-to-left override), so they are never pasted into Markdown as
+// they are.
 
 // Code renders s as an inline code span that survives any content: the fence is longer
-// than the longest run of backticks inside, and a pipe is escaped so tables hold.
+// than the longest run of backticks inside, a pipe is escaped so tables hold, and hidden
+// characters are shown as escapes (see Visible).
 func Code(s string) string {
+	s = Visible(strings.ReplaceAll(s, "\n", " "))
 	longest, run := 0, 0
 	for _, r := range s {
 		if r == '`' {
@@ -20,26 +27,69 @@ func Code(s string) string {
 	}
 	fence := strings.Repeat("`", longest+1)
 	s = strings.ReplaceAll(s, "|", `\|`)
-	s = strings.ReplaceAll(s, "\n", " ")
 	if longest > 0 || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") {
 		return fence + " " + s + " " + fence
 	}
 	return fence + s + fence
 }
 
-// Esc escapes s so that Markdown shows it literally, inline or in a table cell.
+// Esc escapes s so that Markdown shows it literally, inline or in a table cell. A line
+// feed becomes a space (server messages span lines); hidden characters become escapes.
 func Esc(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '<', '>', '#', '!', '|', '~', '&':
+		switch {
+		case r == '\n':
+			b.WriteByte(' ')
+		case Hidden(r):
+			writeEscape(&b, r)
+		case strings.ContainsRune("\\`*_[]<>#!|~&", r):
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case '\n', '\r':
-			b.WriteByte(' ')
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// Visible returns s with every hidden character written as an escape a reader can see:
+// `\r`, `\u202E`, `\U000E0041`. It does not escape Markdown; it is for text that is
+// already safe in its context (code, HTML text) but must not hide or reorder anything.
+func Visible(s string) string {
+	if !strings.ContainsFunc(s, Hidden) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if Hidden(r) {
+			writeEscape(&b, r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Hidden reports whether r is a character a reader cannot see or that changes how the
+// text around it is shown: control characters (a carriage return ends a Markdown table
+// row), format characters (bidi overrides and isolates, zero-width spaces and joiners,
+// the byte order mark, tag characters) and the Unicode line and paragraph separators.
+// Line feed and tab are ordinary text.
+func Hidden(r rune) bool {
+	if r == '\n' || r == '\t' {
+		return false
+	}
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+func writeEscape(b *strings.Builder, r rune) {
+	switch {
+	case r == '\r':
+		b.WriteString(`\r`)
+	case r > 0xFFFF:
+		fmt.Fprintf(b, `\U%08X`, r)
+	default:
+		fmt.Fprintf(b, `\u%04X`, r)
+	}
 }
