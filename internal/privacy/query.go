@@ -18,7 +18,8 @@ const (
 
 // NormalizeQuery returns q with every literal and comment removed: pg_query's
 // normalization first, then a scan that replaces whatever constant it left (it keeps,
-// e.g., the value of ALTER SYSTEM SET and JSON_TABLE path strings) and drops comments.
+// e.g., the value of ALTER SYSTEM SET and JSON_TABLE path strings), every value of a SET
+// clause, quoted or not (ALTER DATABASE d SET app.jwt_secret TO $0), and drops comments.
 // Text the parser cannot read (truncated, newer syntax) never passes: it becomes a
 // marker with its length and a hash.
 func NormalizeQuery(q string) string {
@@ -31,7 +32,12 @@ func NormalizeQuery(q string) string {
 	}
 	out, err := scrub(n)
 	if err != nil {
-		return Unparseable(q)
+		// The normalized text of a few utility statements does not parse again
+		// (SET TRANSACTION ISOLATION LEVEL $1, CREATE FUNCTION ... AS $2); the
+		// original does, and scrub removes its constants just as well.
+		if out, err = scrub(q); err != nil {
+			return Unparseable(q)
+		}
 	}
 	return out
 }
@@ -47,12 +53,23 @@ func scrub(q string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	values, err := setValues(q, res.Tokens)
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	last := 0
 	for _, tok := range res.Tokens {
 		start, end := int(tok.Start), int(tok.End)
 		if start < last || end > len(q) {
 			return "", fmt.Errorf("scanner offsets out of range")
+		}
+		if values[start] {
+			// A SET value pg_query kept because it is an unquoted word (TO sk_live_x).
+			b.WriteString(q[last:start])
+			b.WriteString("$0")
+			last = end
+			continue
 		}
 		switch tok.Token {
 		case pg_query.Token_SCONST, pg_query.Token_USCONST, pg_query.Token_BCONST, pg_query.Token_XCONST,

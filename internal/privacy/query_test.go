@@ -32,3 +32,35 @@ func TestNormalizeQuery(t *testing.T) {
 		t.Errorf("unparseable passed: %q", got)
 	}
 }
+
+// TestNormalizeQuerySetValues: pg_query's normalization keeps the values of SET clauses
+// nested in ALTER statements when they are not quoted; a secret set that way must not pass,
+// and the statement keeps its shape.
+func TestNormalizeQuerySetValues(t *testing.T) {
+	cases := map[string]string{
+		"ALTER DATABASE d SET app.jwt_secret TO sk_live_x":                             "ALTER DATABASE d SET app.jwt_secret TO $0",
+		"ALTER DATABASE d SET app.jwt_secret = 'sk_live_q'":                            "ALTER DATABASE d SET app.jwt_secret = $0",
+		"ALTER ROLE r SET x.y TO abc":                                                  "ALTER ROLE r SET x.y TO $0",
+		"ALTER ROLE r IN DATABASE d SET x.y = abc, def":                                "ALTER ROLE r IN DATABASE d SET x.y = $0, $0",
+		"ALTER ROLE ALL SET myapp.apikey TO k_live":                                    "ALTER ROLE ALL SET myapp.apikey TO $0",
+		"ALTER SYSTEM SET app.key = abc":                                               "ALTER SYSTEM SET app.key = $0",
+		"ALTER FUNCTION f() SET app.key = abc":                                         "ALTER FUNCTION f() SET app.key = $0",
+		"ALTER PROCEDURE p(int) SET app.key TO on":                                     "ALTER PROCEDURE p(int) SET app.key TO $0",
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql SET app.key = abc AS 'select 1'": "CREATE FUNCTION f() RETURNS int LANGUAGE sql SET app.key = $0 AS $0",
+		"SET app.token = abc":                                                          "SET app.token = $1",
+		"SET LOCAL app.token TO abc":                                                   "SET LOCAL app.token TO $1",
+		"SET SESSION search_path TO a, b":                                              "SET SESSION search_path TO $1, $2",
+		// Other statements keep their shape.
+		"UPDATE t SET a = b WHERE c = 1":                    "UPDATE t SET a = b WHERE c = $1",
+		"ALTER DATABASE d SET app.key TO DEFAULT":           "ALTER DATABASE d SET app.key TO DEFAULT",
+		"ALTER ROLE r RESET app.key":                        "ALTER ROLE r RESET app.key",
+		"ALTER FUNCTION f() SET app.key FROM CURRENT":       "ALTER FUNCTION f() SET app.key FROM CURRENT",
+		"ALTER TABLE t ALTER COLUMN c SET DATA TYPE bigint": "ALTER TABLE t ALTER COLUMN c SET DATA TYPE bigint",
+		"SET TRANSACTION ISOLATION LEVEL SERIALIZABLE":      "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+	}
+	for in, want := range cases {
+		if got := NormalizeQuery(in); got != want {
+			t.Errorf("NormalizeQuery(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}
