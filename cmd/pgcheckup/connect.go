@@ -89,10 +89,9 @@ func connectAll(ctx context.Context, c *Config, log *slog.Logger, san *privacy.S
 	var live []liveNode
 	var nodes []report.Node
 	for i, cs := range connStrings(c) {
-		pc, err := pgx.ParseConfig(cs)
+		pc, err := nodeConfig(i, cs, log)
 		if err != nil {
-			// pgx's parse errors can quote the string: never show it.
-			return nil, nil, cfgErr("connection string of node %d: %s", i+1, sanitizeParseError(err, cs))
+			return nil, nil, err
 		}
 		name := session.Describe(pc)
 		san.Register(pc.User, pc.Database)
@@ -122,6 +121,17 @@ func connectAll(ctx context.Context, c *Config, log *slog.Logger, san *privacy.S
 			Superuser: info.Superuser, PGMonitor: info.PGMonitor})
 	}
 	return live, nodes, nil
+}
+
+// nodeConfig parses the connection string of node i (counted from 0). Its error is
+// shown to the user as is.
+func nodeConfig(i int, cs string, log *slog.Logger) (*pgx.ConnConfig, error) {
+	pc, err := pgx.ParseConfig(cs)
+	if err != nil {
+		// pgx's parse errors can quote the string: never show it.
+		return nil, cfgErr("connection string of node %d: %s", i+1, sanitizeParseError(err, cs))
+	}
+	return pc, nil
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
