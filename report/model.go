@@ -86,7 +86,8 @@ func (r *Report) Write(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// Read reads a report written by Write.
+// Read reads a report written by Write and validates it (see Validate): the file may
+// come from someone else.
 func Read(path string) (*Report, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -98,6 +99,9 @@ func Read(path string) (*Report, error) {
 	}
 	if r.SchemaVersion != SchemaVersion {
 		return nil, fmt.Errorf("read report %s: schema version %d, this pgcheckup reads %d", path, r.SchemaVersion, SchemaVersion)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, fmt.Errorf("read report %s: %w", path, err)
 	}
 	return &r, nil
 }
