@@ -20,10 +20,14 @@ type Text string
 type QueryText string
 
 // Setting is the value of a server setting together with its name, so that the values
-// of secret-bearing settings (primary_conninfo, archive_command, ...) can be redacted.
+// of secret-bearing settings (primary_conninfo, archive_command, ...) can be redacted and
+// those of custom settings (app.jwt_secret), which may be secrets, hidden.
 type Setting struct {
 	Name  Name `json:"name"`
 	Value Text `json:"value"`
+	// Hidden is set by the privacy layer, never by a check: the value is withheld and
+	// Value says so.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // Definition is SQL text the server generated from the catalog (pg_get_indexdef,

@@ -48,12 +48,13 @@ func Unparseable(q string) string {
 	return fmt.Sprintf("<query text withheld: not parseable, %d bytes, sha256 %s>", len(q), hex.EncodeToString(sum[:6]))
 }
 
+// scrub replaces every literal and every SET value left in q by $0 and drops its comments.
 func scrub(q string) (string, error) {
-	res, err := pg_query.Scan(q)
+	q, err := scrubSetValues(q)
 	if err != nil {
 		return "", err
 	}
-	values, err := setValues(q, res.Tokens)
+	res, err := pg_query.Scan(q)
 	if err != nil {
 		return "", err
 	}
@@ -63,13 +64,6 @@ func scrub(q string) (string, error) {
 		start, end := int(tok.Start), int(tok.End)
 		if start < last || end > len(q) {
 			return "", fmt.Errorf("scanner offsets out of range")
-		}
-		if values[start] {
-			// A SET value pg_query kept because it is an unquoted word (TO sk_live_x).
-			b.WriteString(q[last:start])
-			b.WriteString("$0")
-			last = end
-			continue
 		}
 		switch tok.Token {
 		case pg_query.Token_SCONST, pg_query.Token_USCONST, pg_query.Token_BCONST, pg_query.Token_XCONST,

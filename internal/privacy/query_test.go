@@ -43,6 +43,7 @@ func TestNormalizeQuerySetValues(t *testing.T) {
 		"ALTER ROLE r SET x.y TO abc":                                                  "ALTER ROLE r SET x.y TO $0",
 		"ALTER ROLE r IN DATABASE d SET x.y = abc, def":                                "ALTER ROLE r IN DATABASE d SET x.y = $0, $0",
 		"ALTER ROLE ALL SET myapp.apikey TO k_live":                                    "ALTER ROLE ALL SET myapp.apikey TO $0",
+		"ALTER ROLE r SET x.y TO -5, +1.5":                                             "ALTER ROLE r SET x.y TO $0, $0",
 		"ALTER SYSTEM SET app.key = abc":                                               "ALTER SYSTEM SET app.key = $0",
 		"ALTER FUNCTION f() SET app.key = abc":                                         "ALTER FUNCTION f() SET app.key = $0",
 		"ALTER PROCEDURE p(int) SET app.key TO on":                                     "ALTER PROCEDURE p(int) SET app.key TO $0",

@@ -91,8 +91,7 @@ func (s *Sanitizer) walk(v reflect.Value) {
 		}
 		return
 	case typeSetting:
-		name := v.Field(0).String()
-		v.Field(1).SetString(s.Text(RedactSetting(name, v.Field(1).String())))
+		v.Set(reflect.ValueOf(s.setting(v.Interface().(checks.Setting))))
 		return
 	}
 	switch v.Kind() {
