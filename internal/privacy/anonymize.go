@@ -13,8 +13,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
 // keepNames are built-in names that tell a reader much and the owner nothing; they stay
@@ -87,33 +85,23 @@ var pseudonymRE = regexp.MustCompile(`^n_[0-9a-f]{10}$`)
 
 func isPseudonym(s string) bool { return pseudonymRE.MatchString(s) }
 
-// Definition replaces the identifiers in server-generated SQL (an index definition) by
-// their pseudonyms, keeping its shape. Text the scanner cannot read is withheld.
+// Definition replaces the identifiers in SQL text (a normalized query) by their
+// pseudonyms, keeping its shape. Text the scanner cannot read is withheld.
 func (a *Anonymizer) Definition(sql string) string {
-	res, err := pg_query.Scan(sql)
+	out, err := rewriteSQL(sql, sqlEdit{name: a.identifier})
 	if err != nil {
-		return "<definition withheld: anonymized report>"
+		return DefinitionWithheld
 	}
-	var b strings.Builder
-	last := 0
-	for _, tok := range res.Tokens {
-		start, end := int(tok.Start), int(tok.End)
-		if tok.Token != pg_query.Token_IDENT || start < last || end > len(sql) {
-			continue
-		}
-		word := sql[start:end]
-		name := strings.ReplaceAll(strings.Trim(word, `"`), `""`, `"`)
-		if strings.HasPrefix(word, `"`) {
-			// Quoted identifiers keep their case.
-		} else {
-			name = strings.ToLower(name)
-		}
-		b.WriteString(sql[last:start])
-		b.WriteString(a.Pseudonym(name))
-		last = end
+	return out
+}
+
+// identifier returns the pseudonym of an identifier token as written in SQL: quoted
+// identifiers keep their case, unquoted ones are folded to lower case as the server does.
+func (a *Anonymizer) identifier(word string) string {
+	if strings.HasPrefix(word, `"`) {
+		return a.Pseudonym(strings.ReplaceAll(strings.Trim(word, `"`), `""`, `"`))
 	}
-	b.WriteString(sql[last:])
-	return b.String()
+	return a.Pseudonym(strings.ToLower(word))
 }
 
 // Replace replaces every name seen so far inside free text, longest first, where it

@@ -48,34 +48,10 @@ func Unparseable(q string) string {
 	return fmt.Sprintf("<query text withheld: not parseable, %d bytes, sha256 %s>", len(q), hex.EncodeToString(sum[:6]))
 }
 
-// scrub replaces every literal and every SET value left in q by $0 and drops its comments.
+// scrub replaces every literal left in q by $0 and drops its comments. The values of
+// SET clauses that pg_query keeps as plain words (TO sk_live_x) count as literals.
 func scrub(q string) (string, error) {
-	q, err := scrubSetValues(q)
-	if err != nil {
-		return "", err
-	}
-	res, err := pg_query.Scan(q)
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	last := 0
-	for _, tok := range res.Tokens {
-		start, end := int(tok.Start), int(tok.End)
-		if start < last || end > len(q) {
-			return "", fmt.Errorf("scanner offsets out of range")
-		}
-		switch tok.Token {
-		case pg_query.Token_SCONST, pg_query.Token_USCONST, pg_query.Token_BCONST, pg_query.Token_XCONST,
-			pg_query.Token_FCONST, pg_query.Token_ICONST:
-			b.WriteString(q[last:start])
-			b.WriteString("$0")
-			last = end
-		case pg_query.Token_SQL_COMMENT, pg_query.Token_C_COMMENT:
-			b.WriteString(q[last:start])
-			last = end
-		}
-	}
-	b.WriteString(q[last:])
-	return strings.TrimSpace(b.String()), nil
+	out, err := rewriteSQL(q, sqlEdit{comments: true, words: setValues,
+		literal: func(string) (string, bool) { return "$0", true }})
+	return strings.TrimSpace(out), err
 }

@@ -27,7 +27,9 @@ func IsSecretSetting(name string) bool { return secretSettings[strings.ToLower(n
 var secretPatterns = []*regexp.Regexp{
 	// key=value and key: value pairs in conninfo strings, env assignments and options:
 	// password=..., PGPASSWORD=..., AWS_SECRET_ACCESS_KEY=..., --token=..., api_key: ...
-	regexp.MustCompile(`(?i)((?:[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[a-z0-9_.-]*)["']?\s*[=:]\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"|[^\s'";&|]+)`),
+	// An unquoted value ends at a backtick: in Markdown that closes the code span the
+	// value stands in ("myapp token=abc" as an application name).
+	regexp.MustCompile(`(?i)((?:[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[a-z0-9_.-]*)["']?\s*[=:]\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"|[^\s'";&|` + "`" + `]+)`),
 	// user:password@host in URLs.
 	regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)(@)`),
 	// -p/--password, --secret-key, --token ... followed by a separate word in a command line.

@@ -72,13 +72,15 @@ func (s *Sanitizer) finalAny(v any) any {
 	return v
 }
 
+// final replaces known names first, so that a name that looks like a secret assignment
+// ("myapp token=abc") goes whole instead of being cut by the redaction.
 func (s *Sanitizer) final(t string) string {
+	if s.p.Anonymizer != nil {
+		t = s.p.Anonymizer.Replace(t)
+	}
 	t = RedactSecrets(t)
 	for _, m := range s.p.Mask {
 		t = m.Pattern.ReplaceAllString(t, m.Replacement)
-	}
-	if s.p.Anonymizer != nil {
-		t = s.p.Anonymizer.Replace(t)
 	}
 	return t
 }

@@ -25,6 +25,9 @@ type Policy struct {
 	Mask        []MaskRule
 	Anonymizer  *Anonymizer // nil: names are kept
 	RoundCounts bool
+	// DefinitionLiterals keeps the literals of definitions (index predicates, CHECK
+	// constraints, defaults); by default each becomes a placeholder ($1, $2, ...).
+	DefinitionLiterals bool
 }
 
 // Sanitizer applies a Policy.
@@ -53,6 +56,10 @@ var (
 
 // Outcome rewrites the database strings of a check's outcome in place, by type.
 func (s *Sanitizer) Outcome(o *checks.Outcome) error {
+	// Checks write findings from the raw definitions: the literals those lose are
+	// collected first, to be withheld from the findings' text too.
+	lits := map[string]bool{}
+	s.definitionLiterals(reflect.ValueOf(o.Data), lits)
 	if o.Data != nil {
 		v := reflect.ValueOf(o.Data)
 		cp := reflect.New(v.Type()).Elem()
@@ -65,8 +72,8 @@ func (s *Sanitizer) Outcome(o *checks.Outcome) error {
 		for j := range f.Objects {
 			f.Objects[j] = checks.Name(s.name(string(f.Objects[j])))
 		}
-		f.Conclusion = s.Text(f.Conclusion)
-		f.Recommendation = s.Text(f.Recommendation)
+		f.Conclusion = s.Text(withoutLiterals(f.Conclusion, lits))
+		f.Recommendation = s.Text(withoutLiterals(f.Recommendation, lits))
 	}
 	return nil
 }
@@ -83,7 +90,8 @@ func (s *Sanitizer) walk(v reflect.Value) {
 		v.SetString(s.query(v.String()))
 		return
 	case typeDefinition:
-		v.SetString(s.definition(v.String()))
+		d, _ := s.definition(v.String())
+		v.SetString(d)
 		return
 	case typeEstimate:
 		if s.p.RoundCounts {
@@ -143,20 +151,13 @@ func (s *Sanitizer) name(n string) string {
 	return n
 }
 
-// Text redacts secrets in free text from the database.
+// Text redacts secrets in free text from the database. Known names are replaced first:
+// a name that looks like a secret assignment ("myapp token=abc") then goes whole.
 func (s *Sanitizer) Text(t string) string {
-	t = RedactSecrets(t)
 	if s.p.Anonymizer != nil {
 		t = s.p.Anonymizer.Replace(t)
 	}
-	return t
-}
-
-func (s *Sanitizer) definition(d string) string {
-	if s.p.Anonymizer != nil {
-		return s.p.Anonymizer.Definition(d)
-	}
-	return d
+	return RedactSecrets(t)
 }
 
 func (s *Sanitizer) query(q string) string {

@@ -99,3 +99,59 @@ func TestRoundTwo(t *testing.T) {
 		}
 	}
 }
+
+// appOutcome is a check's outcome that shows an application name in data and in a
+// finding's code span, the way G002 does.
+func appOutcome(app string) *checks.Outcome {
+	return &checks.Outcome{
+		Data:     struct{ App checks.Name }{checks.Name(app)},
+		Findings: []checks.Finding{{Conclusion: "Sessions of " + checks.Code(app) + " are idle in transaction.", Objects: []checks.Name{checks.Name(app)}}},
+	}
+}
+
+// fullReport runs an outcome through both passes and returns the report's JSON.
+func fullReport(t *testing.T, s *Sanitizer, o *checks.Outcome) (string, *report.Report) {
+	t.Helper()
+	if err := s.Outcome(o); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(o.Data)
+	rep := &report.Report{Checks: []report.Check{{ID: "X001", Results: []report.Result{{Data: b}}, Findings: o.Findings}}}
+	if err := s.Report(rep); err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	rep.Write(&all)
+	return all.String(), rep
+}
+
+// TestApplicationNameWithSecret: an application name that looks like a secret
+// assignment is replaced whole by its pseudonym when anonymizing, and its value is
+// starred otherwise; either way the code span around it stays closed.
+func TestApplicationNameWithSecret(t *testing.T) {
+	const app = "myapp token=abc"
+	a, _ := NewAnonymizer([]byte("0123456789abcdef0123456789abcdef"))
+	s, _ := New(Policy{Anonymizer: a})
+	out, rep := fullReport(t, s, appOutcome(app))
+	for _, leak := range []string{"myapp", "abc", "token"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("anonymized report shows %q:\n%s", leak, out)
+		}
+	}
+	if want := "Sessions of `" + a.Pseudonym(app) + "` are idle in transaction."; rep.Checks[0].Findings[0].Conclusion != want {
+		t.Errorf("anonymized conclusion\n got %s\nwant %s", rep.Checks[0].Findings[0].Conclusion, want)
+	}
+	// Log lines and error messages take the final pass alone.
+	if got := s.Message("session of " + app + " ended"); got != "session of "+a.Pseudonym(app)+" ended" {
+		t.Errorf("anonymized message: %s", got)
+	}
+
+	s, _ = New(Policy{})
+	out, rep = fullReport(t, s, appOutcome(app))
+	if strings.Contains(out, "abc") {
+		t.Errorf("report shows the token:\n%s", out)
+	}
+	if want := "Sessions of `myapp token=" + Stars + "` are idle in transaction."; rep.Checks[0].Findings[0].Conclusion != want {
+		t.Errorf("conclusion\n got %s\nwant %s", rep.Checks[0].Findings[0].Conclusion, want)
+	}
+}
