@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
 )
 
 // SQL is the statement a check sends to read the settings named in $1 (a text array).
@@ -48,6 +49,12 @@ func Read(ctx context.Context, db checks.Querier, sql string, names []string) (m
 		if err := rows.Scan(&r.Name, &r.Value, &r.Unit, &r.Source, &r.SourceFile, &r.BootVal,
 			&r.ResetVal, &r.PendingRestart, &r.VarType, &r.Context); err != nil {
 			return nil, fmt.Errorf("read settings: %w", err)
+		}
+		if !privacy.SettingShown(string(r.Name)) {
+			// The privacy layer hides the value of a custom setting, which may be a
+			// secret, through checks.Setting; these two are plain Text and would repeat
+			// it (reset_val is the value set for the database or role).
+			r.BootVal, r.ResetVal = "", ""
 		}
 		out[string(r.Name)] = r
 	}
