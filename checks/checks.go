@@ -5,6 +5,7 @@ package checks
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -158,4 +159,16 @@ type Finding struct {
 func IsPermissionDenied(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "42501"
+}
+
+// ExtSchema is the placeholder for an extension's schema in a check's SQL: a quoted
+// identifier, so the statement parses and `pgcheckup sql` shows it as it is. Nothing
+// outside pg_catalog is resolved by name in pgcheckup's session (search_path holds only
+// pg_catalog), so extension objects are always qualified with the schema pg_extension
+// names for them.
+const ExtSchema = `"@extschema@"`
+
+// InSchema returns sql with ExtSchema replaced by schema, quoted.
+func InSchema(sql, schema string) string {
+	return strings.ReplaceAll(sql, ExtSchema, QuoteIdent(schema))
 }

@@ -48,7 +48,7 @@ func hostileStatements() []string {
 	out := []string{session.NodeQuery, runner.ExtensionQuery}
 	for _, c := range Checks() {
 		for _, q := range c.Queries() {
-			out = append(out, strings.ReplaceAll(q.SQL, `"@extschema@"`, "ext"))
+			out = append(out, checks.InSchema(q.SQL, "ext"))
 		}
 	}
 	return out
@@ -235,7 +235,9 @@ func hostileRuns(t *testing.T, cl *pgtest.Cluster, offset int) ([]string, int) {
 	return ran, len(b)
 }
 
-// TestHostileCatalog runs every check against planted look-alikes (see above). It also
+// TestHostileCatalog runs every check against planted look-alikes (see above), in a
+// session as pgcheckup opens it and in one with an empty search_path, where only
+// pg_catalog is searched (a name outside it that is not qualified fails there). It also
 // proves the plants are live: a plain session on the default search_path runs them.
 func TestHostileCatalog(t *testing.T) {
 	cl := hostileCluster(t)
@@ -264,15 +266,17 @@ func TestHostileCatalog(t *testing.T) {
 	for _, c := range Checks() {
 		m := c.Meta()
 		t.Run(m.ID, func(t *testing.T) {
-			r := checktest.Run(t, cl, c, checktest.Options{DB: demodb.Name, PreciseBloat: true,
-				Host: checks.HostFacts{RAMBytes: 16 << 30, CPUs: 4}})
-			if r.Status == checks.StatusError {
-				t.Errorf("error among hostile objects: %s", r.Reason)
-			}
-			var ran []string
-			ran, offset = hostileRuns(t, cl, offset)
-			for _, what := range ran {
-				t.Errorf("planted code ran in pgcheckup's session: %s", what)
+			for _, empty := range []bool{false, true} {
+				r := checktest.Run(t, cl, c, checktest.Options{DB: demodb.Name, PreciseBloat: true, EmptySearchPath: empty,
+					Host: checks.HostFacts{RAMBytes: 16 << 30, CPUs: 4}})
+				if r.Status == checks.StatusError {
+					t.Errorf("error among hostile objects (empty search_path: %v): %s", empty, r.Reason)
+				}
+				var ran []string
+				ran, offset = hostileRuns(t, cl, offset)
+				for _, what := range ran {
+					t.Errorf("planted code ran in pgcheckup's session (empty search_path: %v): %s", empty, what)
+				}
 			}
 		})
 	}

@@ -5,12 +5,10 @@ package d004
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
@@ -101,17 +99,17 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		return nil, fmt.Errorf("read extensions: %w", err)
 	}
 	defer res.Close()
-	var info infoState
+	var infoView bool
+	var schema string
 	for res.Next() {
 		var e Extension
-		var view, elsewhere bool
-		var path string
+		var view bool
 		if err := res.Scan(&e.Name, &e.Available, &e.AvailableVersion, &e.Installed, &e.InstalledVersion, &e.Schema,
-			&view, &elsewhere, &path); err != nil {
+			&view); err != nil {
 			return nil, fmt.Errorf("read extensions: %w", err)
 		}
 		if e.Name == "pg_stat_statements" {
-			info = infoState{view: view, elsewhere: elsewhere, onPath: onSearchPath(path, string(e.Schema), t.Node.User)}
+			infoView, schema = view, string(e.Schema)
 		}
 		d.Extensions = append(d.Extensions, e)
 	}
@@ -119,14 +117,10 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		return nil, fmt.Errorf("read extensions: %w", err)
 	}
 	fill(&d, rows)
-	if d.DeallocUnknown = whyNoInfo(d, info); d.DeallocUnknown == "" {
+	if d.DeallocUnknown = whyNoInfo(d, infoView); d.DeallocUnknown == "" {
 		var n int64
 		var reset time.Time
-		err := t.DB.QueryRow(ctx, infoQuery).Scan(&n, &reset)
-		if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "42P01" {
-			d.DeallocUnknown = "pg_stat_statements_info could not be found on the search_path"
-			return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
-		}
+		err := t.DB.QueryRow(ctx, checks.InSchema(infoQuery, schema)).Scan(&n, &reset)
 		if err != nil {
 			return nil, fmt.Errorf("read pg_stat_statements_info: %w", err)
 		}
@@ -162,35 +156,10 @@ func fill(d *Data, rows map[string]pgsettings.Row) {
 	}
 }
 
-// infoState is what the catalog says about the view pg_stat_statements_info.
-type infoState struct {
-	view      bool // it exists in the extension's schema (extension 1.9 or newer)
-	elsewhere bool // a relation of that name exists in another schema
-	onPath    bool // the extension's schema is on the session's search_path
-}
-
-// onSearchPath reports whether schema is named in search_path ("$user" is the role).
-func onSearchPath(path, schema, user string) bool {
-	for _, p := range strings.Split(path, ",") {
-		p = strings.TrimSpace(p)
-		if len(p) >= 2 && p[0] == '"' && p[len(p)-1] == '"' {
-			p = strings.ReplaceAll(p[1:len(p)-1], `""`, `"`)
-		}
-		if p == "$user" {
-			p = user
-		}
-		if p == schema && schema != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // whyNoInfo says why pg_stat_statements_info cannot be read, or "" when it can. Reading
-// it without the library loaded is an error, hence the care. The view is named without a
-// schema (the extension's schema varies), so it is read only when the name can lead
-// nowhere else.
-func whyNoInfo(d Data, info infoState) checks.Label {
+// it without the library loaded is an error, hence the care. infoView: the view exists
+// in the extension's schema, where it is read from by its qualified name.
+func whyNoInfo(d Data, infoView bool) checks.Label {
 	pgss, ok := ext(d, "pg_stat_statements")
 	switch {
 	case d.VersionNum < 140000:
@@ -200,12 +169,8 @@ func whyNoInfo(d Data, info infoState) checks.Label {
 	case !pgss.Installed:
 		return "the extension is not installed in this database"
 	// Names stay out of these labels: the data shows version and schema.
-	case !info.view:
+	case !infoView:
 		return "the installed extension is older than 1.9, which added pg_stat_statements_info"
-	case !info.onPath:
-		return "the extension's schema is not on the search_path of pgcheckup's session"
-	case info.elsewhere:
-		return "another relation named pg_stat_statements_info exists outside the extension's schema"
 	}
 	return ""
 }

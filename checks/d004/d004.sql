@@ -6,10 +6,7 @@ SELECT w.name,
        COALESCE(e.extversion, '') AS installed_version,
        COALESCE(n.nspname, '') AS schema,
        EXISTS (SELECT 1 FROM pg_catalog.pg_class AS c
-               WHERE c.relname = 'pg_stat_statements_info' AND c.relnamespace = e.extnamespace) AS info_view,
-       EXISTS (SELECT 1 FROM pg_catalog.pg_class AS c
-               WHERE c.relname = 'pg_stat_statements_info' AND c.relnamespace IS DISTINCT FROM e.extnamespace) AS info_elsewhere,
-       pg_catalog.current_setting('search_path') AS search_path
+               WHERE c.relname = 'pg_stat_statements_info' AND c.relnamespace = e.extnamespace) AS info_view
 FROM (VALUES ('pg_stat_statements'), ('pg_stat_kcache')) AS w(name)
 LEFT JOIN pg_catalog.pg_available_extensions AS a ON a.name = w.name
 LEFT JOIN pg_catalog.pg_extension AS e ON e.extname = w.name

@@ -1,3 +1,3 @@
 /* pgcheckup D004 */
 SELECT dealloc, stats_reset
-FROM pg_stat_statements_info
+FROM "@extschema@".pg_stat_statements_info

@@ -55,7 +55,7 @@ func build(s state) Data {
 		}
 	}
 	fill(&d, rows)
-	if d.DeallocUnknown = whyNoInfo(d, infoState{view: !s.noInfoSee, onPath: true}); d.DeallocUnknown == "" {
+	if d.DeallocUnknown = whyNoInfo(d, !s.noInfoSee); d.DeallocUnknown == "" {
 		d.Dealloc, d.DeallocDays = &s.dealloc, s.days
 	}
 	return d
@@ -141,32 +141,11 @@ func TestWhyNoInfo(t *testing.T) {
 		t.Fatalf("info should be readable: %s", d.DeallocUnknown)
 	}
 	d.VersionNum = 130000
-	if whyNoInfo(d, infoState{view: true, onPath: true}) == "" {
+	if whyNoInfo(d, true) == "" {
 		t.Fatal("13 has no pg_stat_statements_info")
 	}
 	d.VersionNum = 170000
-	for _, st := range []infoState{{view: false, onPath: true}, {view: true, onPath: false}, {view: true, onPath: true, elsewhere: true}} {
-		if whyNoInfo(d, st) == "" {
-			t.Errorf("%+v: must not read the view", st)
-		}
-	}
-}
-
-func TestOnSearchPath(t *testing.T) {
-	cases := []struct {
-		path, schema string
-		want         bool
-	}{
-		{`"$user", public`, "public", true},
-		{`"$user", public`, "alice", true},
-		{`"$user", public`, "stats", false},
-		{`stats,"My Schema"`, "My Schema", true},
-		{`"a""b"`, `a"b`, true},
-		{``, "", false},
-	}
-	for _, c := range cases {
-		if got := onSearchPath(c.path, c.schema, "alice"); got != c.want {
-			t.Errorf("%q %q: %v", c.path, c.schema, got)
-		}
+	if whyNoInfo(d, false) == "" {
+		t.Error("an extension without the view: must not read it")
 	}
 }

@@ -5,8 +5,8 @@ Reads ` + "`pg_available_extensions`" + ` and ` + "`pg_extension`" + ` (availabl
 database, versions), ` + "`pg_settings`" + ` (` + "`shared_preload_libraries`, `pg_stat_statements.max`, `.track`, `.track_utility`, `.track_planning`, `.save`, `track_io_timing`, `compute_query_id`" + ` (14+),
 ` + "`pg_stat_kcache.*`" + `), and on 14+ ` + "`dealloc`" + ` and ` + "`stats_reset`" + ` from ` + "`pg_stat_statements_info`" + `.
 That view is read only when the library is loaded (its settings exist; the view errors
-otherwise), the extension is installed in this database at version 1.9 or newer, and the
-view is on the search_path; otherwise the data says why deallocations are unknown.
+otherwise), the extension is installed in this database at version 1.9 or newer (it is read
+from the extension's schema by its qualified name); otherwise the data says why deallocations are unknown.
 A library counts as loaded when its own settings exist in ` + "`pg_settings`" + `; reading
 ` + "`shared_preload_libraries`" + ` itself needs pg_read_all_settings (part of pg_monitor).
 

@@ -47,7 +47,8 @@ page); counting the null bitmap for every row errs towards less.
 
 **Precise mode** (` + "`--precise-bloat`" + `): the candidates are measured with ` + "`pgstattuple_approx`" + `, which
 **reads the tables' pages** (those not all-visible in the visibility map) and so costs I/O.
-Needs the pgstattuple extension in schema public of this database, and a superuser or a member
+Needs the pgstattuple extension in this database (in any schema: it is called by the schema
+that pg_extension names), and a superuser or a member
 of ` + "`pg_stat_scan_tables`" + ` (included in pg_monitor). The measurement turns free space and dead rows
 (share F of the table) into the same measure as the estimate: 1 - (1 - F) / (1 - R), where R is
 the share the fillfactor keeps free; it errs a few points low (line pointers left by removed

@@ -11,7 +11,8 @@ import (
 // measure runs pgstattuple_approx on the candidates. Whatever goes wrong is recorded in
 // d.Precise and leaves the estimates as they are: precise mode never fails the check.
 func measure(ctx context.Context, t *checks.Target, rows []relRow, d *Data) {
-	if !pgstattuple.Prepare(ctx, t, extQuery, "pgstattuple_approx", &d.Precise) {
+	schema, ok := pgstattuple.Prepare(ctx, t, extQuery, &d.Precise)
+	if !ok {
 		return
 	}
 	if len(rows) == 0 {
@@ -21,7 +22,7 @@ func measure(ctx context.Context, t *checks.Target, rows []relRow, d *Data) {
 	for i, r := range rows {
 		oids[i] = r.OID
 	}
-	got, err := readMeasurements(ctx, t.DB, oids)
+	got, err := readMeasurements(ctx, t.DB, checks.InSchema(preciseQuery, schema), oids)
 	if err != nil {
 		pgstattuple.Fail(&d.Precise, "pgstattuple_approx", err, t.Node.User)
 		return
@@ -41,8 +42,8 @@ type approx struct {
 	scannedPct                   float64
 }
 
-func readMeasurements(ctx context.Context, db checks.Querier, oids []uint32) (map[uint32]approx, error) {
-	rows, err := db.Query(ctx, preciseQuery, oids)
+func readMeasurements(ctx context.Context, db checks.Querier, sql string, oids []uint32) (map[uint32]approx, error) {
+	rows, err := db.Query(ctx, sql, oids)
 	if err != nil {
 		return nil, err
 	}

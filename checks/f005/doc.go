@@ -45,8 +45,8 @@ pages. An index that gets random inserts settles around 70% leaf density, i.e. a
 The fix is ` + "`REINDEX INDEX CONCURRENTLY`" + ` (12+), which does not block writes.
 
 **Precise mode** (` + "`--precise-bloat`" + `): the candidates are measured with ` + "`pgstatindex`" + `, which **reads
-every page of each index** and so costs I/O. Needs the pgstattuple extension in schema public
-of this database, and a superuser or a member of ` + "`pg_stat_scan_tables`" + ` (included in pg_monitor).
+every page of each index** and so costs I/O. Needs the pgstattuple extension (in any schema:
+it is called by the schema that pg_extension names) in this database, and a superuser or a member of ` + "`pg_stat_scan_tables`" + ` (included in pg_monitor).
 Bloat is then 1 - (leaf_pages × avg_leaf_density / fillfactor + internal_pages + 1) / index
 pages: live leaf entries repacked to the fillfactor, empty and deleted pages dropped.
 Measurements decide the findings when present. If precise mode is not possible, the reason

@@ -87,7 +87,8 @@ type Data struct {
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	var d Data
 	var loaded bool
-	if err := t.DB.QueryRow(ctx, extQuery).Scan(&d.ExtensionVersion, &loaded); err != nil {
+	var schema string
+	if err := t.DB.QueryRow(ctx, extQuery).Scan(&d.ExtensionVersion, &schema, &loaded); err != nil {
 		return nil, fmt.Errorf("read extension version: %w", err)
 	}
 	if !loaded {
@@ -95,7 +96,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 			Reason: "pg_stat_statements is installed but not loaded (not in shared_preload_libraries)",
 			Hint:   "add pg_stat_statements to shared_preload_libraries and restart"}}, nil
 	}
-	rows, err := t.DB.Query(ctx, pick(string(d.ExtensionVersion)), c.cfg.Limit)
+	rows, err := t.DB.Query(ctx, checks.InSchema(pick(string(d.ExtensionVersion)), schema), c.cfg.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("read pg_stat_statements: %w", err)
 	}

@@ -2,7 +2,7 @@
 WITH s AS (
     SELECT s.queryid, s.userid, s.dbid, s.query, s.calls, s.total_exec_time + s.total_plan_time AS total_ms, s.total_plan_time AS plan_ms,
            s.rows, s.shared_blks_hit, s.shared_blks_read, s.temp_blks_written, s.shared_blk_read_time + s.local_blk_read_time AS read_ms, s.shared_blk_write_time + s.local_blk_write_time AS write_ms
-    FROM pg_stat_statements s
+    FROM "@extschema@".pg_stat_statements s
     WHERE s.query NOT LIKE '/* pgcheckup %'
 ), total AS (
     SELECT COALESCE(sum(total_ms), 0) AS ms, count(*) AS n FROM s

@@ -1,6 +1,6 @@
 // Package pgstattuple holds what the bloat checks (F004, F005) share about their opt-in
-// precise mode: finding the extension, refusing it outside schema public, and recording
-// why nothing was measured. Precise mode never fails a check.
+// precise mode: finding the extension's schema, and recording why nothing was measured.
+// Precise mode never fails a check.
 package pgstattuple
 
 import (
@@ -30,29 +30,24 @@ type Precise struct {
 	Hint      checks.Text `json:"hint,omitempty"`
 }
 
-// Prepare marks precise mode as requested and reports whether public.<fn> may be
-// called; when not, p says why. An unqualified call could run a same-named function
-// that someone put earlier on the search path, so only schema public is accepted.
-func Prepare(ctx context.Context, t *checks.Target, sql, fn string, p *Precise) bool {
+// Prepare marks precise mode as requested and returns the schema that holds the
+// extension, whose functions the check calls by qualified name (checks.InSchema); ok is
+// false, and p says why, when it is not installed.
+func Prepare(ctx context.Context, t *checks.Target, sql string, p *Precise) (schema string, ok bool) {
 	p.Requested = true
-	var schema, version string
+	var version string
 	err := t.DB.QueryRow(ctx, sql).Scan(&schema, &version)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		p.Problem = "the extension pgstattuple is not installed in this database"
 		p.Hint = checks.Text("Install it as a superuser in database " + t.Node.Database + " with CREATE EXTENSION pgstattuple; then run again with --precise-bloat.")
-		return false
+		return "", false
 	case err != nil:
 		p.Problem = checks.Text("cannot tell whether pgstattuple is installed: " + err.Error())
-		return false
+		return "", false
 	}
 	p.Schema = checks.Name(schema)
-	if schema != "public" {
-		p.Problem = checks.Text("pgstattuple is installed in schema " + schema + "; pgcheckup calls it only as public." + fn + ", so that no other function of that name can stand in")
-		p.Hint = "Install pgstattuple in schema public (ALTER EXTENSION pgstattuple SET SCHEMA public;) or rely on the estimates."
-		return false
-	}
-	return true
+	return schema, true
 }
 
 // Fail records that calling fn failed; the estimates stay as they are.

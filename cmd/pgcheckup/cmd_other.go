@@ -137,6 +137,8 @@ func cmdSQL(args []string, stdout io.Writer) error {
 	} else if len(args) > 1 {
 		return cfgErr("usage: pgcheckup sql [ID]")
 	}
+	fmt.Fprintf(stdout, "-- Sessions run with search_path = %s. %s stands for the schema of an extension\n"+
+		"-- as pg_extension names it, quoted.\n\n", session.SearchPath, checks.ExtSchema)
 	if len(args) == 0 {
 		fmt.Fprintf(stdout, "-- session: identify the node (every node)\n%s;\n\n", session.NodeQuery)
 		fmt.Fprintf(stdout, "-- runner: is a required extension installed\n%s;\n\n", runner.ExtensionQuery)

@@ -25,6 +25,9 @@ type Options struct {
 	// Sanitize defaults to runner.Identity.
 	Sanitize     func(*checks.Outcome) error
 	PreciseBloat bool
+	// EmptySearchPath runs the check in a session whose search_path is empty, which
+	// proves that it names nothing outside pg_catalog without qualifying it.
+	EmptySearchPath bool
 }
 
 // Result is one check's result on one node.
@@ -54,7 +57,8 @@ func Run(t testing.TB, cl *pgtest.Cluster, c checks.Check, opts Options) Result 
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := session.Connect(ctx, cfg, session.Options{StatementTimeout: 30 * time.Second, LockTimeout: 100 * time.Millisecond, ConnectTimeout: 10 * time.Second})
+	s, err := session.Connect(ctx, cfg, session.Options{StatementTimeout: 30 * time.Second, LockTimeout: 100 * time.Millisecond, ConnectTimeout: 10 * time.Second,
+		EmptySearchPath: opts.EmptySearchPath})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,11 +21,21 @@ const ApplicationName = "pgcheckup"
 // in pg_stat_statements and server logs.
 const Marker = "/* pgcheckup "
 
+// SearchPath is every session's search_path. Only pg_catalog (and our own temporary
+// schema, which nobody else can write) is ever searched, so no view, function or
+// operator that another role created can win name resolution in pgcheckup's session,
+// where it would run with our privileges (CVE-2018-1058). Set in the startup packet, it
+// outranks any ALTER ROLE or ALTER DATABASE setting.
+const SearchPath = "pg_catalog, pg_temp"
+
 // Options are the session limits.
 type Options struct {
 	StatementTimeout time.Duration
 	LockTimeout      time.Duration
 	ConnectTimeout   time.Duration
+	// EmptySearchPath starts the session with an empty search_path instead of
+	// SearchPath. Tests use it to prove that every name outside pg_catalog is qualified.
+	EmptySearchPath bool
 }
 
 // Session is one read-only connection to one node.
@@ -45,6 +55,10 @@ func Connect(ctx context.Context, cfg *pgx.ConnConfig, opts Options) (*Session, 
 	}
 	cfg.RuntimeParams["application_name"] = ApplicationName
 	cfg.RuntimeParams["default_transaction_read_only"] = "on"
+	cfg.RuntimeParams["search_path"] = SearchPath
+	if opts.EmptySearchPath {
+		cfg.RuntimeParams["search_path"] = ""
+	}
 	cfg.RuntimeParams["statement_timeout"] = millis(opts.StatementTimeout)
 	cfg.RuntimeParams["lock_timeout"] = millis(opts.LockTimeout)
 	// Parallel workers and JIT add nothing to catalog queries but cost on a busy server.

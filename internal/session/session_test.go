@@ -15,7 +15,9 @@ import (
 func TestSessionLimits(t *testing.T) {
 	ctx := context.Background()
 	cl := pgtest.ForTest(t, pgtest.Options{})
-	cl.MustExec(t, "postgres", "CREATE SEQUENCE s")
+	// Role and database settings must not move the search_path off pg_catalog.
+	cl.MustExec(t, "postgres", `CREATE SEQUENCE s; ALTER ROLE postgres SET search_path = public;
+		ALTER DATABASE postgres SET search_path = public; ALTER ROLE postgres IN DATABASE postgres SET search_path = public`)
 	cfg, err := pgx.ParseConfig(cl.ConnString("postgres"))
 	if err != nil {
 		t.Fatal(err)
@@ -26,17 +28,18 @@ func TestSessionLimits(t *testing.T) {
 	}
 	defer s.Close(ctx)
 
-	var ro, st, lt, app string
+	var ro, st, lt, app, path string
 	err = s.QueryRow(ctx, `/* pgcheckup test */ SELECT current_setting('transaction_read_only'),
-		current_setting('statement_timeout'), current_setting('lock_timeout'), current_setting('application_name')`).Scan(&ro, &st, &lt, &app)
+		current_setting('statement_timeout'), current_setting('lock_timeout'), current_setting('application_name'),
+		current_setting('search_path')`).Scan(&ro, &st, &lt, &app, &path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ro != "on" || st != "12s" || lt != "150ms" || app != "pgcheckup" {
-		t.Fatalf("session settings: read_only=%s statement_timeout=%s lock_timeout=%s application_name=%s", ro, st, lt, app)
+	if ro != "on" || st != "12s" || lt != "150ms" || app != "pgcheckup" || path != SearchPath {
+		t.Fatalf("session settings: read_only=%s statement_timeout=%s lock_timeout=%s application_name=%s search_path=%s", ro, st, lt, app, path)
 	}
 	// The server refuses writes in this session, even through a function.
-	err = s.QueryRow(ctx, `/* pgcheckup test */ SELECT nextval('s')`).Scan(new(int64))
+	err = s.QueryRow(ctx, `/* pgcheckup test */ SELECT nextval('public.s')`).Scan(new(int64))
 	if err == nil || !strings.Contains(err.Error(), "read-only transaction") {
 		t.Fatalf("nextval in a pgcheckup session: %v, want a read-only error", err)
 	}
