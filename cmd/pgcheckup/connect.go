@@ -62,7 +62,7 @@ func overlay(base string, over map[string]string) string {
 	if len(over) == 0 {
 		return base
 	}
-	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
+	if isURI(base) {
 		if u, err := url.Parse(base); err == nil {
 			q := u.Query()
 			for k, v := range over {
@@ -89,7 +89,7 @@ func connectAll(ctx context.Context, c *Config, log *slog.Logger, san *privacy.S
 	var live []liveNode
 	var nodes []report.Node
 	for i, cs := range connStrings(c) {
-		pc, err := nodeConfig(i, cs, log)
+		pc, err := nodeConfig(nodeLabel(c, i), cs, log)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -123,26 +123,51 @@ func connectAll(ctx context.Context, c *Config, log *slog.Logger, san *privacy.S
 	return live, nodes, nil
 }
 
-// nodeConfig parses the connection string of node i (counted from 0). Its error is
-// shown to the user as is.
-func nodeConfig(i int, cs string, log *slog.Logger) (*pgx.ConnConfig, error) {
+// nodeLabel names node i (counted from 0) in a configuration error: its number, and its
+// host when a -h flag gave it (the connection string itself is never quoted).
+func nodeLabel(c *Config, i int) string {
+	if i < len(c.Hosts) {
+		return fmt.Sprintf("node %d (%s)", i+1, c.Hosts[i])
+	}
+	return fmt.Sprintf("node %d", i+1)
+}
+
+// nodeConfig parses the connection string of one node, as libpq would, with two
+// differences libpq users expect: a password file that others can read is not used
+// (pgpass.go), and the error, shown to the user as is, names the problem without a
+// byte of the string.
+func nodeConfig(label, cs string, log *slog.Logger) (*pgx.ConnConfig, error) {
+	warning := passfileProblem(passfilePath(cs))
+	if warning != "" {
+		cs = withoutPassfile(cs)
+	}
 	pc, err := pgx.ParseConfig(cs)
 	if err != nil {
-		// pgx's parse errors can quote the string: never show it.
-		return nil, cfgErr("connection string of node %d: %s", i+1, sanitizeParseError(err, cs))
+		return nil, cfgErr("connection string of %s: %s", label, parseProblem(err))
+	}
+	if warning != "" && pc.Password == "" {
+		// Only now is it known that pgx would have taken the password from the file.
+		log.Warn(warning)
+	}
+	for _, h := range append([]string{pc.Host}, fallbackHosts(pc)...) {
+		if strings.Contains(h, "@") {
+			// A URI password with an unencoded "@" leaves its tail in the host name,
+			// which every later message would show.
+			return nil, cfgErr(`connection string of %s: a host name with "@" (percent-encode "@" as %%40 in a password)`, label)
+		}
 	}
 	return pc, nil
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func sanitizeParseError(err error, cs string) string {
-	msg := err.Error()
-	if cs != "" {
-		msg = strings.ReplaceAll(msg, cs, "<connection string>")
+func fallbackHosts(pc *pgx.ConnConfig) []string {
+	var hosts []string
+	for _, f := range pc.Fallbacks {
+		hosts = append(hosts, f.Host)
 	}
-	return msg
+	return hosts
 }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // splitHostPort accepts "host", "host:port" and "[v6addr]:port" for -h, so that nodes on
 // different ports can be named one by one.
