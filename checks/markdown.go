@@ -26,11 +26,35 @@ func Code(s string) string {
 		}
 	}
 	fence := strings.Repeat("`", longest+1)
-	s = strings.ReplaceAll(s, "|", `\|`)
+	s = EscapePipes(s)
 	if longest > 0 || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") {
 		return fence + " " + s + " " + fence
 	}
 	return fence + s + fence
+}
+
+// EscapePipes makes every pipe in s escaped for a table cell, code spans included: GFM
+// splits a row at a pipe preceded by an even number of backslashes (none included), so
+// one more backslash goes before such a pipe. The table parser removes it again.
+func EscapePipes(s string) string {
+	if !strings.Contains(s, "|") {
+		return s
+	}
+	var b strings.Builder
+	run := 0 // backslashes just before
+	for i := range len(s) {
+		c := s[i]
+		if c == '|' && run%2 == 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+		if c == '\\' {
+			run++
+		} else {
+			run = 0
+		}
+	}
+	return b.String()
 }
 
 // Esc escapes s so that Markdown shows it literally, inline or in a table cell. A line
