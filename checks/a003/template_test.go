@@ -22,11 +22,14 @@ func TestTemplate(t *testing.T) {
 	evil.Category = "Cat|*egory*"
 	sb := row("shared_buffers", "16384", "8kB", false)
 	sb.Bytes = &mib
-	d := a003.Data{Settings: []a003.Row{evil, sb, row("empty", "", "", false)}, PendingRestart: 1, SourcesHidden: true}
+	salt := row("anon.salt", "(hidden: custom setting)", "", false)
+	salt.Hidden = true // as the privacy layer leaves a custom setting
+	d := a003.Data{Settings: []a003.Row{evil, sb, row("empty", "", "", false), salt}, PendingRestart: 1, SourcesHidden: true}
 	out := render(t, d)
 	for _, want := range []string{"**1 changed in the configuration", "`16384` 8kB (128.0 MiB)", "*empty*",
 		`**Cat\|\*egory\***`, "**Resource Usage / Memory**", "`` x\\|`y `` **pending restart**", "`<script>alert(1)</script>`",
-		"configuration file: `/data/postgresql.conf`:7", "hidden from this role"} {
+		"configuration file: `/data/postgresql.conf`:7", "hidden from this role",
+		"| `anon.salt` | *(hidden: custom setting)* |"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}

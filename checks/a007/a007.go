@@ -203,7 +203,11 @@ role show with that source (` + "`ALTER DATABASE SET`" + `, ...); the table of p
 per-role settings has them all. File names and lines need superuser or
 ` + "`pg_read_all_settings`" + ` (in ` + "`pg_monitor`" + `); without it ` + "`ALTER SYSTEM`" + ` settings
 show as "configuration file". Values of secret-bearing settings are redacted by the report's
-privacy rules.
+privacy rules. Custom settings (a name with a dot, such as PostgREST's ` + "`app.jwt_secret`" + `)
+are where applications keep secrets, and ` + "`pg_db_role_setting`" + ` is readable by every role:
+their values are never shown, only that one is set ("hidden: custom setting"), except
+for a few known extension settings (` + "`pg_stat_statements.*`, `auto_explain.*`" + `).
+Built-in settings show their values wherever they were set.
 
 Findings are informational; pending restarts are reported by A003:
 - **info** ` + "`alter-system`" + `: settings set with ` + "`ALTER SYSTEM`" + `, which override

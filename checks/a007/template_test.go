@@ -22,12 +22,14 @@ func TestTemplate(t *testing.T) {
 		Overrides: []a007.Override{
 			{Role: "<b>r|ole", AllDatabases: true, Setting: checks.Setting{Name: "work_mem", Value: "64MB"}},
 			{Database: "shop", AllRoles: true, Setting: checks.Setting{Name: "search_path", Value: ""}},
+			{Database: "shop", AllRoles: true, Setting: checks.Setting{Name: "app.jwt_secret", Value: "(hidden: custom setting)", Hidden: true}},
 		},
 	}
 	out := render(t, d)
 	for _, want := range []string{"`16384` 8kB (128.0 MiB)", "`1024` 8kB (8.0 MiB)", "| ALTER SYSTEM | `/d/postgresql.auto.conf`:3 |",
 		"**pending restart**", "| *all* | `<b>r\\|ole` | `work_mem` | `64MB` |", "| `shop` | *all* | `search_path` | *empty* |",
-		"`` x\\|`y `` | *empty* | `on` | command line | – |"} {
+		"`` x\\|`y `` | *empty* | `on` | command line | – |",
+		"| `shop` | *all* | `app.jwt_secret` | *(hidden: custom setting)* |"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
