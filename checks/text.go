@@ -31,8 +31,12 @@ type Setting struct {
 }
 
 // Definition is SQL text the server generated from the catalog (pg_get_indexdef,
-// pg_get_constraintdef, pg_get_expr). It holds no literals from user data but holds
-// names, which anonymized reports replace token by token.
+// pg_get_constraintdef, pg_get_expr) or a statement a check built from names. Its
+// literals may be data from the tables (WHERE status = 'vip-customer-42', CHECK
+// (secret <> 'x'), a default): every literal becomes a placeholder ($1, $2, ..., casts
+// and storage parameters kept) unless the run opts in with --definition-literals, also
+// where a finding's code span pastes the definition. Text the SQL scanner cannot read is
+// withheld. Anonymized reports replace its names token by token, in the same pass.
 type Definition string
 
 // Estimate is a row count estimate (reltuples, n_live_tup, ...). Row counts can be

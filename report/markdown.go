@@ -42,6 +42,9 @@ func (rd *Renderer) Markdown(r *Report) ([]byte, error) {
 	if r.Options.RoundCounts {
 		b.WriteString(" Row counts are rounded to two significant digits.")
 	}
+	if r.Options.DefinitionLiterals {
+		b.WriteString(" Definitions show their literals, which may hold data.")
+	}
 	if r.Options.QueryText == "raw" {
 		b.WriteString("\n\n**Warning: this report holds raw query texts, which may contain data and secrets.**")
 	}

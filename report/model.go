@@ -42,6 +42,9 @@ type Options struct {
 	Anonymized  bool   `json:"anonymized"`
 	RoundCounts bool   `json:"round_counts"`
 	Masked      bool   `json:"masked"` // site masking rules were applied
+	// DefinitionLiterals: definitions keep their literals (opt-in); otherwise each
+	// literal is a placeholder ($1, $2, ...).
+	DefinitionLiterals bool `json:"definition_literals"`
 }
 
 // Node is one server of the cluster.

@@ -123,7 +123,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		StartedAt:     started,
 		FinishedAt:    time.Now().UTC(),
 		Options: report.Options{QueryText: cfg.QueryText, Anonymized: cfg.Anonymize,
-			RoundCounts: cfg.RoundCounts, Masked: len(cfg.Mask) > 0},
+			RoundCounts: cfg.RoundCounts, Masked: len(cfg.Mask) > 0, DefinitionLiterals: cfg.DefinitionLiterals},
 		Nodes:  reportNodes,
 		Checks: results,
 	}

@@ -41,6 +41,10 @@ type Config struct {
 	Host             HostConfig `toml:"host"`
 	Mask             []Mask     `toml:"mask"`
 
+	// DefinitionLiterals shows the literals of definitions, which may be data from the
+	// tables (WHERE status = 'vip-customer-42'); by default they become $1, $2, ...
+	DefinitionLiterals bool `toml:"definition_literals"`
+
 	// CheckSections holds [checks.<ID>] tables until they are decoded into the checks.
 	CheckSections map[string]toml.Primitive `toml:"checks_config"`
 	md            *toml.MetaData
@@ -211,7 +215,7 @@ func (c *Config) hostFacts() checks.HostFacts {
 }
 
 func (c *Config) policy(out string) (privacy.Policy, error) {
-	p := privacy.Policy{QueryText: c.QueryText, RoundCounts: c.RoundCounts}
+	p := privacy.Policy{QueryText: c.QueryText, RoundCounts: c.RoundCounts, DefinitionLiterals: c.DefinitionLiterals}
 	for _, m := range c.Mask {
 		p.Mask = append(p.Mask, privacy.MaskRule{Pattern: regexp.MustCompile(m.Pattern), Replacement: m.Replacement})
 	}

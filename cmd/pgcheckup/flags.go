@@ -40,6 +40,7 @@ type runFlags struct {
 	checkTimeout                      time.Duration
 	quiet, verbose, anonymize, round  bool
 	allowRaw, preciseBloat, help      bool
+	definitionLiterals                bool
 	hostRAM                           string
 	hostCPUs                          int
 }
@@ -72,6 +73,7 @@ func newRunFlags(stderr io.Writer) *runFlags {
 	fs.DurationVar(&f.checkTimeout, "check-timeout", 0, "time limit of one check on one node (default 2m)")
 	fs.StringVar(&f.queryText, "query-text", "", "query texts in the report: normalized (default), none, raw")
 	fs.BoolVar(&f.allowRaw, "allow-raw-query-text", false, "allow --query-text raw (texts then hold literals: data, secrets)")
+	fs.BoolVar(&f.definitionLiterals, "definition-literals", false, "show the literals of index predicates, CHECK constraints, expressions and defaults (they may hold data)")
 	fs.BoolVar(&f.anonymize, "anonymize", false, "replace object, role and application names by stable pseudonyms")
 	fs.BoolVar(&f.round, "round-counts", false, "round row-count estimates to two significant digits")
 	fs.BoolVar(&f.preciseBloat, "precise-bloat", false, "measure bloat of the top candidates with pgstattuple (reads their pages)")
@@ -125,6 +127,8 @@ func (f *runFlags) apply(c *Config) {
 			c.QueryText = f.queryText
 		case "allow-raw-query-text":
 			c.AllowRawQueries = f.allowRaw
+		case "definition-literals":
+			c.DefinitionLiterals = f.definitionLiterals
 		case "anonymize":
 			c.Anonymize = f.anonymize
 		case "round-counts":
