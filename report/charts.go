@@ -117,7 +117,7 @@ func tablesChart(r *Report) *chart {
 	tables = slices.Clone(tables)
 	slices.Reverse(tables)
 	for i, t := range tables {
-		names[i] = t.Schema + "." + t.Name
+		names[i] = checks.Visible(t.Schema + "." + t.Name) // a bidi override would reorder the axis label
 		heap[i], idx[i], toast[i] = mib(t.HeapBytes), mib(t.IndexBytes), mib(t.ToastBytes)
 	}
 	bar := charts.NewBar()

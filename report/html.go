@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -47,9 +48,11 @@ func (rd *Renderer) HTML(r *Report) ([]byte, error) {
 				worst = f.Severity.String()
 			}
 		}
-		toc = append(toc, tocEntry{c.ID, Anchor(c.ID, c.Title), c.Title, worst})
+		toc = append(toc, tocEntry{c.ID, Anchor(c.ID, c.Title), checks.Visible(c.Title), worst})
 	}
-	html := colorSeverities(body.String())
+	// Markdown from a report may spell a hidden character as an entity (&#x202E;), which
+	// goldmark writes out as the character: show those too.
+	html := colorSeverities(checks.Visible(body.String()))
 	charts, err := chartScripts(chartsFor(r))
 	if err != nil {
 		return nil, err
@@ -60,7 +63,7 @@ func (rd *Renderer) HTML(r *Report) ([]byte, error) {
 	}
 	var out bytes.Buffer
 	err = page.Execute(&out, map[string]any{
-		"Project": r.Project,
+		"Project": checks.Visible(r.Project),
 		"Body":    template.HTML(html), // goldmark output in safe mode
 		"TOC":     toc,
 	})

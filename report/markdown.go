@@ -23,6 +23,7 @@ func NewRenderer() (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
+	autoEscape(t)
 	return &Renderer{tmpl: t}, nil
 }
 
@@ -34,8 +35,8 @@ func (rd *Renderer) Markdown(r *Report) ([]byte, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# pgcheckup report: %s\n\n", checks.Esc(r.Project))
 	fmt.Fprintf(&b, "Started %s, finished %s (UTC) by %s %s. ",
-		r.StartedAt.UTC().Format("2006-01-02 15:04:05"), r.FinishedAt.UTC().Format("15:04:05"), r.Tool.Name, checks.Esc(r.Tool.Version))
-	fmt.Fprintf(&b, "Query texts: %s.", r.Options.QueryText)
+		r.StartedAt.UTC().Format("2006-01-02 15:04:05"), r.FinishedAt.UTC().Format("15:04:05"), checks.Esc(r.Tool.Name), checks.Esc(r.Tool.Version))
+	fmt.Fprintf(&b, "Query texts: %s.", checks.Esc(r.Options.QueryText))
 	if r.Options.Anonymized {
 		b.WriteString(" Names are anonymized.")
 	}
@@ -84,7 +85,7 @@ func writeNodes(b *bytes.Buffer, r *Report) {
 			note = "no pg_monitor: some checks skipped"
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", checks.Esc(n.Name), checks.Esc(n.Host),
-			n.Role, checks.Esc(n.Version), checks.Code(n.Database), checks.Code(n.User), note)
+			checks.Esc(n.Role), checks.Esc(n.Version), checks.Code(n.Database), checks.Code(n.User), note)
 	}
 	b.WriteString("\n")
 }
@@ -112,7 +113,7 @@ func writeFindings(b *bytes.Buffer, r *Report) {
 	b.WriteString("| Severity | Check | Node | Conclusion |\n|---|---|---|---|\n")
 	for _, f := range all {
 		fmt.Fprintf(b, "| **%s** | [%s](#%s) | %s | %s |\n", f.Severity, f.CheckID, Anchor(f.CheckID, f.Title),
-			nodeList(r, f.Nodes), oneLine(f.Conclusion))
+			nodeList(r, f.Nodes), markdownCell(f.Conclusion))
 	}
 	b.WriteString("\n")
 }
@@ -130,12 +131,16 @@ func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) e
 	b.WriteString("\n")
 	merged := c.Merged()
 	for _, f := range merged {
-		fmt.Fprintf(b, "- **%s** %s", f.Severity, indent(f.Conclusion))
+		conclusion := markdownBlock(f.Conclusion)
+		if i := strings.LastIndex(conclusion, "\n"); i >= 0 && fenceOf(strings.TrimSpace(conclusion[i:])) != "" {
+			conclusion += "\n\n " // the node list after a closing fence would reopen it
+		}
+		fmt.Fprintf(b, "- **%s** %s", f.Severity, conclusion)
 		if len(r.Nodes) > 1 {
 			fmt.Fprintf(b, " (%s)", nodeList(r, f.Nodes))
 		}
 		if f.Recommendation != "" {
-			fmt.Fprintf(b, "\n\n  *Recommendation:* %s", indent(f.Recommendation))
+			fmt.Fprintf(b, "\n\n  *Recommendation:* %s", markdownBlock(f.Recommendation))
 		}
 		b.WriteString("\n")
 	}
@@ -165,8 +170,7 @@ func (rd *Renderer) writeData(b *bytes.Buffer, id string, res Result) error {
 	}
 	t := rd.tmpl.Lookup(id + ".md.tmpl")
 	if t == nil {
-		// A check without a template still shows its data, as JSON.
-		fmt.Fprintf(b, "```json\n%s\n```\n\n", strings.ReplaceAll(string(res.Data), "```", "`\u200b``"))
+		writeJSON(b, res.Data)
 		return nil
 	}
 	var out bytes.Buffer
@@ -180,8 +184,9 @@ func (rd *Renderer) writeData(b *bytes.Buffer, id string, res Result) error {
 
 // Anchor is the id of a check's heading: the slug GitHub and the HTML report both derive
 // from the heading text ("A002 Postgres version" -> "a002-postgres-version"), so links in
-// report.md work where Markdown is viewed and in report.html.
-func Anchor(id, title string) string { return slug(id + " " + title) }
+// report.md work where Markdown is viewed and in report.html. The slug is taken from the
+// heading as written (escaped), because that is the text the HTML renderer derives it from.
+func Anchor(id, title string) string { return slug(id + " " + checks.Esc(title)) }
 
 func slug(s string) string {
 	var b strings.Builder
@@ -195,14 +200,6 @@ func slug(s string) string {
 	}
 	return b.String()
 }
-
-// oneLine fits Markdown into a table cell.
-func oneLine(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r", ""), "\n", " ")
-}
-
-// indent keeps multi-line Markdown inside its list item.
-func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
 
 // DataMarkdown renders one node's data with the check's template alone.
 func (rd *Renderer) DataMarkdown(id string, res Result) ([]byte, error) {
@@ -221,4 +218,27 @@ func nodeList(r *Report, nodes []string) string {
 		parts[i] = checks.Esc(n)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// writeJSON shows the data of a check without a template as a JSON code block. Hidden
+// characters become JSON escapes (the same text in JSON), and the fence is longer than
+// any run of backticks in the data, so the data cannot close it.
+func writeJSON(b *bytes.Buffer, data json.RawMessage) {
+	var out bytes.Buffer
+	if err := json.Indent(&out, data, "", "  "); err != nil {
+		out.Reset()
+		out.Write(data)
+	}
+	s := checks.Visible(out.String())
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	fmt.Fprintf(b, "%sjson\n%s\n%s\n\n", fence, s, fence)
 }
