@@ -2,17 +2,22 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
+	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // outputs returns every file under dir, keyed by path.
@@ -29,7 +34,9 @@ func outputs(t *testing.T, dir string) map[string]string {
 	return files
 }
 
-var canaryRE = regexp.MustCompile(`CANARY[A-Z]*_[A-Za-z0-9_]*`)
+// canaryRE finds canaries; the server folds unquoted SET values to lower case
+// (ALTER DATABASE ... SET x TO CANARYQ_... is stored as canaryq_...).
+var canaryRE = regexp.MustCompile(`CANARY[A-Z]*_[A-Za-z0-9_]*|canary(?:set|q)_[a-z0-9_]*`)
 
 // TestCanaries plants canary strings wherever data and secrets live and runs every check
 // in every output format and query-text mode: no canary may appear anywhere, except the
@@ -40,6 +47,7 @@ func TestCanaries(t *testing.T) {
 		"archive_command":  "PGPASSWORD=CANARYSET_archive /bin/true %p",
 		"primary_conninfo": "host=10.1.2.3 user=rep password=CANARYSET_conninfo",
 		"restore_command":  "curl -u bob:CANARYSET_restore https://backup.invalid/%f -o %p",
+		"app.conf_key":     "CANARYSET_conffile", // a custom setting in postgresql.conf
 	}})
 	cl.MustExec(t, "postgres", fixture(t, "canary.sql"))
 	// A statement with a literal running while the checks run.
@@ -52,12 +60,17 @@ func TestCanaries(t *testing.T) {
 	go busy.Exec(ctx, "SELECT pg_sleep(60), 'CANARYQ_running'")
 	time.Sleep(300 * time.Millisecond)
 
-	for _, mode := range []string{"normalized", "none", "raw"} {
+	for _, mode := range []string{"normalized", "none", "raw", "anonymize"} {
 		t.Run(mode, func(t *testing.T) {
 			out := t.TempDir()
-			args := []string{"run", "-v", "--out", out, "--query-text", mode}
-			if mode == "raw" {
-				args = append(args, "--allow-raw-query-text")
+			args := []string{"run", "-v", "--out", out}
+			switch mode {
+			case "raw":
+				args = append(args, "--query-text", mode, "--allow-raw-query-text")
+			case "anonymize":
+				args = append(args, "--anonymize")
+			default:
+				args = append(args, "--query-text", mode)
 			}
 			code, stdout, stderr := runCLI(t, append(args, cl.ConnString("postgres"))...)
 			if code != exitOK && code != exitCheckErrors {
@@ -77,17 +90,69 @@ func TestCanaries(t *testing.T) {
 			}
 			// pg_stat_statements itself replaces the constants of plannable statements;
 			// utility statements (CREATE/ALTER ROLE ... PASSWORD) keep theirs.
+			for _, c := range []string{"CANARYQ_createrolepw", "CANARYQ_alterdbto"} {
+				if mode == "raw" && !kinds[c] {
+					t.Errorf("raw mode does not show %s: the canary test would not notice a leak (found %v)", c, kinds)
+				}
+			}
 			if mode == "raw" && !kinds["CANARYQ_createrolepw"] {
 				t.Errorf("raw mode shows no query literal: the canary test would not notice a leak (found %v)", kinds)
 			}
 			if mode == "raw" && !strings.Contains(stderr, "RAW QUERY TEXTS") {
 				t.Error("raw mode is not announced loudly in the log")
 			}
-			if mode != "none" && !strings.Contains(files[filepath.Join(strings.TrimSpace(stdout), "report.json")], "canary_rows") {
+			reportJSON := files[filepath.Join(strings.TrimSpace(stdout), "report.json")]
+			if mode != "none" && mode != "anonymize" && !strings.Contains(reportJSON, "canary_rows") {
 				t.Error("report shows no statement on canary_rows: the canary test would not notice a leak")
+			}
+			// Custom settings are listed as set, without their values; a built-in one
+			// set for a role keeps its value.
+			// Custom settings are listed as set, without their values; a built-in one
+			// set for a role keeps its value. (Anonymized reports may replace parts of
+			// the names: count them.)
+			custom := map[string]bool{"app.jwt_secret": true, "myapp.apikey": true, "myapp.token": true, "app.stmt_key": true, "myapp.other": true}
+			hidden := 0
+			for _, s := range overrides(t, reportJSON) {
+				switch {
+				case s.Hidden && s.Value == privacy.HiddenValue:
+					hidden++
+				case custom[string(s.Name)]:
+					t.Errorf("A007 shows %s with %+v", s.Name, s)
+				}
+			}
+			if hidden != len(custom) {
+				t.Errorf("A007 lists %d hidden custom settings, want %d", hidden, len(custom))
+			}
+			if !slices.Contains(overrides(t, reportJSON), checks.Setting{Name: "work_mem", Value: "77MB"}) {
+				t.Error("A007 does not show work_mem set for a role with its value")
 			}
 		})
 	}
+}
+
+// overrides returns A007's entries of pg_db_role_setting in a report.
+func overrides(t *testing.T, reportJSON string) []checks.Setting {
+	t.Helper()
+	var r report.Report
+	if err := json.Unmarshal([]byte(reportJSON), &r); err != nil {
+		t.Fatalf("report.json: %v", err)
+	}
+	var out []checks.Setting
+	for _, c := range r.Checks {
+		if c.ID != "A007" {
+			continue
+		}
+		for _, res := range c.Results {
+			var d struct {
+				Overrides []checks.Setting `json:"overrides"`
+			}
+			if err := json.Unmarshal(res.Data, &d); err != nil {
+				t.Fatalf("A007 data: %v", err)
+			}
+			out = append(out, d.Overrides...)
+		}
+	}
+	return out
 }
 
 // TestAnonymize: with --anonymize no fixture name appears in any output, and two runs

@@ -2,51 +2,10 @@ package privacy
 
 import (
 	"fmt"
-	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
-
-// scrubSetValues replaces by $0 the values of SET clauses in q (see setValues); the
-// rest of q is left as it is, for the scan that removes literals and comments.
-func scrubSetValues(q string) (string, error) {
-	if !strings.Contains(strings.ToLower(q), "set") {
-		return q, nil // most statements: no second scan
-	}
-	res, err := pg_query.Scan(q)
-	if err != nil {
-		return "", fmt.Errorf("scan sql: %w", err)
-	}
-	values, err := setValues(q, res.Tokens)
-	if err != nil || len(values) == 0 {
-		return q, err
-	}
-	var b strings.Builder
-	last := 0
-	toks := res.Tokens
-	for i := 0; i < len(toks); i++ {
-		tok := toks[i]
-		start, end := int(tok.Start), int(tok.End)
-		if start < last || end > len(q) {
-			return "", fmt.Errorf("scan sql: token offsets out of range")
-		}
-		if values[start] {
-			// A signed number (TO -5) starts at its sign: the value ends after the number.
-			if (tok.Token == pg_query.Token_ASCII_45 || tok.Token == pg_query.Token_ASCII_43) && i+1 < len(toks) {
-				i++
-				if end = int(toks[i].End); end > len(q) {
-					return "", fmt.Errorf("scan sql: token offsets out of range")
-				}
-			}
-			b.WriteString(q[last:start])
-			b.WriteString("$0")
-			last = end
-		}
-	}
-	b.WriteString(q[last:])
-	return b.String(), nil
-}
 
 // setValues returns the byte offsets at which the values of SET clauses start in q:
 // SET, SET LOCAL, ALTER SYSTEM/DATABASE/ROLE ... SET, and the SET clauses of
