@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -36,7 +35,7 @@ func cmdRender(args []string, stdout io.Writer) error {
 	} else if path == "" || fs.NArg() > 0 {
 		return cfgErr("usage: pgcheckup render REPORT.json [--out DIR] [--format md,html]")
 	}
-	rep, err := report.Read(path)
+	rep, err := report.Read(path) // validates: the file may come from anyone
 	if err != nil {
 		return cfgErr("%v", err)
 	}
@@ -54,9 +53,8 @@ func cmdRender(args []string, stdout io.Writer) error {
 	if dir == "" {
 		dir = filepath.Dir(path)
 	}
-	if err := os.MkdirAll(dir, report.DirMode); err != nil {
-		return err
-	}
+	// Read validated the report; WriteRendered renders everything before it creates dir or
+	// writes a file, so a report that cannot be rendered leaves nothing behind.
 	if err := report.WriteRendered(dir, rep, want); err != nil {
 		return err
 	}
