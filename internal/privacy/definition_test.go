@@ -115,3 +115,20 @@ func TestDefinitionLiteralsInFindings(t *testing.T) {
 		t.Errorf("pgcheckup's own literal was replaced: %s", f.Recommendation)
 	}
 }
+
+// TestDefinitionUnreadableInFindings: a definition the scanner cannot read is withheld
+// from the findings too, where a check pastes it.
+func TestDefinitionUnreadableInFindings(t *testing.T) {
+	s, _ := New(Policy{})
+	def := `CHECK ((a <> 'canary-unterminated))`
+	o := &checks.Outcome{
+		Data:     struct{ D checks.Definition }{checks.Definition(def)},
+		Findings: []checks.Finding{{Conclusion: "Constraint `c` is NOT VALID (" + checks.Code(def+" NOT VALID") + ")."}},
+	}
+	if err := s.Outcome(o); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Constraint `c` is NOT VALID (" + checks.Code(DefinitionWithheld) + ")."; o.Findings[0].Conclusion != want {
+		t.Errorf("conclusion\n got %s\nwant %s", o.Findings[0].Conclusion, want)
+	}
+}

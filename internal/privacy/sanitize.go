@@ -58,8 +58,8 @@ var (
 func (s *Sanitizer) Outcome(o *checks.Outcome) error {
 	// Checks write findings from the raw definitions: the literals those lose are
 	// collected first, to be withheld from the findings' text too.
-	lits := map[string]bool{}
-	s.definitionLiterals(reflect.ValueOf(o.Data), lits)
+	w := withheld{lits: map[string]bool{}}
+	s.definitionLiterals(reflect.ValueOf(o.Data), &w)
 	if o.Data != nil {
 		v := reflect.ValueOf(o.Data)
 		cp := reflect.New(v.Type()).Elem()
@@ -72,8 +72,8 @@ func (s *Sanitizer) Outcome(o *checks.Outcome) error {
 		for j := range f.Objects {
 			f.Objects[j] = checks.Name(s.name(string(f.Objects[j])))
 		}
-		f.Conclusion = s.Text(withoutLiterals(f.Conclusion, lits))
-		f.Recommendation = s.Text(withoutLiterals(f.Recommendation, lits))
+		f.Conclusion = s.Text(withoutLiterals(f.Conclusion, w))
+		f.Recommendation = s.Text(withoutLiterals(f.Recommendation, w))
 	}
 	return nil
 }
