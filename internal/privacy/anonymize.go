@@ -23,6 +23,13 @@ var keepNames = map[string]bool{
 	// Access methods and common functions in index definitions: they describe the shape.
 	"btree": true, "hash": true, "gist": true, "gin": true, "spgist": true, "brin": true,
 	"lower": true, "upper": true, "md5": true, "date_trunc": true, "to_tsvector": true, "now": true,
+	"nextval": true, "currval": true, "length": true, "char_length": true, "date_part": true, "gen_random_uuid": true,
+	"clock_timestamp": true, "statement_timestamp": true, "transaction_timestamp": true, "timezone": true,
+	// Built-in types the SQL scanner sees as identifiers (casts in definitions and defaults).
+	"date": true, "regclass": true, "regtype": true, "regproc": true, "regprocedure": true, "regconfig": true,
+	"regnamespace": true, "regrole": true, "oid": true, "jsonb": true, "json": true, "uuid": true, "bytea": true,
+	"inet": true, "cidr": true, "macaddr": true, "tsvector": true, "tsquery": true, "int2": true, "int4": true,
+	"int8": true, "float4": true, "float8": true, "bool": true, "timestamptz": true, "timetz": true, "citext": true,
 }
 
 // Anonymizer maps names to stable pseudonyms: a keyed hash, so two runs with the same

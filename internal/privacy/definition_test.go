@@ -132,3 +132,14 @@ func TestDefinitionUnreadableInFindings(t *testing.T) {
 		t.Errorf("conclusion\n got %s\nwant %s", o.Findings[0].Conclusion, want)
 	}
 }
+
+// TestAnonymizedDefinitionKeepsBuiltinTypes: built-in type names that the scanner sees
+// as identifiers (date, regclass, jsonb) describe the shape and stay when anonymizing.
+func TestAnonymizedDefinitionKeepsBuiltinTypes(t *testing.T) {
+	a, _ := NewAnonymizer([]byte("0123456789abcdef0123456789abcdef"))
+	in := `((nextval('s'::regclass) > 0) AND (d > '2024-01-01'::date) AND (j <> '{}'::jsonb))`
+	want := `((nextval($1::regclass) > $2) AND (` + a.Pseudonym("d") + ` > $3::date) AND (` + a.Pseudonym("j") + ` <> $4::jsonb))`
+	if got := defOf(t, Policy{Anonymizer: a}, in); got != want {
+		t.Errorf("anonymized\n got %s\nwant %s", got, want)
+	}
+}
