@@ -88,12 +88,12 @@ func TestCanaries(t *testing.T) {
 					t.Errorf("%s leaks %s", path, c)
 				}
 			}
+			reportJSON := files[filepath.Join(strings.TrimSpace(stdout), "report.json")]
 			// pg_stat_statements itself replaces the constants of plannable statements;
-			// utility statements (CREATE/ALTER ROLE ... PASSWORD) keep theirs.
-			for _, c := range []string{"CANARYQ_createrolepw", "CANARYQ_alterdbto"} {
-				if mode == "raw" && !kinds[c] {
-					t.Errorf("raw mode does not show %s: the canary test would not notice a leak (found %v)", c, kinds)
-				}
+			// utility statements (CREATE/ALTER ROLE ... PASSWORD) keep theirs, and before 18
+			// the values of ALTER ... SET too.
+			if mode == "raw" && versionNum(t, reportJSON) < 180000 && !kinds["CANARYQ_alterdbto"] {
+				t.Errorf("raw mode shows no ALTER DATABASE ... SET value: the canary test would not notice a leak (found %v)", kinds)
 			}
 			if mode == "raw" && !kinds["CANARYQ_createrolepw"] {
 				t.Errorf("raw mode shows no query literal: the canary test would not notice a leak (found %v)", kinds)
@@ -101,15 +101,16 @@ func TestCanaries(t *testing.T) {
 			if mode == "raw" && !strings.Contains(stderr, "RAW QUERY TEXTS") {
 				t.Error("raw mode is not announced loudly in the log")
 			}
-			reportJSON := files[filepath.Join(strings.TrimSpace(stdout), "report.json")]
 			if mode != "none" && mode != "anonymize" && !strings.Contains(reportJSON, "canary_rows") {
 				t.Error("report shows no statement on canary_rows: the canary test would not notice a leak")
 			}
+			if mode == "anonymize" {
+				// The anonymizer's last pass may replace words anywhere in the report;
+				// that nothing leaks is checked above, the layout in the other modes.
+				return
+			}
 			// Custom settings are listed as set, without their values; a built-in one
 			// set for a role keeps its value.
-			// Custom settings are listed as set, without their values; a built-in one
-			// set for a role keeps its value. (Anonymized reports may replace parts of
-			// the names: count them.)
 			custom := map[string]bool{"app.jwt_secret": true, "myapp.apikey": true, "myapp.token": true, "app.stmt_key": true, "myapp.other": true}
 			hidden := 0
 			for _, s := range overrides(t, reportJSON) {
@@ -128,6 +129,16 @@ func TestCanaries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// versionNum returns the server version of the first node in a report.
+func versionNum(t *testing.T, reportJSON string) int {
+	t.Helper()
+	var r report.Report
+	if err := json.Unmarshal([]byte(reportJSON), &r); err != nil || len(r.Nodes) == 0 {
+		t.Fatalf("report.json: %v, %d nodes", err, len(r.Nodes))
+	}
+	return r.Nodes[0].VersionNum
 }
 
 // overrides returns A007's entries of pg_db_role_setting in a report.
