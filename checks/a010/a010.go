@@ -117,9 +117,3 @@ func off(d Data, name string) bool {
 	r, ok := get(d, name)
 	return ok && !r.Bool()
 }
-
-// on reports whether the boolean setting exists and is on.
-func on(d Data, name string) bool {
-	r, ok := get(d, name)
-	return ok && r.Bool()
-}

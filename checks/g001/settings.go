@@ -3,10 +3,7 @@ package g001
 import "github.com/pgcheckup/pgcheckup/checks/pgsettings"
 
 // The settings helpers shared by the configuration checks.
-type (
-	Setting  = pgsettings.Converted
-	settings = pgsettings.Index
-)
+type Setting = pgsettings.Converted
 
 var (
 	readSettings = pgsettings.ReadConverted
