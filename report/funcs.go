@@ -33,8 +33,8 @@ var Funcs = template.FuncMap{
 	"num":     num,
 	"pct":     func(v any) string { return fmt.Sprintf("%.1f%%", toFloat(v)) },
 	"float":   func(v any) string { return fmt.Sprintf("%.2f", toFloat(v)) },
-	"dur":     func(v any) string { return Duration(toFloat(v)) },
-	"ms":      func(v any) string { return Duration(toFloat(v) / 1000) },
+	"dur":     func(v any) string { return checks.Duration(toFloat(v)) },
+	"ms":      func(v any) string { return checks.Duration(toFloat(v) / 1000) },
 	"inc":     func(i int) int { return i + 1 },
 	"yesno":   yesno,
 	"default": dflt,
@@ -94,27 +94,6 @@ func num(v any) string {
 		return "-" + b.String()
 	}
 	return b.String()
-}
-
-// Duration formats seconds the way a DBA reads ages: the two largest units.
-func Duration(sec float64) string {
-	if sec < 0 {
-		return "-" + Duration(-sec)
-	}
-	if sec < 1 {
-		return fmt.Sprintf("%.0f ms", sec*1000)
-	}
-	s := int64(sec)
-	d, h, m := s/86400, s%86400/3600, s%3600/60
-	switch {
-	case d > 0:
-		return fmt.Sprintf("%dd %dh", d, h)
-	case h > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
-	case m > 0:
-		return fmt.Sprintf("%dm %ds", m, s%60)
-	}
-	return fmt.Sprintf("%ds", s)
 }
 
 func yesno(v any) string {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 func analyze(d Data, cfg Config) []checks.Finding {
@@ -57,7 +56,7 @@ func analyzeReceiver(d Data, r Receiver, cfg Config, lagBytes float64) []checks.
 		if byteLag || timeLag {
 			what := fmt.Sprintf("%s of received WAL is not replayed yet", checks.Bytes(int64(*r.ReplayLagBytes)))
 			if r.LastReplayAgeSec != nil {
-				what += fmt.Sprintf("; the last replayed transaction committed on the primary %s ago", report.Duration(*r.LastReplayAgeSec))
+				what += fmt.Sprintf("; the last replayed transaction committed on the primary %s ago", checks.Duration(*r.LastReplayAgeSec))
 			}
 			f := checks.Finding{Code: "C002/replay-lag", Severity: checks.P2,
 				Conclusion: "This standby's replay is behind: " + what + ".",
@@ -66,7 +65,7 @@ func analyzeReceiver(d Data, r Receiver, cfg Config, lagBytes float64) []checks.
 			if d.ApplyDelaySec > 0 {
 				f.Severity = checks.Info
 				f.Conclusion += fmt.Sprintf(" This is a delayed standby (%s = %s): replay lag up to that delay is intended.",
-					checks.Code("recovery_min_apply_delay"), report.Duration(d.ApplyDelaySec))
+					checks.Code("recovery_min_apply_delay"), checks.Duration(d.ApplyDelaySec))
 				f.Recommendation = "Nothing to do if the delay is intended; it protects against mistakes on the primary, so do not fail over to this standby without replaying first."
 			}
 			out = append(out, f)
@@ -107,7 +106,7 @@ func lagParts(s Standby) string {
 			v = checks.Bytes(int64(*b))
 		}
 		if sec != nil {
-			v += " / " + report.Duration(*sec)
+			v += " / " + checks.Duration(*sec)
 		}
 		p = append(p, name+" "+v)
 	}

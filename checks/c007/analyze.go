@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 func analyze(d Data, cfg Config) []checks.Finding {
@@ -84,7 +83,7 @@ func inactiveFor(s Slot) string {
 	if s.InactiveSec == nil {
 		return ""
 	}
-	return " (inactive for " + report.Duration(*s.InactiveSec) + ")"
+	return " (inactive for " + checks.Duration(*s.InactiveSec) + ")"
 }
 
 func severity(h Holder, d Data, cfg Config) (checks.Severity, bool) {
@@ -106,7 +105,7 @@ var codes = map[checks.Label]string{"backend": "C007/xmin-held-by-backend", "pre
 func holderFinding(d Data, i int, h Holder, sev checks.Severity) checks.Finding {
 	age := fmt.Sprintf("%d transactions old", h.XminAge)
 	if h.AgeSec != nil {
-		age += ", open for " + report.Duration(*h.AgeSec)
+		age += ", open for " + checks.Duration(*h.AgeSec)
 	}
 	effect := "vacuum cannot remove row versions deleted or updated after it started, in its database and in the shared catalogs, and cannot freeze rows past it."
 	switch h.Kind {

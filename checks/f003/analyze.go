@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 const estimates = " Counts are estimates from the statistics system."
@@ -115,7 +114,7 @@ func ago(sec *float64) string {
 	if sec == nil {
 		return "never since the statistics reset"
 	}
-	return report.Duration(*sec) + " ago"
+	return checks.Duration(*sec) + " ago"
 }
 
 func since(d Data) string {

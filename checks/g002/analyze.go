@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
-	"github.com/pgcheckup/pgcheckup/report"
 )
 
 func analyze(d Data, cfg Config) []checks.Finding {
@@ -36,8 +35,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: "G002/idle-in-transaction", Severity: sev, Objects: objects(*idle),
 			Conclusion: fmt.Sprintf("%d session(s) idle in transaction longer than %s, %d longer than %s. The oldest: %s, idle in transaction for %s. "+
 				"An open transaction keeps its locks and holds back vacuum in its database (see C007).",
-				d.IdleInTxShort, report.Duration(cfg.IdleInTransactionP3), d.IdleInTxLong, report.Duration(cfg.IdleInTransactionP2),
-				describe(*idle), report.Duration(idle.AgeSec)),
+				d.IdleInTxShort, checks.Duration(cfg.IdleInTransactionP3), d.IdleInTxLong, checks.Duration(cfg.IdleInTransactionP2),
+				describe(*idle), checks.Duration(idle.AgeSec)),
 			Recommendation: "Fix the application to commit or roll back promptly (a missing commit, or work done between statements). " +
 				"Set a safety net: " + checks.Code("ALTER SYSTEM SET idle_in_transaction_session_timeout = '10min'; SELECT pg_catalog.pg_reload_conf();") +
 				fmt.Sprintf(" (now %s). To end the oldest one now: %s.", checks.Code(string(d.IdleInTransactionTimeout)),
@@ -50,13 +49,13 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		}
 		out = append(out, checks.Finding{Code: "G002/long-transaction", Severity: sev, Objects: objects(*tx),
 			Conclusion: fmt.Sprintf("The oldest transaction has been open for %s: %s, now %s. While it is open, vacuum cannot remove rows "+
-				"deleted or updated after it started, anywhere in the database.", report.Duration(tx.AgeSec), describe(*tx), stateOf(*tx)),
+				"deleted or updated after it started, anywhere in the database.", checks.Duration(tx.AgeSec), describe(*tx), stateOf(*tx)),
 			Recommendation: "Find out what it does (" + checks.Code(fmt.Sprintf("SELECT * FROM pg_stat_activity WHERE pid = %d;", tx.PID)) +
 				") and whether it can be split into shorter transactions. Long reports belong on a standby."})
 	}
 	if q := session(d, "query"); q != nil && q.AgeSec > cfg.LongQueryP3 {
 		out = append(out, checks.Finding{Code: "G002/long-query", Severity: checks.P3, Objects: objects(*q),
-			Conclusion: fmt.Sprintf("The longest running query has been running for %s: %s.", report.Duration(q.AgeSec), describe(*q)),
+			Conclusion: fmt.Sprintf("The longest running query has been running for %s: %s.", checks.Duration(q.AgeSec), describe(*q)),
 			Recommendation: "Check whether it is expected; K003 and the server log show slow statements. Set " + checks.Code("statement_timeout") +
 				" for the roles that must not run such queries."})
 	}
@@ -72,12 +71,12 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		for _, p := range old {
 			names = append(names, p.GID)
 			parts = append(parts, fmt.Sprintf("%s (owner %s, database %s, prepared %s ago)", checks.Code(string(p.GID)),
-				checks.Code(string(p.Owner)), checks.Code(string(p.Database)), report.Duration(p.AgeSec)))
+				checks.Code(string(p.Owner)), checks.Code(string(p.Database)), checks.Duration(p.AgeSec)))
 			fixes = append(fixes, checks.Code("COMMIT PREPARED "+checks.QuoteLiteral(string(p.GID))+";")+" or "+checks.Code("ROLLBACK PREPARED "+checks.QuoteLiteral(string(p.GID))+";"))
 		}
 		out = append(out, checks.Finding{Code: "G002/prepared-transaction", Severity: checks.P2, Objects: names,
 			Conclusion: fmt.Sprintf("%d prepared transaction(s) older than %s: %s. A prepared transaction survives restarts and "+
-				"keeps its locks and its snapshot until someone commits or rolls it back.", len(old), report.Duration(cfg.PreparedP2), strings.Join(parts, ", ")),
+				"keeps its locks and its snapshot until someone commits or rolls it back.", len(old), checks.Duration(cfg.PreparedP2), strings.Join(parts, ", ")),
 			Recommendation: "Ask the transaction manager that prepared it; if it has forgotten it, resolve it by hand in its database: " +
 				strings.Join(fixes, "; ") + ". If nothing should use two-phase commit, set " + checks.Code("max_prepared_transactions = 0") + " (restart)."})
 	}
