@@ -96,6 +96,7 @@ type Querier interface {
 type Node struct {
 	Name          string // label used in the report, e.g. "node1"
 	Host          string // host:port, no credentials
+	SystemID      string // pg_control_system().system_identifier; "" when unknown
 	Database      string // database of the session
 	Role          string // "primary" or "standby"
 	Version       string // server_version, e.g. "17.2"

@@ -49,8 +49,11 @@ type Options struct {
 
 // Node is one server of the cluster.
 type Node struct {
-	Name       string `json:"name"`
-	Host       string `json:"host"`
+	Name string `json:"name"`
+	Host string `json:"host"`
+	// SystemID is the cluster's system identifier, shared by a primary and its
+	// standbys and stable across runs; empty when the role could not read it.
+	SystemID   string `json:"system_identifier,omitempty"`
 	Database   string `json:"database,omitempty"`
 	Role       string `json:"role,omitempty"` // primary or standby
 	Version    string `json:"version,omitempty"`

@@ -139,6 +139,7 @@ func cmdSQL(args []string, stdout io.Writer) error {
 		"-- as pg_extension names it, quoted.\n\n", session.SearchPath, checks.ExtSchema)
 	if len(args) == 0 {
 		fmt.Fprintf(stdout, "-- session: identify the node (every node)\n%s;\n\n", session.NodeQuery)
+		fmt.Fprintf(stdout, "-- session: the cluster's system identifier (where pg_control_system may be called)\n%s;\n\n", session.SystemIDQuery)
 		fmt.Fprintf(stdout, "-- runner: is a required extension installed\n%s;\n\n", runner.ExtensionQuery)
 	}
 	for _, c := range list {

@@ -11,12 +11,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/all"
+	"github.com/pgcheckup/pgcheckup/internal/pipeline"
 	"github.com/pgcheckup/pgcheckup/internal/privacy"
-	"github.com/pgcheckup/pgcheckup/internal/runner"
+	"github.com/pgcheckup/pgcheckup/internal/session"
 	"github.com/pgcheckup/pgcheckup/report"
 )
 
@@ -76,62 +76,45 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if cfg.QueryText == privacy.QueryRaw {
 		log.Warn("RAW QUERY TEXTS: this report will hold query texts with their literals, which may contain data and secrets")
 	}
-	started := time.Now().UTC()
-	nodes, reportNodes, err := connectAll(ctx, &cfg, log, sanitizer)
+	tg, err := targets(&cfg, log)
 	if err != nil {
 		return exitUsage, err
 	}
-	defer func() {
-		for _, n := range nodes {
-			n.close()
-		}
-	}()
+	bar := &progressBar{w: stderr, quiet: f.quiet, log: log}
+	rep, err := pipeline.Run(ctx, pipeline.Config{
+		Project:     cfg.Project,
+		ToolVersion: toolVersion(),
+		Targets:     tg,
+		Session: session.Options{
+			StatementTimeout: cfg.StatementTimeout.Duration,
+			LockTimeout:      cfg.LockTimeout.Duration,
+			ConnectTimeout:   cfg.ConnectTimeout.Duration,
+		},
+		CheckTimeout: cfg.CheckTimeout.Duration,
+		Checks:       list,
+		Host:         cfg.hostFacts(),
+		PreciseBloat: cfg.PreciseBloat,
+		Sanitizer:    sanitizer,
+		Options: report.Options{QueryText: cfg.QueryText, Anonymized: cfg.Anonymize,
+			RoundCounts: cfg.RoundCounts, Masked: len(cfg.Mask) > 0, DefinitionLiterals: cfg.DefinitionLiterals},
+		Log:      log,
+		Progress: bar,
+	})
+	bar.finish()
+	if errors.Is(err, pipeline.ErrNoNodeReachable) {
+		return exitUnreachable, unreachableError{err.Error()}
+	}
+	if err != nil {
+		return exitCheckErrors, err
+	}
 	reachable := 0
-	for _, n := range reportNodes {
+	for _, n := range rep.Nodes {
 		if n.Error == "" {
 			reachable++
 		}
 	}
-	if reachable == 0 {
-		var msgs []string
-		for _, n := range reportNodes {
-			msgs = append(msgs, n.Error)
-		}
-		return exitUnreachable, unreachableError{"no node reachable: " + strings.Join(msgs, "; ")}
-	}
-	var rnodes []runner.Node
-	for _, n := range nodes {
-		rnodes = append(rnodes, n.node)
-	}
-	bar := newProgress(stderr, len(list)*len(rnodes), f.quiet)
-	results := runner.Run(ctx, list, rnodes, runner.Options{
-		CheckTimeout: cfg.CheckTimeout.Duration,
-		Host:         cfg.hostFacts(),
-		PreciseBloat: cfg.PreciseBloat,
-		Now:          started,
-		Sanitize:     sanitizer.Outcome,
-		Progress: func(id, node string) {
-			bar.Add(1)
-			log.Debug("check done", "check", id, "node", node)
-		},
-	})
-	bar.Finish()
-	rep := &report.Report{
-		SchemaVersion: report.SchemaVersion,
-		Tool:          report.Tool{Name: "pgcheckup", Version: toolVersion()},
-		Project:       cfg.Project,
-		StartedAt:     started,
-		FinishedAt:    time.Now().UTC(),
-		Options: report.Options{QueryText: cfg.QueryText, Anonymized: cfg.Anonymize,
-			RoundCounts: cfg.RoundCounts, Masked: len(cfg.Mask) > 0, DefinitionLiterals: cfg.DefinitionLiterals},
-		Nodes:  reportNodes,
-		Checks: results,
-	}
-	if err := sanitizer.Report(rep); err != nil {
-		return exitCheckErrors, fmt.Errorf("sanitize report: %w", err)
-	}
 	code := exitOK
-	if rep.Errors() > 0 || reachable < len(reportNodes) {
+	if rep.Errors() > 0 || reachable < len(rep.Nodes) {
 		code = exitCheckErrors
 	}
 	for _, c := range rep.Checks {

@@ -1,31 +1,38 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/pgcheckup/pgcheckup/internal/privacy"
-	"github.com/pgcheckup/pgcheckup/internal/runner"
-	"github.com/pgcheckup/pgcheckup/internal/session"
-	"github.com/pgcheckup/pgcheckup/report"
+	"github.com/pgcheckup/pgcheckup/internal/pipeline"
 )
 
-type liveNode struct {
-	node    runner.Node
-	session *session.Session
+// node is one -h entry: an optional alias and a connection string.
+type node struct {
+	alias string
+	cs    string
 }
 
-func (n liveNode) close() { n.session.Close(context.Background()) }
+// aliasRE is what may name a node: -h primary=db1:5432.
+var aliasRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_.-]{0,62})=(.*)$`)
+
+// splitAlias splits "name=host:port" into its alias and host.
+func splitAlias(h string) (alias, host string) {
+	if m := aliasRE.FindStringSubmatch(h); m != nil {
+		return m[1], m[2]
+	}
+	return "", h
+}
 
 // connStrings builds one connection string per node: the given string (or none, so PG*
 // variables apply) with -h/-p/-U/-d laid over it. pgx parses the result the way libpq
 // does, .pgpass included.
-func connStrings(c *Config) []string {
+func connStrings(c *Config) []node {
 	over := map[string]string{}
 	if c.Port != 0 {
 		over["port"] = strconv.Itoa(c.Port)
@@ -40,8 +47,9 @@ func connStrings(c *Config) []string {
 	if len(hosts) == 0 {
 		hosts = []string{""}
 	}
-	var out []string
+	var out []node
 	for _, h := range hosts {
+		alias, h := splitAlias(h)
 		o := map[string]string{}
 		for k, v := range over {
 			o[k] = v
@@ -53,7 +61,7 @@ func connStrings(c *Config) []string {
 				o["port"] = port
 			}
 		}
-		out = append(out, overlay(c.Connection, o))
+		out = append(out, node{alias: alias, cs: overlay(c.Connection, o)})
 	}
 	return out
 }
@@ -83,44 +91,18 @@ func overlay(base string, over map[string]string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// connectAll opens one session per node. An unreachable node is recorded in the report
-// with its error; only configuration errors stop here.
-func connectAll(ctx context.Context, c *Config, log *slog.Logger, san *privacy.Sanitizer) ([]liveNode, []report.Node, error) {
-	var live []liveNode
-	var nodes []report.Node
-	for i, cs := range connStrings(c) {
-		pc, err := nodeConfig(nodeLabel(c, i), cs, log)
+// targets parses every node's connection string. Only configuration errors stop here;
+// reaching the nodes is the pipeline's work.
+func targets(c *Config, log *slog.Logger) ([]pipeline.Target, error) {
+	var out []pipeline.Target
+	for i, n := range connStrings(c) {
+		pc, err := nodeConfig(nodeLabel(c, i), n.cs, log)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		name := session.Describe(pc)
-		san.Register(pc.User, pc.Database)
-		cctx, cancel := context.WithTimeout(ctx, c.ConnectTimeout.Duration)
-		s, err := session.Connect(cctx, pc, session.Options{
-			StatementTimeout: c.StatementTimeout.Duration,
-			LockTimeout:      c.LockTimeout.Duration,
-			ConnectTimeout:   c.ConnectTimeout.Duration,
-		})
-		cancel()
-		if err != nil {
-			msg := san.Message(oneLine(err.Error()))
-			log.Error("cannot connect", "node", name, "error", msg)
-			nodes = append(nodes, report.Node{Name: name, Host: name, Error: msg})
-			continue
-		}
-		info, err := s.Identify(ctx, name)
-		if err != nil {
-			s.Close(ctx)
-			nodes = append(nodes, report.Node{Name: name, Host: name, Error: san.Message(oneLine(err.Error()))})
-			continue
-		}
-		log.Info("connected", "node", name, "version", info.Version, "role", info.Role, "user", san.Message(info.User))
-		live = append(live, liveNode{node: runner.Node{Info: info, DB: s}, session: s})
-		nodes = append(nodes, report.Node{Name: name, Host: info.Host, Database: info.Database, Role: info.Role,
-			Version: info.Version, VersionNum: info.VersionNum, InRecovery: info.InRecovery, User: info.User,
-			Superuser: info.Superuser, PGMonitor: info.PGMonitor})
+		out = append(out, pipeline.Target{Alias: n.alias, Conn: pc})
 	}
-	return live, nodes, nil
+	return out, nil
 }
 
 // nodeLabel names node i (counted from 0) in a configuration error: its number, and its
@@ -166,8 +148,6 @@ func fallbackHosts(pc *pgx.ConnConfig) []string {
 	}
 	return hosts
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // splitHostPort accepts "host", "host:port" and "[v6addr]:port" for -h, so that nodes on
 // different ports can be named one by one.

@@ -208,7 +208,7 @@ func TestListExplainSQL(t *testing.T) {
 		t.Fatalf("explain of unknown check exited %d", code)
 	}
 	code, out, _ = runCLI(t, "sql", "A002")
-	if code != 0 || !strings.HasPrefix(out, "-- A002") {
+	if code != 0 || !strings.Contains(out, "\n-- A002 a002.sql") || strings.Contains(out, "-- H001") {
 		t.Fatalf("sql: %d %s", code, out)
 	}
 }

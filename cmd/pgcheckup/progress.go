@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/schollz/progressbar/v3"
@@ -11,6 +12,27 @@ import (
 type progress interface {
 	Add(int) error
 	Finish() error
+}
+
+// progressBar is the pipeline's progress: a bar on a terminal, debug log lines always.
+type progressBar struct {
+	w     io.Writer
+	quiet bool
+	log   *slog.Logger
+	bar   progress
+}
+
+func (p *progressBar) Start(steps int) { p.bar = newProgress(p.w, steps, p.quiet) }
+
+func (p *progressBar) Step(checkID, node string) {
+	p.bar.Add(1)
+	p.log.Debug("check done", "check", checkID, "node", node)
+}
+
+func (p *progressBar) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
 }
 
 type noProgress struct{}

@@ -21,7 +21,7 @@ func init() {
 	for _, f := range strings.Fields(`
 		current_setting current_database current_user session_user version now age mxid_age
 		pg_is_in_recovery pg_has_role has_database_privilege has_table_privilege has_schema_privilege
-		has_sequence_privilege has_column_privilege has_any_column_privilege
+		has_sequence_privilege has_column_privilege has_any_column_privilege has_function_privilege
 		pg_database_size pg_relation_size pg_total_relation_size pg_table_size pg_indexes_size
 		pg_size_pretty pg_get_indexdef pg_get_constraintdef pg_get_expr pg_get_userbyid
 		pg_postmaster_start_time pg_conf_load_time pg_stat_get_db_stat_reset_time
