@@ -19,6 +19,10 @@ const (
 	exitCheckErrors = 1 // the report was written but some checks (or nodes) ended in error
 	exitUsage       = 2 // usage or configuration error
 	exitUnreachable = 3 // no node could be reached
+	exitWriteFailed = 4 // checks ran, but the report could not be written
+	// exitInterrupted: a signal stopped the run; the report written so far says so.
+	// 130 is what a shell reports for a program ended by Ctrl-C.
+	exitInterrupted = 130
 )
 
 // version is set by the Makefile (-ldflags "-X main.version=...").
