@@ -73,11 +73,15 @@ type Table struct {
 	MXIDAge int64       `json:"mxid_age"`
 	// Effective autovacuum_(multixact_)freeze_max_age: the smaller of the setting and
 	// the table's own storage parameter.
-	FreezeMaxAge     int64    `json:"freeze_max_age"`
-	MXIDFreezeMaxAge int64    `json:"mxid_freeze_max_age"`
-	XIDPercent       float64  `json:"xid_percent"`  // of 2^31
-	MXIDPercent      float64  `json:"mxid_percent"` // of 2^31
-	SizeBytes        int64    `json:"size_bytes"`
+	FreezeMaxAge     int64   `json:"freeze_max_age"`
+	MXIDFreezeMaxAge int64   `json:"mxid_freeze_max_age"`
+	XIDPercent       float64 `json:"xid_percent"`  // of 2^31
+	MXIDPercent      float64 `json:"mxid_percent"` // of 2^31
+	// SizeBytes is nil when another session holds or awaits an ACCESS EXCLUSIVE lock on
+	// the relation (Locked): pgcheckup never waits for locks. The ages come from the
+	// catalog and are always read.
+	SizeBytes        *int64   `json:"size_bytes"`
+	Locked           bool     `json:"locked"`
 	LastVacuumAgeSec *float64 `json:"last_vacuum_age_sec"` // nil: no vacuum since the statistics reset
 	VacuumRunning    bool     `json:"vacuum_running"`
 }
@@ -125,7 +129,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		var toast *string
 		var fma, mfma *int64
 		if err := rows.Scan(&tb.Schema, &tb.Name, &toast, &tb.XIDAge, &tb.MXIDAge, &fma, &mfma,
-			&tb.SizeBytes, &tb.LastVacuumAgeSec, &tb.VacuumRunning); err != nil {
+			&tb.SizeBytes, &tb.Locked, &tb.LastVacuumAgeSec, &tb.VacuumRunning); err != nil {
 			return nil, fmt.Errorf("read table ages: %w", err)
 		}
 		if toast != nil {

@@ -1,5 +1,13 @@
 /* pgcheckup F002 */
-WITH t AS (
+WITH locked AS (
+    -- pg_relation_size locks the relation: behind an ACCESS EXCLUSIVE lock (held or
+    -- awaited by another session) it would wait until lock_timeout, so it is skipped
+    SELECT l.relation
+    FROM pg_catalog.pg_locks l
+    WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+      AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()
+), t AS (
     SELECT c.oid, c.relfrozenxid, c.relminmxid
     FROM pg_catalog.pg_class c
     WHERE c.relkind IN ('r', 'm', 't')
@@ -24,7 +32,8 @@ SELECT COALESCE(owner_ns.nspname, n.nspname) AS schema_name,
             WHERE opt LIKE 'autovacuum\_multixact\_freeze\_max\_age=%'),
            (SELECT pg_catalog.split_part(opt, '=', 2) FROM pg_catalog.unnest(o.reloptions) opt
             WHERE opt LIKE 'autovacuum\_multixact\_freeze\_max\_age=%'))::bigint AS mxid_freeze_max_age_option,
-       pg_catalog.pg_relation_size(c.oid) AS size_bytes,
+       CASE WHEN c.oid NOT IN (SELECT relation FROM locked) THEN pg_catalog.pg_relation_size(c.oid) END AS size_bytes,
+       c.oid IN (SELECT relation FROM locked) AS locked,
        EXTRACT(epoch FROM pg_catalog.now() - GREATEST(s.last_vacuum, s.last_autovacuum))::float8 AS last_vacuum_age,
        EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_vacuum p WHERE p.relid IN (c.oid, o.oid)) AS vacuum_running
 FROM oldest
