@@ -10,7 +10,24 @@ MAJORS   ?= 12 13 14 15 16 17 18
 INTEGRATION ?= ./checks/... ./cmd/... ./internal/pgtest/...
 export CGO_ENABLED = 1
 
-.PHONY: build deps demo test test-matrix samples bench vet clean
+# Linters, installed by `make vet` itself at pinned versions into bin/tools/<tool>-<version>/
+# (a new version gets a new folder, so bumping the pin reinstalls). Not go.mod `tool`
+# lines: those would pull the linters' dependencies into the module graph of pgcheckup.
+TOOLS               := $(CURDIR)/bin/tools
+STATICCHECK_VERSION := v0.8.2
+GOVULNCHECK_VERSION := v1.9.0
+STATICCHECK         := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
+GOVULNCHECK         := $(TOOLS)/govulncheck-$(GOVULNCHECK_VERSION)/govulncheck
+# 1: fail `make vet` when govulncheck cannot reach its vulnerability database instead of
+# printing that it was skipped (for CI machines that have a network).
+VULNCHECK_REQUIRED  ?= 0
+
+# Packages whose tests need no server (no test imports internal/pgtest): the race detector
+# runs over them. Computed, so a new pure package is covered without editing this file.
+RACE_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
+	| grep -v '/internal/pgtest' | awk 'NF > 1 { print $$1 }')
+
+.PHONY: build deps demo test test-race test-matrix samples bench vet tidy-check clean
 
 build: bin/pgcheckup
 
@@ -26,6 +43,11 @@ demo: deps build
 # Unit and integration tests against the default server (PGCHECKUP_PG_MAJOR picks one).
 test: deps
 	PGCHECKUP_REQUIRE_PG=1 $(GO) test -count=1 -timeout 30m ./...
+
+# The race detector over the packages whose tests need no server (it needs cgo, as does
+# pg_query).
+test-race:
+	$(GO) test -race -count=1 -timeout 10m $(RACE_PKGS)
 
 # Integration tests on every supported major, one after the other.
 test-matrix: deps
@@ -45,9 +67,30 @@ samples: deps build
 bench: deps
 	PGCHECKUP_REQUIRE_PG=1 $(GO) test -run '^$$' -bench . -benchmem ./...
 
-vet:
-	gofmt -l . | (! grep .)
+# gofmt, go vet, staticcheck, the tidy check and govulncheck. govulncheck needs its
+# vulnerability database: exit 3 (vulnerable code is reached) fails; when the database
+# cannot be reached, one line says it was skipped (VULNCHECK_REQUIRED=1 makes that fail).
+vet: tidy-check $(STATICCHECK) $(GOVULNCHECK)
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "vet: gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	@echo "$(GOVULNCHECK) ./..."; \
+	out=$$($(GOVULNCHECK) ./... 2>&1); rc=$$?; \
+	if [ $$rc -eq 0 ]; then echo "govulncheck: no vulnerable code reached"; \
+	elif [ $$rc -ne 3 ] && echo "$$out" | grep -q 'fetching vulnerabilities' && [ "$(VULNCHECK_REQUIRED)" != 1 ]; then \
+		echo "vet: govulncheck SKIPPED, its vulnerability database could not be reached ($$(echo "$$out" | tail -n 1))"; \
+	else echo "$$out"; exit 1; fi
+
+# go.mod and go.sum are what `go mod tidy` would write (direct dependencies not marked
+# indirect, no missing or stale sums).
+tidy-check:
+	@$(GO) mod tidy -diff || { echo "vet: go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+
+$(STATICCHECK):
+	GOBIN=$(dir $@) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(GOVULNCHECK):
+	GOBIN=$(dir $@) $(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
 
 clean:
 	rm -rf bin artifacts
