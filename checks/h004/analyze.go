@@ -2,6 +2,9 @@ package h004
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 )
@@ -15,18 +18,18 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			code, what = "H004/duplicate-index", "is an exact duplicate of"
 		}
 		sev := checks.P3
-		if x.DropBytes >= cfg.P2Bytes {
+		if x.DropBytes != nil && *x.DropBytes >= cfg.P2Bytes {
 			sev = checks.P2
 		}
 		concl := fmt.Sprintf("Index %s on %s %s %s (same access method, operator classes, collations, ordering, "+
 			"predicate and expressions); dropping it saves %s.",
-			checks.Code(string(x.Drop)), checks.Code(table), what, checks.Code(string(x.Keep)), checks.Bytes(x.DropBytes))
+			checks.Code(string(x.Drop)), checks.Code(table), what, checks.Code(string(x.Keep)), saves(x))
 		if x.DropScans != nil && *x.DropScans > 0 {
 			concl += fmt.Sprintf(" It was scanned %d time(s) since the statistics were reset; %s can serve those scans.",
 				*x.DropScans, checks.Code(string(x.Keep)))
 		}
-		rec := fmt.Sprintf("Keep %s and drop %s: %s To recreate it: %s",
-			checks.Code(string(x.Keep)), checks.Code(string(x.Drop)), checks.Code(string(x.DropSQL)), checks.Code(string(x.DropDef)+";"))
+		rec := fmt.Sprintf("Keep %s and drop %s: %s %s",
+			checks.Code(string(x.Keep)), checks.Code(string(x.Drop)), checks.Code(string(x.DropSQL)), recreate(x))
 		if x.Partitioned {
 			rec += " This is a partitioned index: DROP INDEX CONCURRENTLY is not possible, and the DROP locks the table " +
 				"and all its partitions (ACCESS EXCLUSIVE) while it runs; choose a quiet moment."
@@ -39,7 +42,42 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: code, Severity: sev, Conclusion: concl, Recommendation: rec,
 			Objects: []checks.Name{checks.Name(string(x.Schema) + "." + string(x.Drop)), checks.Name(string(x.Schema) + "." + string(x.Keep))}})
 	}
+	if len(d.NotCompared) > 0 {
+		names := make([]string, len(d.NotCompared))
+		objects := make([]checks.Name, len(d.NotCompared))
+		for i, t := range d.NotCompared {
+			names[i] = checks.Code(string(t.Schema) + "." + string(t.Name))
+			objects[i] = t.Schema + "." + t.Name
+		}
+		out = append(out, checks.Finding{Code: "H004/not-compared", Severity: checks.Info, Objects: objects,
+			Conclusion: fmt.Sprintf("Partial and expression indexes of %s were not compared, because another session holds or "+
+				"awaits an ACCESS EXCLUSIVE lock on the table (pgcheckup never waits for locks): redundant indexes among them "+
+				"may be missing from this list.", strings.Join(names, ", ")),
+			Recommendation: "Run the check again when the lock is gone."})
+	}
 	return out
+}
+
+// saves is the size a drop frees, or why it is unknown.
+func saves(x Index) string {
+	switch {
+	case x.DropBytes == nil:
+		return "an unknown amount (the index is locked by another session, so its size was not read)"
+	case x.Locked && x.Partitioned:
+		return "at least " + checks.Bytes(*x.DropBytes) + " (some partitions are locked by another session)"
+	}
+	return checks.Bytes(*x.DropBytes)
+}
+
+// recreate tells how to recreate the dropped index, or how to save its definition first
+// when a lock kept it from being read.
+func recreate(x Index) string {
+	if x.DropDef == "" {
+		ident := pgx.Identifier{string(x.Schema), string(x.Drop)}.Sanitize()
+		return "Another session held a lock, so its definition was not read: save the output of " +
+			checks.Code("SELECT pg_get_indexdef('"+strings.ReplaceAll(ident, "'", "''")+"'::regclass);") + " first."
+	}
+	return "To recreate it: " + checks.Code(string(x.DropDef)+";")
 }
 
 const doc = `Finds indexes that another index on the same table makes unnecessary, and says which to

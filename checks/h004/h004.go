@@ -50,20 +50,26 @@ func (c *Check) Queries() []checks.Query {
 
 // Index is one index that can be dropped because another one serves its uses.
 type Index struct {
-	Schema      checks.Name       `json:"schema"`
-	Table       checks.Name       `json:"table"`
-	Drop        checks.Name       `json:"drop_index"`
-	Keep        checks.Name       `json:"keep_index"`
-	Duplicate   bool              `json:"duplicate"` // identical to the kept one
-	DropBytes   int64             `json:"drop_bytes"`
-	KeepBytes   int64             `json:"keep_bytes"`
+	Schema    checks.Name `json:"schema"`
+	Table     checks.Name `json:"table"`
+	Drop      checks.Name `json:"drop_index"`
+	Keep      checks.Name `json:"keep_index"`
+	Duplicate bool        `json:"duplicate"` // identical to the kept one
+	// DropBytes and KeepBytes are nil for an index another session holds or awaits an
+	// ACCESS EXCLUSIVE lock on (pgcheckup never waits for locks); for a partitioned index
+	// they leave out its locked partitions.
+	DropBytes   *int64            `json:"drop_bytes"`
+	KeepBytes   *int64            `json:"keep_bytes"`
 	DropScans   *int64            `json:"drop_scans"` // idx_scan since the statistics were reset
 	KeepScans   *int64            `json:"keep_scans"`
 	Partitioned bool              `json:"partitioned"` // a partitioned index: no CONCURRENTLY
 	Clustered   bool              `json:"clustered"`   // the table is CLUSTERed on the dropped index
-	DropDef     checks.Definition `json:"drop_def"`    // recreates the dropped index
+	DropDef     checks.Definition `json:"drop_def"`    // recreates the dropped index; empty when Locked
 	KeepDef     checks.Definition `json:"keep_def"`
-	DropSQL     checks.Definition `json:"drop_statement"`
+	// Locked: the table or one of the indexes is under another session's ACCESS
+	// EXCLUSIVE lock, so a definition or a size was not read.
+	Locked  bool              `json:"locked"`
+	DropSQL checks.Definition `json:"drop_statement"`
 }
 
 // Data is what H004 reports.
@@ -72,24 +78,50 @@ type Data struct {
 	Total     int     `json:"total"` // droppable indexes before the limit
 	Truncated bool    `json:"truncated"`
 	TopN      int     `json:"top_n"`
+	// NotCompared are tables under another session's ACCESS EXCLUSIVE lock whose partial
+	// or expression indexes were not compared: that needs the table's lock. Indexes
+	// without a predicate or expressions are compared on them all the same.
+	NotCompared []Table `json:"not_compared"`
+}
+
+// Table names a table.
+type Table struct {
+	Schema checks.Name `json:"schema"`
+	Name   checks.Name `json:"name"`
 }
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	q, _ := checks.Pick(c.Queries(), "h004.sql", t.Node.VersionNum)
-	d := Data{Indexes: []Index{}, TopN: c.cfg.TopN}
+	d := Data{Indexes: []Index{}, TopN: c.cfg.TopN, NotCompared: []Table{}}
 	rows, err := t.DB.Query(ctx, q, c.cfg.TopN)
 	if err != nil {
 		return nil, fmt.Errorf("read indexes: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		// The statement returns one row with only not_compared when no index is listed.
+		var schema, table, drop, keep, dropSQL *string
+		var dup, partitioned, clustered, locked *bool
+		var dropDef, keepDef *string
+		var ncSchemas, ncTables []string
 		var x Index
-		if err := rows.Scan(&x.Schema, &x.Table, &x.Drop, &x.Keep, &x.Duplicate, &x.DropBytes, &x.KeepBytes,
-			&x.DropScans, &x.KeepScans, &x.Partitioned, &x.Clustered, &x.DropDef, &x.KeepDef, &x.DropSQL,
-			&d.Total); err != nil {
+		if err := rows.Scan(&schema, &table, &drop, &keep, &dup, &x.DropBytes, &x.KeepBytes,
+			&x.DropScans, &x.KeepScans, &partitioned, &clustered, &dropDef, &keepDef, &locked, &dropSQL,
+			&d.Total, &ncSchemas, &ncTables); err != nil {
 			return nil, fmt.Errorf("read indexes: %w", err)
 		}
+		if len(d.NotCompared) == 0 {
+			for i := range min(len(ncSchemas), len(ncTables)) {
+				d.NotCompared = append(d.NotCompared, Table{Schema: checks.Name(ncSchemas[i]), Name: checks.Name(ncTables[i])})
+			}
+		}
+		if drop == nil {
+			continue
+		}
+		x.Schema, x.Table, x.Drop, x.Keep = checks.Name(val(schema)), checks.Name(val(table)), checks.Name(*drop), checks.Name(val(keep))
+		x.Duplicate, x.Partitioned, x.Clustered, x.Locked = val(dup), val(partitioned), val(clustered), val(locked)
+		x.DropDef, x.KeepDef, x.DropSQL = checks.Definition(val(dropDef)), checks.Definition(val(keepDef)), checks.Definition(val(dropSQL))
 		d.Indexes = append(d.Indexes, x)
 	}
 	if err := rows.Err(); err != nil {
@@ -97,4 +129,13 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	}
 	d.Truncated = d.Total > len(d.Indexes)
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
+}
+
+// val is *p, or the zero value for nil.
+func val[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }

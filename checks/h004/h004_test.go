@@ -9,9 +9,9 @@ import (
 
 func TestAnalyze(t *testing.T) {
 	cfg := New().cfg
-	scans := int64(7)
+	scans, small, large := int64(7), cfg.P2Bytes-1, cfg.P2Bytes
 	base := Index{Schema: "s", Table: "t", Drop: "t_a", Keep: "t_a_b", DropSQL: "DROP INDEX CONCURRENTLY s.t_a;",
-		DropDef: "CREATE INDEX t_a ON s.t USING btree (a)"}
+		DropDef: "CREATE INDEX t_a ON s.t USING btree (a)", DropBytes: &small, KeepBytes: &large}
 	cases := []struct {
 		name     string
 		edit     func(*Index)
@@ -19,12 +19,16 @@ func TestAnalyze(t *testing.T) {
 		sev      checks.Severity
 		contains []string
 	}{
-		{"small redundant", func(x *Index) { x.DropBytes = cfg.P2Bytes - 1 }, "H004/redundant-index", checks.P3,
+		{"small redundant", func(x *Index) { x.DropBytes = &small }, "H004/redundant-index", checks.P3,
 			[]string{"DROP INDEX CONCURRENTLY s.t_a;", "CREATE INDEX t_a ON s.t USING btree (a);"}},
-		{"large redundant", func(x *Index) { x.DropBytes = cfg.P2Bytes }, "H004/redundant-index", checks.P2, nil},
+		{"large redundant", func(x *Index) { x.DropBytes = &large }, "H004/redundant-index", checks.P2, nil},
 		{"duplicate", func(x *Index) { x.Duplicate = true }, "H004/duplicate-index", checks.P3, []string{"exact duplicate"}},
 		{"used", func(x *Index) { x.DropScans = &scans }, "H004/redundant-index", checks.P3, []string{"scanned 7 time(s)"}},
 		{"partitioned", func(x *Index) { x.Partitioned = true }, "H004/redundant-index", checks.P3, []string{"ACCESS EXCLUSIVE"}},
+		{"locked", func(x *Index) { x.DropBytes, x.KeepBytes, x.DropDef, x.Locked = nil, nil, "", true }, "H004/redundant-index", checks.P3,
+			[]string{"saves an unknown amount (the index is locked", `pg_get_indexdef('"s"."t_a"'::regclass);`, "DROP INDEX CONCURRENTLY s.t_a;"}},
+		{"partitions locked", func(x *Index) { x.Partitioned, x.Locked = true, true }, "H004/redundant-index", checks.P3,
+			[]string{"at least 1024.0 MiB", "some partitions are locked"}},
 		{"clustered", func(x *Index) { x.Clustered = true }, "H004/redundant-index", checks.P3, []string{"CLUSTER ON t_a_b"}},
 	}
 	for _, tc := range cases {
@@ -48,5 +52,13 @@ func TestAnalyze(t *testing.T) {
 	}
 	if got := analyze(Data{}, cfg); len(got) != 0 {
 		t.Errorf("no indexes: %v", got)
+	}
+}
+
+func TestAnalyzeNotCompared(t *testing.T) {
+	got := analyze(Data{NotCompared: []Table{{Schema: "s", Name: "busy"}}}, New().cfg)
+	if len(got) != 1 || got[0].Code != "H004/not-compared" || got[0].Severity != checks.Info ||
+		!strings.Contains(got[0].Conclusion, "`s.busy`") || got[0].Objects[0] != "s.busy" {
+		t.Fatalf("got %+v", got)
 	}
 }

@@ -65,8 +65,8 @@ func TestOnRealServer(t *testing.T) {
 			t.Errorf("%s not reported (got %v)", drop, d.Indexes)
 			continue
 		}
-		if x.Keep != w.keep || x.Duplicate != w.dup || x.DropBytes <= 0 {
-			t.Errorf("%s: keep %s dup %v bytes %d, want keep %s dup %v", drop, x.Keep, x.Duplicate, x.DropBytes, w.keep, w.dup)
+		if x.Keep != w.keep || x.Duplicate != w.dup || x.DropBytes == nil || *x.DropBytes <= 0 || x.Locked {
+			t.Errorf("%s: keep %s dup %v bytes %v locked %v, want keep %s dup %v", drop, x.Keep, x.Duplicate, x.DropBytes, x.Locked, w.keep, w.dup)
 		}
 	}
 	if len(d.Indexes) != len(want) || d.Total != len(want) {
