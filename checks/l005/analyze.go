@@ -31,9 +31,13 @@ func analyze(d Data) []checks.Finding {
 		if x.Kind == "foreign key" {
 			why = "Rows written before it was added were never checked: some may reference rows that do not exist."
 		}
+		def := checks.Code(string(x.Definition))
+		if x.Locked {
+			def = "definition not read: another session holds or awaits an ACCESS EXCLUSIVE lock on the table"
+		}
 		out = append(out, checks.Finding{Code: "L005/not-valid", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("The %s constraint %s on %s is NOT VALID (%s). %s",
-				x.Kind, checks.Code(string(x.Constraint)), where, checks.Code(string(x.Definition)), why),
+				x.Kind, checks.Code(string(x.Constraint)), where, def, why),
 			Recommendation: fmt.Sprintf("Validate it: %s. It %s; if it fails, the error names a violating row to fix first.",
 				checks.Code(string(x.Fix)), scan),
 			Objects: []checks.Name{checks.Name(obj), x.Constraint}})

@@ -50,10 +50,13 @@ type NotValid struct {
 	Constraint checks.Name       `json:"constraint"`
 	Kind       checks.Label      `json:"kind"` // foreign key, check, not null
 	OnDomain   bool              `json:"on_domain"`
-	Definition checks.Definition `json:"definition"`
-	Bytes      int64             `json:"bytes"` // what VALIDATE scans: relpages * block_size
-	Rows       checks.Estimate   `json:"rows"`
-	Fix        checks.Definition `json:"fix"`
+	Definition checks.Definition `json:"definition"` // empty when Locked
+	// Locked: another session holds or awaits an ACCESS EXCLUSIVE lock on the table (or
+	// the referenced one), so the definition was not read (pgcheckup never waits for locks).
+	Locked bool              `json:"locked"`
+	Bytes  int64             `json:"bytes"` // what VALIDATE scans: relpages * block_size
+	Rows   checks.Estimate   `json:"rows"`
+	Fix    checks.Definition `json:"fix"`
 }
 
 // FK problems with the referenced side's index.
@@ -115,11 +118,15 @@ func (c *Check) readNotValid(ctx context.Context, t *checks.Target, d *Data) err
 	for rows.Next() {
 		var x NotValid
 		var kind string
-		if err := rows.Scan(&x.Schema, &x.Object, &x.Constraint, &kind, &x.OnDomain, &x.Definition, &x.Bytes, &x.Rows,
+		var def *string
+		if err := rows.Scan(&x.Schema, &x.Object, &x.Constraint, &kind, &x.OnDomain, &def, &x.Locked, &x.Bytes, &x.Rows,
 			&x.Fix, &d.NotValidTotal); err != nil {
 			return fmt.Errorf("read NOT VALID constraints: %w", err)
 		}
 		x.Kind = checks.Label(kind)
+		if def != nil {
+			x.Definition = checks.Definition(*def)
+		}
 		d.NotValid = append(d.NotValid, x)
 	}
 	if err := rows.Err(); err != nil {

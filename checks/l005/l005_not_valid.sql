@@ -1,5 +1,13 @@
 /* pgcheckup L005 */
-WITH RECURSIVE nv AS (
+WITH RECURSIVE locked AS (
+    -- pg_get_constraintdef locks the table: behind an ACCESS EXCLUSIVE lock (held or
+    -- awaited by another session) it would wait until lock_timeout, so it is skipped
+    SELECT l.relation
+    FROM pg_catalog.pg_locks l
+    WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+      AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()
+), nv AS (
     SELECT c.oid, c.conrelid, n.nspname, COALESCE(r.relname, ty.typname) AS object
     FROM pg_catalog.pg_constraint c
     LEFT JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
@@ -33,7 +41,9 @@ SELECT k.nspname AS schema, k.object, c.conname AS constraint_name,
        CASE c.contype WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'n' THEN 'not null'
                       ELSE c.contype::text END AS kind,
        c.conrelid = 0 AS on_domain,
-       pg_catalog.pg_get_constraintdef(c.oid) AS definition,
+       CASE WHEN c.conrelid NOT IN (SELECT relation FROM locked) AND c.confrelid NOT IN (SELECT relation FROM locked)
+            THEN pg_catalog.pg_get_constraintdef(c.oid) END AS definition,
+       c.conrelid IN (SELECT relation FROM locked) OR c.confrelid IN (SELECT relation FROM locked) AS locked,
        k.pages * pg_catalog.current_setting('block_size')::bigint AS bytes, k.rows,
        pg_catalog.format(CASE WHEN c.conrelid = 0 THEN 'ALTER DOMAIN %I.%I VALIDATE CONSTRAINT %I;'
                               ELSE 'ALTER TABLE %I.%I VALIDATE CONSTRAINT %I;' END,
