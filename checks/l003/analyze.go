@@ -56,6 +56,19 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				strings.Join(grants, " "), checks.Code("GRANT SELECT ON SEQUENCE <schema>.<sequence> TO "+checks.QuoteIdent(string(d.User))+";"),
 				checks.Code("GRANT pg_read_all_data TO "+checks.QuoteIdent(string(d.User))+";"))})
 	}
+	if len(d.Locked) > 0 {
+		names := make([]string, len(d.Locked))
+		objects := make([]checks.Name, len(d.Locked))
+		for i, s := range d.Locked {
+			names[i] = checks.Code(string(s.Schema) + "." + string(s.Name))
+			objects[i] = s.Schema + "." + s.Name
+		}
+		out = append(out, checks.Finding{Code: "L003/locked", Severity: checks.Info, Objects: objects,
+			Conclusion: fmt.Sprintf("The capacity of the columns fed by %s is unknown: another session holds or awaits an "+
+				"ACCESS EXCLUSIVE lock on %s, and reading last_value would wait for it (pgcheckup never waits for locks).",
+				strings.Join(names, ", "), plural(len(names), "it", "them")),
+			Recommendation: "Run the check again when the lock is gone."})
+	}
 	if d.NotRead > 0 {
 		out = append(out, checks.Finding{Code: "L003/not-read", Severity: checks.Info,
 			Conclusion: fmt.Sprintf("The capacity of %d sequence-fed int2/int4 column(s) is unknown: pgcheckup reads at most "+
@@ -65,6 +78,13 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				"holds a lock until the query ends: at most max_locks_per_transaction × max_connections locks in total)."})
 	}
 	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 const doc = `For every smallint/integer column fed by a sequence (serial, identity, or any

@@ -50,6 +50,7 @@ const (
 	StateUnused     checks.Label = "unused"      // no last_value: never called, or reset with setval(..., false)
 	StateNotVisible checks.Label = "not-visible" // the role may not read the sequence
 	StateNotRead    checks.Label = "not-read"    // beyond max_sequences, or unlogged on a standby
+	StateLocked     checks.Label = "locked"      // another session holds or awaits an ACCESS EXCLUSIVE lock on it
 )
 
 // Column is one int2/int4 column fed by a sequence.
@@ -77,11 +78,14 @@ type Column struct {
 
 // Data is what L003 reports.
 type Data struct {
-	Columns      []Column            `json:"columns"`
-	Total        int                 `json:"total"` // sequence-fed int2/int4 columns
-	NotVisible   int                 `json:"not_visible"`
-	NotRead      int                 `json:"not_read"`
-	Unused       int                 `json:"unused"`
+	Columns    []Column `json:"columns"`
+	Total      int      `json:"total"` // sequence-fed int2/int4 columns
+	NotVisible int      `json:"not_visible"`
+	NotRead    int      `json:"not_read"`
+	Unused     int      `json:"unused"`
+	// Locked are the sequences another session holds or awaits an ACCESS EXCLUSIVE lock
+	// on: reading them would wait for it, and pgcheckup never waits for locks.
+	Locked       []Sequence          `json:"locked"`
 	SchemaGrants []checks.Definition `json:"schema_grants"` // GRANTs that make the hidden sequences readable
 	Truncated    bool                `json:"truncated"`
 	TopN         int                 `json:"top_n"`
@@ -89,9 +93,15 @@ type Data struct {
 	User         checks.Name         `json:"user"`
 }
 
+// Sequence names a sequence.
+type Sequence struct {
+	Schema checks.Name `json:"schema"`
+	Name   checks.Name `json:"name"`
+}
+
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	d := Data{Columns: []Column{}, SchemaGrants: []checks.Definition{}, TopN: c.cfg.TopN, MaxSequences: c.cfg.MaxSequences,
+	d := Data{Columns: []Column{}, SchemaGrants: []checks.Definition{}, Locked: []Sequence{}, TopN: c.cfg.TopN, MaxSequences: c.cfg.MaxSequences,
 		User: checks.Name(t.Node.User)}
 	rows, err := t.DB.Query(ctx, query, c.cfg.TopN, c.cfg.MaxSequences)
 	if err != nil {
@@ -100,12 +110,13 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	defer rows.Close()
 	for rows.Next() {
 		var x Column
-		var visible, read bool
+		var visible, read, locked bool
 		var alterSeq *string
 		var grants []checks.Definition
+		var lockedSchemas, lockedNames []string
 		if err := rows.Scan(&x.Schema, &x.Table, &x.Column, &x.Type, &x.Identity, &x.Rows, &x.SeqSchema, &x.Sequence,
-			&x.SeqType, &x.Increment, &x.SeqMin, &x.SeqMax, &x.Cycle, &visible, &read, &x.LastValue, &x.UsedPct,
-			&x.AlterCol, &alterSeq, &x.Grant, &d.Total, &d.NotVisible, &d.NotRead, &d.Unused, &grants); err != nil {
+			&x.SeqType, &x.Increment, &x.SeqMin, &x.SeqMax, &x.Cycle, &visible, &read, &locked, &x.LastValue, &x.UsedPct,
+			&x.AlterCol, &alterSeq, &x.Grant, &d.Total, &d.NotVisible, &d.NotRead, &lockedSchemas, &lockedNames, &d.Unused, &grants); err != nil {
 			return nil, fmt.Errorf("read sequences: %w", err)
 		}
 		if alterSeq != nil {
@@ -114,7 +125,15 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		if grants != nil {
 			d.SchemaGrants = grants
 		}
+		if len(d.Locked) == 0 {
+			for i := range min(len(lockedSchemas), len(lockedNames)) {
+				d.Locked = append(d.Locked, Sequence{Schema: checks.Name(lockedSchemas[i]), Name: checks.Name(lockedNames[i])})
+			}
+		}
 		x.State = state(visible, read, x.LastValue != nil)
+		if locked && visible {
+			x.State = StateLocked
+		}
 		d.Columns = append(d.Columns, x)
 	}
 	if err := rows.Err(); err != nil {

@@ -1,5 +1,14 @@
 /* pgcheckup L003 */
-WITH fed AS (
+WITH locked AS (
+    -- reading last_value locks the sequence: behind an ACCESS EXCLUSIVE lock (held or
+    -- awaited by another session, e.g. ALTER SEQUENCE ... RENAME) it would wait until
+    -- lock_timeout, so it is skipped
+    SELECT l.relation
+    FROM pg_catalog.pg_locks l
+    WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+      AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()
+), fed AS (
     -- serial (OWNED BY: 'a') and identity ('i') sequences depend on their column
     SELECT d.objid AS seq, d.refobjid AS relid, d.refobjsubid AS attnum
     FROM pg_catalog.pg_depend d
@@ -22,7 +31,8 @@ WITH fed AS (
            CASE WHEN bt.oid = 'pg_catalog.int2'::pg_catalog.regtype THEN 32767 ELSE 2147483647 END::bigint AS col_max,
            pg_catalog.has_sequence_privilege(sc.oid, 'SELECT, USAGE') AS visible,
            -- an unlogged sequence cannot be read on a standby
-           sc.relpersistence = 'u' AND pg_catalog.pg_is_in_recovery() AS unreadable
+           sc.relpersistence = 'u' AND pg_catalog.pg_is_in_recovery() AS unreadable,
+           sc.oid IN (SELECT relation FROM locked) AS seq_locked
     FROM fed
     JOIN pg_catalog.pg_class sc ON sc.oid = fed.seq AND sc.relkind = 'S'
     JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
@@ -42,12 +52,12 @@ WITH fed AS (
     -- Reading a sequence locks it until the end of the statement: read at most $2 of
     -- them, readable ones on the tables with the most rows for their column type first.
     SELECT cand.*,
-           pg_catalog.row_number() OVER (ORDER BY visible AND NOT unreadable DESC,
+           pg_catalog.row_number() OVER (ORDER BY visible AND NOT unreadable AND NOT seq_locked DESC,
                                                   (reltuples + 1)::float8 / col_max DESC, seq) AS rn
     FROM cand
 ), valued AS (
-    SELECT numbered.*, rn <= $2 AND NOT unreadable AS read,
-           CASE WHEN rn <= $2 AND visible AND NOT unreadable
+    SELECT numbered.*, rn <= $2 AND NOT unreadable AND NOT seq_locked AS read,
+           CASE WHEN rn <= $2 AND visible AND NOT unreadable AND NOT seq_locked
                 THEN pg_catalog.pg_sequence_last_value(seq) END AS last_value
     FROM numbered
 ), shared AS (
@@ -63,14 +73,16 @@ WITH fed AS (
 )
 SELECT nspname AS schema, relname AS "table", attname AS "column", col_type, is_identity, reltuples,
        seq_schema, seq_name, pg_catalog.format_type(seqtypid, NULL) AS seq_type,
-       seqincrement, seqmin, seqmax, seqcycle, visible, read, last_value, used_pct,
+       seqincrement, seqmin, seqmax, seqcycle, visible, read, seq_locked, last_value, used_pct,
        pg_catalog.format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE bigint;', nspname, relname, attname) AS alter_column,
        CASE WHEN NOT is_identity AND seqtypid <> 'pg_catalog.int8'::pg_catalog.regtype
             THEN pg_catalog.format('ALTER SEQUENCE %I.%I AS bigint;', seq_schema, seq_name) END AS alter_sequence,
        pg_catalog.format('GRANT SELECT ON SEQUENCE %I.%I TO %I;', seq_schema, seq_name, current_user) AS grant_sequence,
        pg_catalog.count(*) OVER () AS total,
        pg_catalog.count(*) FILTER (WHERE NOT visible) OVER () AS not_visible,
-       pg_catalog.count(*) FILTER (WHERE visible AND NOT read) OVER () AS not_read,
+       pg_catalog.count(*) FILTER (WHERE visible AND NOT read AND NOT seq_locked) OVER () AS not_read,
+       (SELECT pg_catalog.array_agg(v.seq_schema ORDER BY v.seq_schema, v.seq_name) FROM cand v WHERE v.seq_locked) AS locked_schemas,
+       (SELECT pg_catalog.array_agg(v.seq_name ORDER BY v.seq_schema, v.seq_name) FROM cand v WHERE v.seq_locked) AS locked_names,
        pg_catalog.count(*) FILTER (WHERE read AND visible AND last_value IS NULL) OVER () AS unused,
        (SELECT pg_catalog.array_agg(DISTINCT pg_catalog.format('GRANT SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I;', v.seq_schema, current_user))
         FROM cand v WHERE NOT v.visible) AS grant_schemas
