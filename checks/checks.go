@@ -32,6 +32,14 @@ type Configurable interface {
 	Config() any
 }
 
+// Validator may be implemented by the settings a Configurable returns, for rules only
+// the check knows (a P1 threshold above its P2, an upper bound). It runs when the
+// configuration file loads, after the rule every check gets: numbers are finite and not
+// negative. An error should name the TOML key.
+type Validator interface {
+	Validate() error
+}
+
 // Scope says whether a check looks at the whole cluster or at one database.
 type Scope string
 

@@ -54,16 +54,22 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		return exitUsage, err
 	}
 	log := newLogger(stderr, f.quiet, f.verbose)
-	list, err := selectChecks(all.Checks(), cfg.Checks, cfg.Skip)
-	if err != nil {
+	// Every [checks.*] section is decoded and validated, also of checks this run skips:
+	// the file is wrong whichever checks run.
+	registry := all.Checks()
+	if err := cfg.decodeChecks(registry); err != nil {
 		return exitUsage, err
 	}
-	if err := cfg.decodeChecks(list); err != nil {
+	list, err := selectChecks(registry, cfg.Checks, cfg.Skip)
+	if err != nil {
 		return exitUsage, err
 	}
 	outBase := cfg.Out
 	if outBase == "-" {
 		outBase = defaults().Out
+	} else if err := probeOutDir(filepath.Join(outBase, cfg.Project)); err != nil {
+		// Found now, not after every check ran.
+		return exitUsage, err
 	}
 	policy, err := cfg.policy(filepath.Join(outBase, cfg.Project, "anonymize.key"))
 	if err != nil {

@@ -68,15 +68,37 @@ type Duration struct{ time.Duration }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
+	v, err := parseDuration(string(b))
 	if err != nil {
-		return fmt.Errorf("duration %q: %w", b, err)
-	}
-	if v < 0 {
-		return fmt.Errorf("duration %q is negative", b)
+		return err
 	}
 	d.Duration = v
 	return nil
+}
+
+// Every duration of a run (statement, lock, connect and check timeout) is sent to the
+// server in whole milliseconds or bounds a wait. Below 1 ms the server would get 0,
+// which means no timeout at all; 0 or less would mean "no limit" or "give up at once".
+// Above maxDuration the server refuses statement_timeout and lock_timeout (an int of
+// milliseconds), and no check should need that long.
+const (
+	minDuration = time.Millisecond
+	maxDuration = (1<<31 - 1) * time.Millisecond // about 24.8 days
+)
+
+// parseDuration reads a duration and refuses what no timeout can mean.
+func parseDuration(s string) (time.Duration, error) {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q: %w", s, err)
+	}
+	switch {
+	case v < minDuration:
+		return 0, fmt.Errorf("duration %q: must be at least 1ms: every wait has a limit, and 0 is not \"none\"", s)
+	case v > maxDuration:
+		return 0, fmt.Errorf("duration %q: must be at most %s", s, maxDuration)
+	}
+	return v, nil
 }
 
 func defaults() Config {
@@ -147,6 +169,12 @@ func (c *Config) decodeChecks(list []checks.Check) error {
 		if err := c.md.PrimitiveDecode(prim, conf.Config()); err != nil {
 			return cfgErr("config %s: %s", c.file, publicKey(strings.TrimPrefix(err.Error(), "toml: ")))
 		}
+		if key, err := validateSettings(conf.Config()); err != nil {
+			if key == "" {
+				return cfgErr("config %s: line %d: [checks.%s]: %v", c.file, c.lineOf("checks", id), id, err)
+			}
+			return cfgErr("config %s: line %d: key %q: %v", c.file, c.lineInSection("checks."+id, key), "checks."+id+"."+key, err)
+		}
 	}
 	for _, k := range c.md.Undecoded() {
 		key := publicKey(k.String())
@@ -170,6 +198,32 @@ func (c *Config) lineOf(parts ...string) int {
 		}
 	}
 	return 0
+}
+
+// lineInSection finds the line of key inside the table [section] (whose name is matched
+// without regard to case, like check IDs), so that a key such as top_n, which many
+// sections have, is reported where it is wrong. It falls back to the table's line.
+func (c *Config) lineInSection(section, key string) int {
+	data, err := os.ReadFile(c.file)
+	if err != nil {
+		return 0
+	}
+	headRE := regexp.MustCompile(`(?i)^\s*\[\s*` + regexp.QuoteMeta(section) + `\s*\]`)
+	keyRE := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	head := 0
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		switch {
+		case headRE.MatchString(line):
+			head = n
+		case head > 0 && strings.HasPrefix(strings.TrimSpace(line), "["):
+			return head // the next table: the key was not written in this one
+		case head > 0 && keyRE.MatchString(line):
+			return n
+		}
+	}
+	return head
 }
 
 func (c *Config) validate() error {

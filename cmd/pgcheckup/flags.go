@@ -16,6 +16,26 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
+// durationFlag is a duration flag that refuses what no timeout can mean (see
+// parseDuration), so a bad value is a usage error naming the flag.
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil || *f.d == 0 {
+		return ""
+	}
+	return f.d.String()
+}
+
+func (f durationFlag) Set(s string) error {
+	v, err := parseDuration(s)
+	if err != nil {
+		return err
+	}
+	*f.d = v
+	return nil
+}
+
 // splitList turns "A002,H002" and repeated flags into one list.
 func splitList(vals []string) []string {
 	var out []string
@@ -67,10 +87,11 @@ func newRunFlags(stderr io.Writer) *runFlags {
 	fs.Var(&f.checks, "checks", "run only these check `IDs` (comma-separated)")
 	fs.Var(&f.skip, "skip", "skip these check `IDs` (comma-separated)")
 	fs.Var(&f.format, "format", "output `formats`: json,md,html (default all)")
-	fs.DurationVar(&f.stmtTimeout, "statement-timeout", 0, "statement_timeout of the session (default 30s)")
-	fs.DurationVar(&f.lockTimeout, "lock-timeout", 0, "lock_timeout of the session (default 100ms)")
-	fs.DurationVar(&f.connTO, "connect-timeout", 0, "connection timeout per node (default 10s)")
-	fs.DurationVar(&f.checkTimeout, "check-timeout", 0, "time limit of one check on one node (default 2m)")
+	// Durations are 1ms to about 24 days: 0 is refused rather than meaning "no limit".
+	fs.Var(durationFlag{&f.stmtTimeout}, "statement-timeout", "statement_timeout of the session, a `duration` of 1ms or more (default 30s)")
+	fs.Var(durationFlag{&f.lockTimeout}, "lock-timeout", "lock_timeout of the session, a `duration` of 1ms or more (default 100ms)")
+	fs.Var(durationFlag{&f.connTO}, "connect-timeout", "connection timeout per node, a `duration` of 1ms or more (default 10s)")
+	fs.Var(durationFlag{&f.checkTimeout}, "check-timeout", "time limit of one check on one node, a `duration` of 1ms or more (default 2m)")
 	fs.StringVar(&f.queryText, "query-text", "", "query texts in the report: normalized (default), none, raw")
 	fs.BoolVar(&f.allowRaw, "allow-raw-query-text", false, "allow --query-text raw (texts then hold literals: data, secrets)")
 	fs.BoolVar(&f.definitionLiterals, "definition-literals", false, "show the literals of index predicates, CHECK constraints, expressions and defaults (they may hold data)")
