@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -201,4 +203,45 @@ func TestOutFolderUnusable(t *testing.T) {
 	if entries, err := os.ReadDir(filepath.Join(ok, "p")); err != nil || len(entries) != 0 {
 		t.Errorf("probe left %v (%v)", entries, err)
 	}
+}
+
+// A check's own rules (checks.Validator on its settings) run after the generic one, and
+// the message names the file and the section.
+func TestCheckValidatorRuns(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(p, []byte("project = \"x\"\n[checks.Z900]\nlow = 5.0\nhigh = 1.0\n"), 0o600)
+	cfg := defaults()
+	if err := loadFile(p, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	err := cfg.decodeChecks([]checks.Check{&orderedCheck{}})
+	if err == nil || !strings.Contains(err.Error(), "c.toml: line 2: [checks.Z900]: low (5) is above high (1)") {
+		t.Fatalf("got %v, want the check's own rule refusing the file", err)
+	}
+	var ce configError
+	if !errors.As(err, &ce) {
+		t.Fatalf("%T is not a usage error", err)
+	}
+}
+
+// orderedCheck is a check whose two thresholds must be in order.
+type orderedCheck struct{ cfg orderedSettings }
+
+type orderedSettings struct {
+	Low  float64 `toml:"low"`
+	High float64 `toml:"high"`
+}
+
+func (s *orderedSettings) Validate() error {
+	if s.Low > s.High {
+		return fmt.Errorf("low (%v) is above high (%v)", s.Low, s.High)
+	}
+	return nil
+}
+
+func (c *orderedCheck) Meta() checks.Meta       { return checks.Meta{ID: "Z900"} }
+func (c *orderedCheck) Queries() []checks.Query { return nil }
+func (c *orderedCheck) Config() any             { return &c.cfg }
+func (c *orderedCheck) Run(context.Context, *checks.Target) (*checks.Outcome, error) {
+	return &checks.Outcome{}, nil
 }
