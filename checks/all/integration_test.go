@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"text/template"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
@@ -12,6 +13,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/report"
+	"github.com/pgcheckup/pgcheckup/templates"
 )
 
 // planted lists, per check, the finding codes the demo database must produce on every
@@ -35,7 +37,8 @@ var planted = map[string][]string{
 // TestEveryCheckOnRealServer runs every check on the major under test
 // (PGCHECKUP_PG_MAJOR) against the demo database: none may end in error, version gates
 // must skip exactly where they must, the planted problems must be found, every check
-// must render, and no check's data may hold a plain string (the privacy path).
+// must render, every field a template references must exist in the check's data, and no
+// check's data may hold a plain string (the privacy path).
 func TestEveryCheckOnRealServer(t *testing.T) {
 	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{"max_prepared_transactions": "5"}})
 	if err := demodb.Load(t.Context(), cl, filepath.Join("..", "..", "testdata", "demo")); err != nil {
@@ -46,6 +49,10 @@ func TestEveryCheckOnRealServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	rd, err := report.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := template.New("").Funcs(report.Funcs).ParseFS(templates.FS, "*.tmpl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +74,13 @@ func TestEveryCheckOnRealServer(t *testing.T) {
 				for _, p := range plainStrings(dataType, m.ID, map[reflect.Type]bool{}) {
 					t.Errorf("%s: use checks.Name, Text, QueryText, Definition or Label", p)
 				}
+				// Templates read decoded JSON with missingkey=zero: a field the data
+				// lacks renders as an empty cell, so each chain is checked against the type.
+				for _, e := range templateFieldErrors(tmpl, m.ID+".md.tmpl", dataType) {
+					t.Errorf("template: %s", e)
+				}
+			} else {
+				t.Logf("no data on this server: template fields not checked")
 			}
 			if r.Status == checks.StatusError {
 				t.Fatalf("error on PostgreSQL %s: %s", cl.Version, r.Reason)
