@@ -245,3 +245,25 @@ func (c *orderedCheck) Config() any             { return &c.cfg }
 func (c *orderedCheck) Run(context.Context, *checks.Target) (*checks.Outcome, error) {
 	return &checks.Outcome{}, nil
 }
+
+// TestOutFolderFull: a full filesystem is found by the probe, before any connection.
+func TestOutFolderFull(t *testing.T) {
+	conn := closedPort(t)
+	mnt := t.TempDir()
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt).Run(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v)", err)
+	}
+	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
+	os.MkdirAll(filepath.Join(mnt, "default"), 0o700)
+	// Fill it: the last write fails when the filesystem is full.
+	f, err := os.Create(filepath.Join(mnt, "default", "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for err == nil {
+		_, err = f.Write(make([]byte, 4096))
+	}
+	f.Close()
+	code, _, stderr := runCLI(t, "run", "--out", mnt, conn)
+	wantUsage(t, "full filesystem", code, stderr, "output folder", "no space left")
+}
