@@ -5,10 +5,12 @@ package k003
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/pgcheckup/pgcheckup/checks"
 )
 
@@ -58,7 +60,10 @@ func (c *Check) Queries() []checks.Query {
 
 // Statement is one row of pg_stat_statements.
 type Statement struct {
-	QueryID      int64            `json:"queryid"`
+	// QueryID is nil, and Query empty, for another role's statement when the role lacks
+	// pg_read_all_stats (Hidden); its times and counts are still shown.
+	QueryID      *int64           `json:"queryid"`
+	Hidden       bool             `json:"hidden"`
 	Database     checks.Name      `json:"database"`
 	User         checks.Name      `json:"user"`
 	Query        checks.QueryText `json:"query"`
@@ -80,16 +85,25 @@ type Data struct {
 	ExtensionVersion checks.Text `json:"extension_version"`
 	TotalMS          float64     `json:"total_ms"`
 	Statements       int64       `json:"statements"` // distinct statements tracked
+	Hidden           int64       `json:"hidden"`     // of them, other roles' whose text the role may not see
+	User             checks.Name `json:"user"`       // the role pgcheckup ran as
 	Top              []Statement `json:"top"`
 }
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	var d Data
+	d := Data{User: checks.Name(t.Node.User)}
 	var loaded bool
 	var schema string
-	if err := t.DB.QueryRow(ctx, extQuery).Scan(&d.ExtensionVersion, &schema, &loaded); err != nil {
-		return nil, fmt.Errorf("read extension version: %w", err)
+	err := t.DB.QueryRow(ctx, extQuery).Scan(&d.ExtensionVersion, &schema, &loaded)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		// the runner's gate says so first, unless it could not tell
+		return &checks.Outcome{Data: d, Skip: &checks.Skip{
+			Reason: fmt.Sprintf("extension pg_stat_statements is not installed in database %s", t.Node.Database),
+			Hint:   fmt.Sprintf("CREATE EXTENSION pg_stat_statements; (in database %s)", t.Node.Database)}}, nil
+	case err != nil:
+		return nil, fmt.Errorf("could not tell whether pg_stat_statements is installed: %w", err)
 	}
 	if !loaded {
 		return &checks.Outcome{Data: d, Skip: &checks.Skip{
@@ -104,9 +118,11 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	for rows.Next() {
 		var s Statement
 		if err := rows.Scan(&s.QueryID, &s.Database, &s.User, &s.Query, &s.Calls, &s.TotalMS, &s.PlanMS,
-			&s.Rows, &s.SharedHit, &s.SharedRead, &s.TempWritten, &s.IOReadMS, &s.IOWriteMS, &d.TotalMS, &d.Statements); err != nil {
+			&s.Rows, &s.SharedHit, &s.SharedRead, &s.TempWritten, &s.IOReadMS, &s.IOWriteMS, &d.TotalMS, &d.Statements,
+			&d.Hidden); err != nil {
 			return nil, fmt.Errorf("read pg_stat_statements: %w", err)
 		}
+		s.Hidden = s.QueryID == nil
 		d.Top = append(d.Top, s)
 	}
 	if err := rows.Err(); err != nil {
@@ -147,12 +163,28 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	for _, s := range d.Top {
 		if s.SharePercent >= cfg.DominantPercent && d.Statements > 1 {
 			out = append(out, checks.Finding{Code: "K003/dominant-statement", Severity: checks.P3,
-				Conclusion: fmt.Sprintf("One statement (queryid %d) takes %.0f%% of all statement time (%d calls, mean %.1f ms).",
-					s.QueryID, s.SharePercent, s.Calls, s.MeanMS),
+				Conclusion: fmt.Sprintf("One statement (%s) takes %.0f%% of all statement time (%d calls, mean %.1f ms).",
+					ident(s), s.SharePercent, s.Calls, s.MeanMS),
 				Recommendation: "Optimizing this statement is the cheapest way to reduce the load: check its plan with EXPLAIN (ANALYZE, BUFFERS) on a copy, and its indexes."})
 		}
 	}
+	if d.Hidden > 0 {
+		out = append(out, checks.Finding{Code: "K003/texts-hidden", Severity: checks.Info,
+			Conclusion: fmt.Sprintf("%d of %d statements belong to other roles, and role %s may not see their texts and queryids "+
+				"(it lacks %s); their times and calls are listed and counted in the totals.",
+				d.Hidden, d.Statements, checks.Code(string(d.User)), checks.Code("pg_read_all_stats")),
+			Recommendation: "To see them: " + checks.Code("GRANT pg_read_all_stats TO "+checks.QuoteIdent(string(d.User))+";") +
+				" (or " + checks.Code("pg_monitor") + ", which includes it)."})
+	}
 	return out
+}
+
+// ident names a statement in a finding.
+func ident(s Statement) string {
+	if s.QueryID == nil {
+		return "another role's, text hidden"
+	}
+	return fmt.Sprintf("queryid %d", *s.QueryID)
 }
 
 const doc = `Lists the statements with the highest total time (execution plus planning) from

@@ -19,7 +19,8 @@ func TestAnalyze(t *testing.T) {
 	mk := func(shares ...float64) Data {
 		d := Data{TotalMS: 1000, Statements: int64(len(shares))}
 		for i, s := range shares {
-			d.Top = append(d.Top, Statement{QueryID: int64(i), TotalMS: s * 10, Calls: 1})
+			id := int64(i)
+			d.Top = append(d.Top, Statement{QueryID: &id, TotalMS: s * 10, Calls: 1})
 		}
 		derive(&d)
 		return d
@@ -32,6 +33,11 @@ func TestAnalyze(t *testing.T) {
 		{mk(49.9, 30, 20.1), 0},
 		{mk(100), 0}, // a single statement dominating nothing is not news
 	}
+	hidden := mk(60, 40)
+	hidden.Top[0].QueryID, hidden.Top[0].Hidden = nil, true
+	if got := analyze(hidden, cfg); len(got) != 1 || got[0].Conclusion[:40] != "One statement (another role's, text hidd" {
+		t.Errorf("hidden dominant statement: %+v", got)
+	}
 	for i, c := range cases {
 		got := analyze(c.d, cfg)
 		if len(got) != c.want {
@@ -42,5 +48,13 @@ func TestAnalyze(t *testing.T) {
 				t.Errorf("case %d: %+v", i, f)
 			}
 		}
+	}
+}
+
+func TestAnalyzeHidden(t *testing.T) {
+	got := analyze(Data{Statements: 5, Hidden: 3, User: "mon"}, New().cfg)
+	if len(got) != 1 || got[0].Code != "K003/texts-hidden" || got[0].Severity != checks.Info ||
+		got[0].Recommendation[:46] != "To see them: `GRANT pg_read_all_stats TO mon;`" {
+		t.Errorf("got %+v", got)
 	}
 }

@@ -5,11 +5,12 @@ WITH s AS (
     FROM "@extschema@".pg_stat_statements s
     WHERE s.query NOT LIKE '/* pgcheckup %'
 ), total AS (
-    SELECT COALESCE(sum(total_ms), 0) AS ms, count(*) AS n FROM s
+    -- other roles' statements show a NULL queryid and no text without pg_read_all_stats
+    SELECT COALESCE(sum(total_ms), 0) AS ms, count(*) AS n, count(*) FILTER (WHERE queryid IS NULL) AS hidden FROM s
 )
 SELECT s.queryid, COALESCE(d.datname, ''), COALESCE(pg_catalog.pg_get_userbyid(s.userid), ''),
-       COALESCE(s.query, ''), s.calls, s.total_ms, s.plan_ms, s.rows, s.shared_blks_hit, s.shared_blks_read,
-       s.temp_blks_written, s.read_ms, s.write_ms, total.ms, total.n
+       CASE WHEN s.queryid IS NOT NULL THEN COALESCE(s.query, '') ELSE '' END, s.calls, s.total_ms, s.plan_ms, s.rows, s.shared_blks_hit, s.shared_blks_read,
+       s.temp_blks_written, s.read_ms, s.write_ms, total.ms, total.n, total.hidden
 FROM s
 CROSS JOIN total
 LEFT JOIN pg_catalog.pg_database d ON d.oid = s.dbid
