@@ -34,10 +34,18 @@ var keepNames = map[string]bool{
 
 // Anonymizer maps names to stable pseudonyms: a keyed hash, so two runs with the same
 // key give the same pseudonyms and only the key's owner can map a name to its pseudonym.
+// It is safe for concurrent use.
 type Anonymizer struct {
 	key  []byte
 	mu   sync.Mutex
 	seen map[string]string // name -> pseudonym
+	// multi are the known names that are not one word ("my table", "app.key"), longest
+	// first: free text is searched for these few; every other name is looked up word by
+	// word.
+	multi []string
+	// protected are words of the server's own vocabulary (the names of its settings): a
+	// user's object of the same name cannot turn them into pseudonyms.
+	protected map[string]bool
 }
 
 // NewAnonymizer uses key (at least 16 bytes).
@@ -45,7 +53,7 @@ func NewAnonymizer(key []byte) (*Anonymizer, error) {
 	if len(key) < 16 {
 		return nil, errors.New("anonymization key too short")
 	}
-	return &Anonymizer{key: key, seen: map[string]string{}}, nil
+	return &Anonymizer{key: key, seen: map[string]string{}, protected: map[string]bool{}}, nil
 }
 
 // LoadOrCreateKey reads the per-project key at path, creating it (0600) on first use.
@@ -78,14 +86,49 @@ func (a *Anonymizer) Pseudonym(name string) string {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.protected[name] {
+		return name
+	}
 	if p, ok := a.seen[name]; ok {
 		return p
 	}
-	m := hmac.New(sha256.New, a.key)
-	m.Write([]byte(name))
-	p := "n_" + hex.EncodeToString(m.Sum(nil))[:10]
+	p := "n_" + a.mac(name)[:10]
 	a.seen[name] = p
+	if !isWord(name) {
+		i := sort.Search(len(a.multi), func(i int) bool {
+			return len(a.multi[i]) < len(name) || len(a.multi[i]) == len(name) && a.multi[i] >= name
+		})
+		a.multi = append(a.multi, "")
+		copy(a.multi[i+1:], a.multi[i:])
+		a.multi[i] = name
+	}
 	return p
+}
+
+// Protect marks words of the server's own vocabulary (its settings' names): they are
+// never replaced, even when an object has the same name.
+func (a *Anonymizer) Protect(words ...string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, w := range words {
+		a.protected[w] = true
+	}
+}
+
+// mac is the hex HMAC of s with the project key.
+func (a *Anonymizer) mac(s string) string {
+	m := hmac.New(sha256.New, a.key)
+	m.Write([]byte(s))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isWordByte(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 var pseudonymRE = regexp.MustCompile(`^n_[0-9a-f]{10}$`)
@@ -111,28 +154,40 @@ func (a *Anonymizer) identifier(word string) string {
 	return a.Pseudonym(strings.ToLower(word))
 }
 
-// Replace replaces every name seen so far inside free text, longest first, where it
-// stands as a whole word (so "id" does not change "valid").
+// Replace replaces every name seen so far inside free text where it stands as a whole
+// word (so "id" does not change "valid"). The text is scanned once and each word looked
+// up; only names that are not one word are searched for, longest first.
 func (a *Anonymizer) Replace(s string) string {
 	a.mu.Lock()
-	names := make([]string, 0, len(a.seen))
-	for n := range a.seen {
-		names = append(names, n)
-	}
-	a.mu.Unlock()
-	sort.Slice(names, func(i, j int) bool {
-		if len(names[i]) != len(names[j]) {
-			return len(names[i]) > len(names[j])
+	defer a.mu.Unlock()
+	for _, n := range a.multi {
+		if strings.Contains(s, n) {
+			s = replaceWord(s, n, a.seen[n])
 		}
-		return names[i] < names[j]
-	})
-	for _, n := range names {
-		if !strings.Contains(s, n) {
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) {
+			i++
 			continue
 		}
-		s = replaceWord(s, n, a.seen[n])
+		j := i
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		if p, ok := a.seen[s[i:j]]; ok && !a.protected[s[i:j]] {
+			b.WriteString(s[last:i])
+			b.WriteString(p)
+			last = j
+		}
+		i = j
 	}
-	return s
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 func isWordByte(c byte) bool {

@@ -1,8 +1,6 @@
 package privacy
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -21,14 +19,21 @@ const (
 // e.g., the value of ALTER SYSTEM SET and JSON_TABLE path strings), every value of a SET
 // clause, quoted or not (ALTER DATABASE d SET app.jwt_secret TO $0), and drops comments.
 // Text the parser cannot read (truncated, newer syntax) never passes: it becomes a
-// marker with its length and a hash.
+// marker with its length.
 func NormalizeQuery(q string) string {
+	if out, ok := normalize(q); ok {
+		return out
+	}
+	return Unparseable(q)
+}
+
+func normalize(q string) (string, bool) {
 	if _, err := pg_query.Parse(q); err != nil {
-		return Unparseable(q)
+		return "", false
 	}
 	n, err := pg_query.Normalize(q)
 	if err != nil {
-		return Unparseable(q)
+		return "", false
 	}
 	out, err := scrub(n)
 	if err != nil {
@@ -36,16 +41,22 @@ func NormalizeQuery(q string) string {
 		// (SET TRANSACTION ISOLATION LEVEL $1, CREATE FUNCTION ... AS $2); the
 		// original does, and scrub removes its constants just as well.
 		if out, err = scrub(q); err != nil {
-			return Unparseable(q)
+			return "", false
 		}
 	}
-	return out
+	return out, true
 }
 
 // Unparseable is the marker that stands for a query text pgcheckup could not normalize.
+// It carries no hash: an unkeyed hash of a short statement lets anyone confirm a guess.
 func Unparseable(q string) string {
-	sum := sha256.Sum256([]byte(q))
-	return fmt.Sprintf("<query text withheld: not parseable, %d bytes, sha256 %s>", len(q), hex.EncodeToString(sum[:6]))
+	return fmt.Sprintf("<query text withheld: not parseable, %d bytes>", len(q))
+}
+
+// unparseableKeyed is the marker of an anonymized report: an HMAC with the project key
+// lets the key's owner tell equal texts apart, and no one else confirm a guess.
+func (a *Anonymizer) unparseableKeyed(q string) string {
+	return fmt.Sprintf("<query text withheld: not parseable, %d bytes, hmac %s>", len(q), a.mac(q)[:12])
 }
 
 // scrub replaces every literal left in q by $0 and drops its comments. The values of

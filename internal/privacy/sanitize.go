@@ -54,76 +54,168 @@ var (
 	typeSetting    = reflect.TypeFor[checks.Setting]()
 )
 
-// Outcome rewrites the database strings of a check's outcome in place, by type.
+// Outcome rewrites the database strings of one check's outcome in place, by type.
 func (s *Sanitizer) Outcome(o *checks.Outcome) error {
-	// Checks write findings from the raw definitions: the literals those lose are
-	// collected first, to be withheld from the findings' text too.
-	w := withheld{lits: map[string]bool{}}
-	s.definitionLiterals(reflect.ValueOf(o.Data), &w)
-	if o.Data != nil {
-		v := reflect.ValueOf(o.Data)
-		cp := reflect.New(v.Type()).Elem()
-		cp.Set(v)
-		s.walk(cp)
-		o.Data = cp.Interface()
-	}
-	for i := range o.Findings {
-		f := &o.Findings[i]
-		for j := range f.Objects {
-			f.Objects[j] = checks.Name(s.name(string(f.Objects[j])))
+	return s.Outcomes([]*checks.Outcome{o})
+}
+
+// Outcomes rewrites the database strings of every outcome of a run in place, by type:
+// names where they are names, definitions and query texts token by token, masks on
+// every database string; never keys (the report's JSON keys are struct tags), labels
+// or the names of the server's own settings. Names are replaced in free text (Text,
+// findings) too: that pass comes after every outcome's names are known, so a name one
+// check saw is hidden in every other check's text.
+func (s *Sanitizer) Outcomes(list []*checks.Outcome) error {
+	if s.p.Anonymizer != nil {
+		for _, o := range list {
+			if o != nil {
+				s.protectSettings(reflect.ValueOf(o.Data))
+			}
 		}
-		f.Conclusion = s.Text(withoutLiterals(f.Conclusion, w))
-		f.Recommendation = s.Text(withoutLiterals(f.Recommendation, w))
+	}
+	lost := make([]withheld, len(list))
+	for i, o := range list {
+		if o == nil {
+			continue
+		}
+		// Checks write findings from the raw definitions: the literals those lose are
+		// collected first, to be withheld from the findings' text too.
+		lost[i] = withheld{lits: map[string]bool{}}
+		s.definitionLiterals(reflect.ValueOf(o.Data), &lost[i])
+		s.each(o, namesPass)
+		for j := range o.Findings {
+			f := &o.Findings[j]
+			for k := range f.Objects {
+				f.Objects[k] = checks.Name(s.nameOut(string(f.Objects[k])))
+			}
+		}
+	}
+	for i, o := range list {
+		if o == nil {
+			continue
+		}
+		s.each(o, textPass)
+		for j := range o.Findings {
+			f := &o.Findings[j]
+			f.Conclusion = s.mask(s.Text(withoutLiterals(f.Conclusion, lost[i])))
+			f.Recommendation = s.mask(s.Text(withoutLiterals(f.Recommendation, lost[i])))
+		}
 	}
 	return nil
 }
 
-func (s *Sanitizer) walk(v reflect.Value) {
+// pass is one of the two walks over an outcome's data.
+type pass int
+
+const (
+	// namesPass replaces names, definitions and query texts (learning every name).
+	namesPass pass = iota
+	// textPass replaces the names known by then inside free text and setting values.
+	textPass
+)
+
+// each walks o.Data through a settable copy of its value.
+func (s *Sanitizer) each(o *checks.Outcome, p pass) {
+	if o.Data == nil {
+		return
+	}
+	v := reflect.ValueOf(o.Data)
+	cp := reflect.New(v.Type()).Elem()
+	cp.Set(v)
+	s.walk(cp, p)
+	o.Data = cp.Interface()
+}
+
+// protectSettings tells the anonymizer the names of the server's settings found in v,
+// before any name is learned: a statement "SET work_mem = $1" then keeps work_mem, and
+// so do recommendations that name it.
+func (s *Sanitizer) protectSettings(v reflect.Value) {
+	if !v.IsValid() {
+		return
+	}
+	if v.Type() == typeSetting {
+		if n := string(v.Interface().(checks.Setting).Name); builtinSetting(n) {
+			s.p.Anonymizer.Protect(n)
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			s.protectSettings(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				s.protectSettings(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			s.protectSettings(v.Index(i))
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			s.protectSettings(iter.Value())
+		}
+	}
+}
+
+func (s *Sanitizer) walk(v reflect.Value, p pass) {
 	switch v.Type() {
 	case typeName:
-		v.SetString(s.name(v.String()))
+		if p == namesPass {
+			v.SetString(s.nameOut(v.String()))
+		}
 		return
 	case typeText:
-		v.SetString(s.Text(v.String()))
+		if p == textPass {
+			v.SetString(s.mask(s.Text(v.String())))
+		}
 		return
 	case typeQuery:
-		v.SetString(s.query(v.String()))
+		if p == namesPass {
+			v.SetString(s.mask(s.query(v.String())))
+		}
 		return
 	case typeDefinition:
-		d, _ := s.definition(v.String())
-		v.SetString(d)
+		if p == namesPass {
+			d, _ := s.definition(v.String())
+			v.SetString(s.mask(d))
+		}
 		return
 	case typeEstimate:
-		if s.p.RoundCounts {
+		if p == namesPass && s.p.RoundCounts {
 			v.SetFloat(RoundTwo(v.Float()))
 		}
 		return
 	case typeSetting:
-		v.Set(reflect.ValueOf(s.setting(v.Interface().(checks.Setting))))
+		v.Set(reflect.ValueOf(s.setting(v.Interface().(checks.Setting), p)))
 		return
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			s.walk(v.Elem())
+			s.walk(v.Elem(), p)
 		}
 	case reflect.Interface:
 		if !v.IsNil() {
 			e := v.Elem()
 			cp := reflect.New(e.Type()).Elem()
 			cp.Set(e)
-			s.walk(cp)
+			s.walk(cp, p)
 			v.Set(cp)
 		}
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
 			if v.Type().Field(i).IsExported() {
-				s.walk(v.Field(i))
+				s.walk(v.Field(i), p)
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
-			s.walk(v.Index(i))
+			s.walk(v.Index(i), p)
 		}
 	case reflect.Map:
 		if v.IsNil() {
@@ -134,14 +226,28 @@ func (s *Sanitizer) walk(v reflect.Value) {
 		for iter.Next() {
 			k := reflect.New(v.Type().Key()).Elem()
 			k.Set(iter.Key())
-			s.walk(k)
+			s.walk(k, p)
 			e := reflect.New(v.Type().Elem()).Elem()
 			e.Set(iter.Value())
-			s.walk(e)
+			s.walk(e, p)
 			out.SetMapIndex(k, e)
 		}
 		v.Set(out)
 	}
+}
+
+// mask applies the site's masking rules.
+func (s *Sanitizer) mask(t string) string {
+	for _, m := range s.p.Mask {
+		t = m.Pattern.ReplaceAllString(t, m.Replacement)
+	}
+	return t
+}
+
+// nameOut is a name as the report shows it: its pseudonym when anonymizing; otherwise
+// itself with secrets redacted (an application name "myapp token=abc"); masked.
+func (s *Sanitizer) nameOut(n string) string {
+	return s.mask(RedactSecrets(s.name(n)))
 }
 
 func (s *Sanitizer) name(n string) string {
@@ -167,11 +273,16 @@ func (s *Sanitizer) query(q string) string {
 	case QueryRaw:
 		return q
 	}
-	q = NormalizeQuery(q)
-	if s.p.Anonymizer != nil {
-		q = s.p.Anonymizer.Definition(q)
+	n, ok := normalize(q)
+	switch {
+	case !ok && s.p.Anonymizer != nil:
+		return s.p.Anonymizer.unparseableKeyed(q)
+	case !ok:
+		return Unparseable(q)
+	case s.p.Anonymizer != nil:
+		return s.p.Anonymizer.Definition(n)
 	}
-	return q
+	return n
 }
 
 // RoundTwo rounds x to two significant digits.

@@ -38,13 +38,25 @@ func SettingShown(name string) bool {
 	return !strings.Contains(n, ".") || shownCustom[n]
 }
 
-// setting redacts one setting's value. An empty value stays empty: that nothing is set
-// is no secret.
-func (s *Sanitizer) setting(st checks.Setting) checks.Setting {
-	if st.Value != "" && !SettingShown(string(st.Name)) {
-		st.Value, st.Hidden = HiddenValue, true
+// builtinSetting reports whether name is one of the server's own settings (no dot; see
+// SettingShown): its name is the server's vocabulary, not a user's, and stays as it is.
+func builtinSetting(name string) bool { return name != "" && !strings.Contains(name, ".") }
+
+// setting sanitizes one setting. Its name stays as it is: the server's own settings'
+// names are its vocabulary, and a custom setting's name is what tells a reader why its
+// value is hidden. The names pass decides whether the value is hidden; the text pass
+// redacts a shown value and replaces the names inside it. An empty value stays empty:
+// that nothing is set is no secret.
+func (s *Sanitizer) setting(st checks.Setting, p pass) checks.Setting {
+	if p == namesPass {
+		if st.Value != "" && !SettingShown(string(st.Name)) {
+			st.Value, st.Hidden = HiddenValue, true
+		}
 		return st
 	}
-	st.Value = checks.Text(s.Text(RedactSetting(string(st.Name), string(st.Value))))
+	if st.Hidden {
+		return st
+	}
+	st.Value = checks.Text(s.mask(s.Text(RedactSetting(string(st.Name), string(st.Value)))))
 	return st
 }
