@@ -40,6 +40,24 @@ type Validator interface {
 	Validate() error
 }
 
+// NodeOutcome is one check's outcome on one node, as a run holds it before the report
+// is assembled: typed, not yet sanitized.
+type NodeOutcome struct {
+	Node   Node
+	Status Status
+	// Outcome is nil when the check did not run on the node (skipped by a gate, failed).
+	Outcome *Outcome
+}
+
+// Comparer is implemented by checks that judge the nodes against each other (settings
+// that differ between a primary and its standbys, a standby far behind). Compare gets
+// the check's outcome on every node, in the order of the nodes, once all have run. It
+// is pure, like analyze: no database, no clock. Its findings carry no Node; they are
+// added to the check's findings and pass the privacy rules like the others.
+type Comparer interface {
+	Compare(outcomes []NodeOutcome) []Finding
+}
+
 // Scope says whether a check looks at the whole cluster or at one database.
 type Scope string
 

@@ -82,6 +82,10 @@ type Result struct {
 	Hint       string          `json:"hint,omitempty"`
 	DurationMS float64         `json:"duration_ms"`
 	Data       json.RawMessage `json:"data,omitempty"`
+	// Outcome is the check's typed outcome while a run assembles the report: the
+	// pipeline compares and sanitizes it by type, then encodes Data from it once. It is
+	// never written, and absent from a report read from a file.
+	Outcome *checks.Outcome `json:"-"`
 }
 
 // Write writes r as indented JSON.

@@ -89,6 +89,9 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 			msgs = append(msgs, n.Name+": "+n.Error)
 		}
 		rep.FinishedAt = time.Now().UTC()
+		if err := assemble(rep, cfg, nil); err != nil {
+			return nil, err
+		}
 		return rep, fmt.Errorf("%w: %s", ErrNoNodeReachable, strings.Join(msgs, "; "))
 	}
 	rnodes := make([]runner.Node, len(live))
@@ -108,8 +111,12 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	}
 	rep.Checks = runner.Run(ctx, cfg.Checks, rnodes, opts)
 	rep.FinishedAt = time.Now().UTC()
-	if err := cfg.Sanitizer.Report(rep); err != nil {
-		return nil, fmt.Errorf("sanitize report: %w", err)
+	infos := make([]checks.Node, len(live))
+	for i, n := range live {
+		infos[i] = n.node.Info
+	}
+	if err := assemble(rep, cfg, infos); err != nil {
+		return nil, err
 	}
 	return rep, nil
 }

@@ -37,16 +37,21 @@ type Options struct {
 // Identity leaves an outcome as it is.
 func Identity(*checks.Outcome) error { return nil }
 
-// Run runs every check on every node, checks in the order given, nodes in turn.
+// Run runs every check on every node, checks in the order given, nodes in turn. Each
+// result keeps the check's typed outcome as the check returned it: nothing is encoded or
+// sanitized here, so that the pipeline can compare one check across nodes and apply the
+// privacy rules by type once every name is known.
 func Run(ctx context.Context, list []checks.Check, nodes []Node, opts Options) []report.Check {
 	out := make([]report.Check, 0, len(list))
 	for _, c := range list {
 		m := c.Meta()
 		rc := report.Check{ID: m.ID, Title: m.Title, Scope: string(m.Scope), Findings: []checks.Finding{}}
 		for _, n := range nodes {
-			res, findings := RunOne(ctx, c, n, opts)
+			res := Exec(ctx, c, n, opts)
 			rc.Results = append(rc.Results, res)
-			rc.Findings = append(rc.Findings, findings...)
+			if res.Outcome != nil {
+				rc.Findings = append(rc.Findings, res.Outcome.Findings...)
+			}
 			if opts.Progress != nil {
 				opts.Progress(m.ID, n.Info.Name)
 			}
@@ -56,8 +61,10 @@ func Run(ctx context.Context, list []checks.Check, nodes []Node, opts Options) [
 	return out
 }
 
-// RunOne runs one check on one node.
-func RunOne(ctx context.Context, c checks.Check, n Node, opts Options) (report.Result, []checks.Finding) {
+// Exec runs one check on one node and returns how it ended with its typed outcome
+// (Result.Outcome; nil when the check did not return one), findings labelled with the
+// node. Reasons hold the server's raw messages: the caller sanitizes them.
+func Exec(ctx context.Context, c checks.Check, n Node, opts Options) report.Result {
 	start := time.Now()
 	res := report.Result{Node: n.Info.Name}
 	finish := func(s checks.Status, reason, hint string) report.Result {
@@ -66,30 +73,17 @@ func RunOne(ctx context.Context, c checks.Check, n Node, opts Options) (report.R
 		return res
 	}
 	if skip := gate(ctx, c.Meta(), n); skip != nil {
-		return finish(checks.StatusSkipped, skip.Reason, skip.Hint), nil
-	}
-	sanitize := opts.Sanitize
-	if sanitize == nil {
-		return finish(checks.StatusError, "internal error: no sanitizer configured", ""), nil
+		return finish(checks.StatusSkipped, skip.Reason, skip.Hint)
 	}
 	out, err := runGuarded(ctx, c, n, opts)
-	if err == nil {
-		err = sanitize(out)
-	}
 	if err != nil {
 		if checks.IsPermissionDenied(err) {
-			return finish(checks.StatusSkipped, "permission denied: "+errText(err, sanitize),
-				fmt.Sprintf("GRANT pg_monitor TO %s; or run as a role that can read this check's views", n.Info.User)), nil
+			return finish(checks.StatusSkipped, "permission denied: "+err.Error(),
+				fmt.Sprintf("GRANT pg_monitor TO %s; or run as a role that can read this check's views", n.Info.User))
 		}
-		return finish(checks.StatusError, errText(err, sanitize), ""), nil
+		return finish(checks.StatusError, err.Error(), "")
 	}
-	if out.Data != nil {
-		b, err := json.Marshal(out.Data)
-		if err != nil {
-			return finish(checks.StatusError, "encode data: "+err.Error(), ""), nil
-		}
-		res.Data = b
-	}
+	res.Outcome = out
 	for i := range out.Findings {
 		out.Findings[i].Node = n.Info.Name
 	}
@@ -100,14 +94,46 @@ func RunOne(ctx context.Context, c checks.Check, n Node, opts Options) (report.R
 		}
 	}
 	if out.Skip != nil {
-		return finish(checks.StatusSkipped, out.Skip.Reason, out.Skip.Hint), out.Findings
+		return finish(checks.StatusSkipped, out.Skip.Reason, out.Skip.Hint)
 	}
-	return finish(status, "", ""), out.Findings
+	return finish(status, "", "")
+}
+
+// RunOne runs one check on one node and sanitizes and encodes its outcome at once, as a
+// one-node report would hold it. The checks' integration tests use it.
+func RunOne(ctx context.Context, c checks.Check, n Node, opts Options) (report.Result, []checks.Finding) {
+	sanitize := opts.Sanitize
+	if sanitize == nil {
+		return report.Result{Node: n.Info.Name, Status: checks.StatusError, Reason: "internal error: no sanitizer configured"}, nil
+	}
+	res := Exec(ctx, c, n, opts)
+	out := res.Outcome
+	res.Outcome = nil
+	res.Reason, res.Hint = errText(res.Reason, sanitize), errText(res.Hint, sanitize)
+	if out == nil {
+		return res, nil
+	}
+	if err := sanitize(out); err != nil {
+		res.Status, res.Reason, res.Hint = checks.StatusError, "sanitize: "+errText(err.Error(), sanitize), ""
+		return res, nil
+	}
+	if out.Data != nil {
+		b, err := json.Marshal(out.Data)
+		if err != nil {
+			res.Status, res.Reason, res.Hint = checks.StatusError, "encode data: "+err.Error(), ""
+			return res, nil
+		}
+		res.Data = b
+	}
+	return res, out.Findings
 }
 
 // errText passes a server message through the sanitizer too: errors can quote values.
-func errText(err error, sanitize func(*checks.Outcome) error) string {
-	msg := checks.Text(err.Error())
+func errText(text string, sanitize func(*checks.Outcome) error) string {
+	if text == "" {
+		return ""
+	}
+	msg := checks.Text(text)
 	if sanitize(&checks.Outcome{Data: &msg}) != nil {
 		return "error (message withheld)"
 	}
