@@ -22,12 +22,15 @@ func measure(ctx context.Context, t *checks.Target, rows []relRow, d *Data) {
 	for i, r := range rows {
 		oids[i] = r.OID
 	}
-	got, err := readMeasurements(ctx, t.DB, checks.InSchema(preciseQuery, schema), oids)
+	got, locked, err := readMeasurements(ctx, t.DB, checks.InSchema(preciseQuery, schema), oids)
 	if err != nil {
 		pgstattuple.Fail(&d.Precise, "pgstattuple_approx", err, t.Node.User)
 		return
 	}
 	for i, r := range rows {
+		if locked[r.OID] {
+			d.Precise.Locked = append(d.Precise.Locked, pgstattuple.Relation{Schema: checks.Name(r.Schema), Name: checks.Name(r.Name)})
+		}
 		m, ok := got[r.OID]
 		if !ok {
 			continue
@@ -42,22 +45,28 @@ type approx struct {
 	scannedPct                   float64
 }
 
-func readMeasurements(ctx context.Context, db checks.Querier, sql string, oids []uint32) (map[uint32]approx, error) {
+// readMeasurements returns the measured candidates, and those not measured because of a lock.
+func readMeasurements(ctx context.Context, db checks.Querier, sql string, oids []uint32) (map[uint32]approx, map[uint32]bool, error) {
 	rows, err := db.Query(ctx, sql, oids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[uint32]approx{}
+	out, locked := map[uint32]approx{}, map[uint32]bool{}
 	for rows.Next() {
 		var oid uint32
+		var isLocked bool
 		var a approx
-		if err := rows.Scan(&oid, &a.tableLen, &a.scannedPct, &a.freeSpace, &a.deadLen); err != nil {
-			return nil, err
+		if err := rows.Scan(&oid, &isLocked, &a.tableLen, &a.scannedPct, &a.freeSpace, &a.deadLen); err != nil {
+			return nil, nil, err
+		}
+		if isLocked {
+			locked[oid] = true
+			continue
 		}
 		out[oid] = a
 	}
-	return out, rows.Err()
+	return out, locked, rows.Err()
 }
 
 // measured turns a measurement into bloat on the same scale as the estimate: the share of

@@ -22,12 +22,15 @@ func measure(ctx context.Context, t *checks.Target, rows []idxRow, d *Data) {
 	for i, r := range rows {
 		oids[i] = r.OID
 	}
-	got, err := readMeasurements(ctx, t.DB, checks.InSchema(preciseQuery, schema), oids)
+	got, locked, err := readMeasurements(ctx, t.DB, checks.InSchema(preciseQuery, schema), oids)
 	if err != nil {
 		pgstattuple.Fail(&d.Precise, "pgstatindex", err, t.Node.User)
 		return
 	}
 	for i, r := range rows {
+		if locked[r.OID] {
+			d.Precise.Locked = append(d.Precise.Locked, pgstattuple.Relation{Schema: checks.Name(r.Schema), Name: checks.Name(r.Index)})
+		}
 		if m, ok := got[r.OID]; ok {
 			d.Indexes[i].Measured = measured(m, r.Fillfactor, r.BlockSize)
 			d.Precise.Measured++
@@ -40,22 +43,28 @@ type stat struct {
 	density                              float64
 }
 
-func readMeasurements(ctx context.Context, db checks.Querier, sql string, oids []uint32) (map[uint32]stat, error) {
+// readMeasurements returns the measured candidates, and those not measured because of a lock.
+func readMeasurements(ctx context.Context, db checks.Querier, sql string, oids []uint32) (map[uint32]stat, map[uint32]bool, error) {
 	rows, err := db.Query(ctx, sql, oids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[uint32]stat{}
+	out, locked := map[uint32]stat{}, map[uint32]bool{}
 	for rows.Next() {
 		var oid uint32
+		var isLocked bool
 		var s stat
-		if err := rows.Scan(&oid, &s.size, &s.internal, &s.leaf, &s.empty, &s.deleted, &s.density); err != nil {
-			return nil, err
+		if err := rows.Scan(&oid, &isLocked, &s.size, &s.internal, &s.leaf, &s.empty, &s.deleted, &s.density); err != nil {
+			return nil, nil, err
+		}
+		if isLocked {
+			locked[oid] = true
+			continue
 		}
 		out[oid] = s
 	}
-	return out, rows.Err()
+	return out, locked, rows.Err()
 }
 
 // measured puts a pgstatindex result on the estimate's scale: REINDEX would pack the

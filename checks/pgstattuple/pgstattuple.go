@@ -28,6 +28,15 @@ type Precise struct {
 	Schema    checks.Name `json:"extension_schema,omitempty"`
 	Problem   checks.Text `json:"problem,omitempty"` // why nothing was measured
 	Hint      checks.Text `json:"hint,omitempty"`
+	// Locked are candidates another session holds or awaits an ACCESS EXCLUSIVE lock on:
+	// measuring them would wait for it, and pgcheckup never waits for locks.
+	Locked []Relation `json:"locked,omitempty"`
+}
+
+// Relation names a table or an index.
+type Relation struct {
+	Schema checks.Name `json:"schema"`
+	Name   checks.Name `json:"name"`
 }
 
 // Prepare marks precise mode as requested and returns the schema that holds the
