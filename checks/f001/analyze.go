@@ -5,13 +5,14 @@ import (
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
 // shown is how many objects a conclusion names before "and N more".
 const shown = 10
 
 func analyze(d Data, cfg Config) []checks.Finding {
-	s := index(d.Settings)
+	s := pgsettings.NewIndex(d.Settings)
 	var out []checks.Finding
 	if r, ok := s["autovacuum"]; ok && !r.Bool() {
 		out = append(out, checks.Finding{Code: "F001/autovacuum-off", Severity: checks.P1,
@@ -90,7 +91,7 @@ func disabledFinding(d Data) checks.Finding {
 
 // laterThanDefault reports global triggers that make autovacuum run later than the
 // defaults: vacuum and analyze scale factors and the naptime.
-func laterThanDefault(s settings, cfg Config) []checks.Finding {
+func laterThanDefault(s pgsettings.Index, cfg Config) []checks.Finding {
 	var out []checks.Finding
 	check := func(code, name string, limit float64, why string) {
 		v, ok := s.Float(name)

@@ -83,11 +83,11 @@ type Table struct {
 
 // Data is what F001 reports.
 type Data struct {
-	Settings          []Setting `json:"settings"`
-	Tables            []Table   `json:"tables"`
-	TablesWithOptions int       `json:"tables_with_options"` // all of them, listed or not
-	TablesDisabled    int       `json:"tables_disabled"`     // all of them, listed or not
-	Limit             int       `json:"limit"`
+	Settings          []pgsettings.Converted `json:"settings"`
+	Tables            []Table                `json:"tables"`
+	TablesWithOptions int                    `json:"tables_with_options"` // all of them, listed or not
+	TablesDisabled    int                    `json:"tables_disabled"`     // all of them, listed or not
+	Limit             int                    `json:"limit"`
 }
 
 // Run implements checks.Check.
@@ -95,7 +95,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	// At least one row, so that the totals (window counts) always arrive.
 	d := Data{Limit: max(c.cfg.MaxTables, 1), Tables: []Table{}}
 	var err error
-	if d.Settings, err = readSettings(ctx, t.DB, settingsSQL, names); err != nil {
+	if d.Settings, err = pgsettings.ReadConverted(ctx, t.DB, settingsSQL, names); err != nil {
 		return nil, err
 	}
 	rows, err := t.DB.Query(ctx, tablesSQL, d.Limit)

@@ -8,14 +8,14 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
-func set(name, value, unit, boot string) Setting {
-	return convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
+func set(name, value, unit, boot string) pgsettings.Converted {
+	return pgsettings.Convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
 		Unit: checks.Text(unit), BootVal: checks.Text(boot), Source: "default"})
 }
 
 // defaults17 are the settings F001 judges, as a fresh PostgreSQL 17 has them.
-func defaults17() []Setting {
-	return []Setting{
+func defaults17() []pgsettings.Converted {
+	return []pgsettings.Converted{
 		set("autovacuum", "on", "", "on"), set("track_counts", "on", "", "on"),
 		set("autovacuum_naptime", "60", "s", "60"),
 		set("autovacuum_vacuum_scale_factor", "0.2", "", "0.2"),
@@ -27,20 +27,20 @@ func defaults17() []Setting {
 	}
 }
 
-func with(list []Setting, name, value string) []Setting {
-	out := append([]Setting(nil), list...)
+func with(list []pgsettings.Converted, name, value string) []pgsettings.Converted {
+	out := append([]pgsettings.Converted(nil), list...)
 	for i, s := range out {
 		if string(s.Name) == name {
 			r := s.Row
 			r.Value = checks.Text(value)
-			out[i] = convert(r)
+			out[i] = pgsettings.Convert(r)
 		}
 	}
 	return out
 }
 
-func without(list []Setting, name string) []Setting {
-	var out []Setting
+func without(list []pgsettings.Converted, name string) []pgsettings.Converted {
+	var out []pgsettings.Converted
 	for _, s := range list {
 		if string(s.Name) != name {
 			out = append(out, s)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 )
@@ -95,7 +96,7 @@ func TestOnRealServer(t *testing.T) {
 	}
 }
 
-func find(d Data, name string) *Setting {
+func find(d Data, name string) *pgsettings.Converted {
 	for i := range d.Settings {
 		if d.Settings[i].Name == checks.Name(name) {
 			return &d.Settings[i]

@@ -64,10 +64,10 @@ func (c *Check) Queries() []checks.Query {
 // Data is what F008 reports. Everything after Settings is derived from them and the
 // host facts.
 type Data struct {
-	Settings []Setting `json:"settings"`
-	Major    int       `json:"major"`
-	CPUs     int       `json:"cpus,omitempty"`
-	RAMBytes int64     `json:"ram_bytes,omitempty"`
+	Settings []pgsettings.Converted `json:"settings"`
+	Major    int                    `json:"major"`
+	CPUs     int                    `json:"cpus,omitempty"`
+	RAMBytes int64                  `json:"ram_bytes,omitempty"`
 	// NeedsHostFacts names the verdicts skipped because a host fact was not given.
 	NeedsHostFacts []checks.Label `json:"needs_host_facts,omitempty"`
 
@@ -97,7 +97,7 @@ type Data struct {
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	list, err := readSettings(ctx, t.DB, settingsSQL, names)
+	list, err := pgsettings.ReadConverted(ctx, t.DB, settingsSQL, names)
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +108,8 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 const gib = 1 << 30
 
 // derive computes the effective values and ceilings from the settings.
-func derive(list []Setting, major int, host checks.HostFacts, cfg Config) Data {
-	s := index(list)
+func derive(list []pgsettings.Converted, major int, host checks.HostFacts, cfg Config) Data {
+	s := pgsettings.NewIndex(list)
 	d := Data{Settings: list, Major: major, CPUs: host.CPUs, RAMBytes: host.RAMBytes}
 	if host.CPUs <= 0 {
 		d.NeedsHostFacts = append(d.NeedsHostFacts, "cpus: autovacuum_max_workers against the CPU count")

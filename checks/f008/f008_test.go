@@ -8,14 +8,14 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
-func set(name, value, unit string) Setting {
-	return convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
+func set(name, value, unit string) pgsettings.Converted {
+	return pgsettings.Convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
 		Unit: checks.Text(unit), BootVal: checks.Text(value), Source: "default"})
 }
 
 // defaults is a fresh server of major 14 to 17 (12 and 13 differ in vacuum_cost_page_miss).
-func defaults() []Setting {
-	return []Setting{
+func defaults() []pgsettings.Converted {
+	return []pgsettings.Converted{
 		set("autovacuum", "on", ""), set("autovacuum_max_workers", "3", ""),
 		set("autovacuum_vacuum_cost_limit", "-1", ""), set("vacuum_cost_limit", "200", ""),
 		set("autovacuum_vacuum_cost_delay", "2", "ms"), set("vacuum_cost_delay", "0", "ms"),
@@ -24,15 +24,15 @@ func defaults() []Setting {
 	}
 }
 
-func with(list []Setting, kv ...string) []Setting {
-	out := append([]Setting(nil), list...)
+func with(list []pgsettings.Converted, kv ...string) []pgsettings.Converted {
+	out := append([]pgsettings.Converted(nil), list...)
 	for i := 0; i < len(kv); i += 2 {
 		found := false
 		for j, s := range out {
 			if string(s.Name) == kv[i] {
 				r := s.Row
 				r.Value = checks.Text(kv[i+1])
-				out[j], found = convert(r), true
+				out[j], found = pgsettings.Convert(r), true
 			}
 		}
 		if !found {
@@ -87,7 +87,7 @@ func TestAnalyze(t *testing.T) {
 	full := func(c int, ram int64) checks.HostFacts { return checks.HostFacts{CPUs: c, RAMBytes: ram} }
 	cases := []struct {
 		name string
-		list []Setting
+		list []pgsettings.Converted
 		host checks.HostFacts
 		want sev
 	}{

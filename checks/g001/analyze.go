@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
 func analyze(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
-	s := index(d.Settings)
+	s := pgsettings.NewIndex(d.Settings)
 	if d.RAMBytes > 0 {
 		out = append(out, ramFindings(d, cfg)...)
 	} else {

@@ -64,9 +64,9 @@ func (c *Check) Queries() []checks.Query {
 // Data is what G001 reports. Everything after Settings is derived from them, the
 // configuration and the host's RAM.
 type Data struct {
-	Settings []Setting `json:"settings"`
-	Major    int       `json:"major"`
-	RAMBytes int64     `json:"ram_bytes,omitempty"`
+	Settings []pgsettings.Converted `json:"settings"`
+	Major    int                    `json:"major"`
+	RAMBytes int64                  `json:"ram_bytes,omitempty"`
 	// NeedsHostFacts names the verdicts skipped because a host fact was not given.
 	NeedsHostFacts []checks.Label `json:"needs_host_facts,omitempty"`
 
@@ -92,7 +92,7 @@ type Data struct {
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	list, err := readSettings(ctx, t.DB, settingsSQL, names)
+	list, err := pgsettings.ReadConverted(ctx, t.DB, settingsSQL, names)
 	if err != nil {
 		return nil, err
 	}
@@ -102,8 +102,8 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 
 const gib = 1 << 30
 
-func derive(list []Setting, major int, ram int64, cfg Config) Data {
-	s := index(list)
+func derive(list []pgsettings.Converted, major int, ram int64, cfg Config) Data {
+	s := pgsettings.NewIndex(list)
 	d := Data{Settings: list, Major: major, WorkMemNodes: max(cfg.WorkMemNodes, 1), HashMemMultiplier: 1}
 	if ram > 0 {
 		d.RAMBytes = ram

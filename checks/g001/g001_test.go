@@ -8,14 +8,14 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
-func set(name, value, unit string) Setting {
-	return convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
+func set(name, value, unit string) pgsettings.Converted {
+	return pgsettings.Convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
 		Unit: checks.Text(unit), BootVal: checks.Text(value), Source: "default"})
 }
 
 // defaults17 is a fresh PostgreSQL 17 (shared_memory_size as initdb on a small machine).
-func defaults17() []Setting {
-	return []Setting{
+func defaults17() []pgsettings.Converted {
+	return []pgsettings.Converted{
 		set("shared_buffers", "16384", "8kB"), set("shared_memory_size", "143", "MB"),
 		set("huge_pages", "try", ""), set("huge_pages_status", "off", ""),
 		set("work_mem", "4096", "kB"), set("hash_mem_multiplier", "2", ""), set("max_connections", "100", ""),
@@ -25,22 +25,22 @@ func defaults17() []Setting {
 	}
 }
 
-func with(list []Setting, kv ...string) []Setting {
-	out := append([]Setting(nil), list...)
+func with(list []pgsettings.Converted, kv ...string) []pgsettings.Converted {
+	out := append([]pgsettings.Converted(nil), list...)
 	for i := 0; i < len(kv); i += 2 {
 		for j, s := range out {
 			if string(s.Name) == kv[i] {
 				r := s.Row
 				r.Value = checks.Text(kv[i+1])
-				out[j] = convert(r)
+				out[j] = pgsettings.Convert(r)
 			}
 		}
 	}
 	return out
 }
 
-func without(list []Setting, names ...string) []Setting {
-	var out []Setting
+func without(list []pgsettings.Converted, names ...string) []pgsettings.Converted {
+	var out []pgsettings.Converted
 next:
 	for _, s := range list {
 		for _, n := range names {
@@ -82,12 +82,12 @@ func TestDerive(t *testing.T) {
 
 func TestAnalyze(t *testing.T) {
 	type sev = map[string]checks.Severity
-	tuned := func(ram string) []Setting { // 25% shared_buffers, 75% effective_cache_size of 16 GiB
+	tuned := func(ram string) []pgsettings.Converted { // 25% shared_buffers, 75% effective_cache_size of 16 GiB
 		return with(defaults17(), "shared_buffers", "524288", "shared_memory_size", "4200", "effective_cache_size", ram)
 	}
 	cases := []struct {
 		name string
-		list []Setting
+		list []pgsettings.Converted
 		ram  int64
 		want sev
 	}{

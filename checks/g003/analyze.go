@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
 // serverSources are pg_settings sources that hold for every session. Any other source
@@ -15,7 +16,7 @@ var serverSources = map[checks.Text]bool{"default": true, "configuration file": 
 
 // globals finds the server-wide value of each timeout: from pg_settings when the session
 // shows it, else from the configuration files when they are readable.
-func globals(list []Setting, file map[string]string, fileReadable bool) []Global {
+func globals(list []pgsettings.Converted, file map[string]string, fileReadable bool) []Global {
 	var out []Global
 	for _, s := range list {
 		if !isTimeout(string(s.Name)) {
@@ -88,7 +89,7 @@ func protected(d Data, name string) (global, override, known bool) {
 
 func analyze(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
-	s := index(d.Settings)
+	s := pgsettings.NewIndex(d.Settings)
 	_, hasTxTimeout := s["transaction_timeout"]
 	gIdle, oIdle, kIdle := protected(d, "idle_in_transaction_session_timeout")
 	gTx, oTx, kTx := protected(d, "transaction_timeout")
@@ -163,7 +164,7 @@ func globalTimeouts(d Data) []checks.Finding {
 		Objects: objs}}
 }
 
-func lockFindings(d Data, s settings, cfg Config) []checks.Finding {
+func lockFindings(d Data, s pgsettings.Index, cfg Config) []checks.Finding {
 	var out []checks.Finding
 	if r, ok := s["deadlock_timeout"]; ok {
 		if sec, ok := r.Seconds(); ok && (sec*1000 < cfg.MinDeadlockTimeoutMS || sec*1000 > cfg.MaxDeadlockTimeoutMS) {

@@ -100,21 +100,21 @@ type DBDeadlocks struct {
 
 // Data is what G003 reports.
 type Data struct {
-	Settings             []Setting     `json:"settings"`
-	Globals              []Global      `json:"globals"`
-	FileSettingsReadable bool          `json:"file_settings_readable"`
-	Overrides            []Override    `json:"overrides"`
-	OverridesTotal       int           `json:"overrides_total"`
-	Deadlocks            []DBDeadlocks `json:"deadlocks"`
-	DeadlocksTotal       int64         `json:"deadlocks_total"`
-	DatabasesDeadlocked  int           `json:"databases_deadlocked"`
+	Settings             []pgsettings.Converted `json:"settings"`
+	Globals              []Global               `json:"globals"`
+	FileSettingsReadable bool                   `json:"file_settings_readable"`
+	Overrides            []Override             `json:"overrides"`
+	OverridesTotal       int                    `json:"overrides_total"`
+	Deadlocks            []DBDeadlocks          `json:"deadlocks"`
+	DeadlocksTotal       int64                  `json:"deadlocks_total"`
+	DatabasesDeadlocked  int                    `json:"databases_deadlocked"`
 }
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	d := Data{Overrides: []Override{}, Deadlocks: []DBDeadlocks{}}
 	var err error
-	if d.Settings, err = readSettings(ctx, t.DB, settingsSQL, names); err != nil {
+	if d.Settings, err = pgsettings.ReadConverted(ctx, t.DB, settingsSQL, names); err != nil {
 		return nil, err
 	}
 	// pg_file_settings and the function behind it are for superusers only, unless granted

@@ -9,15 +9,15 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
-func set(name, value, unit, source string) Setting {
-	return convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
+func set(name, value, unit, source string) pgsettings.Converted {
+	return pgsettings.Convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
 		Unit: checks.Text(unit), BootVal: "0", Source: checks.Text(source)})
 }
 
 // session17 is what pgcheckup's session sees on a fresh 17: it sets statement_timeout
 // and lock_timeout itself.
-func session17() []Setting {
-	return []Setting{
+func session17() []pgsettings.Converted {
+	return []pgsettings.Converted{
 		set("statement_timeout", "30000", "ms", "client"), set("lock_timeout", "100", "ms", "client"),
 		set("idle_in_transaction_session_timeout", "0", "ms", "default"), set("idle_session_timeout", "0", "ms", "default"),
 		set("transaction_timeout", "0", "ms", "default"), set("deadlock_timeout", "1000", "ms", "default"),
@@ -25,8 +25,8 @@ func session17() []Setting {
 	}
 }
 
-func with(list []Setting, name, value, source string) []Setting {
-	out := append([]Setting(nil), list...)
+func with(list []pgsettings.Converted, name, value, source string) []pgsettings.Converted {
+	out := append([]pgsettings.Converted(nil), list...)
 	for i, s := range out {
 		if string(s.Name) == name {
 			out[i] = set(name, value, string(s.Unit), source)
@@ -35,8 +35,8 @@ func with(list []Setting, name, value, source string) []Setting {
 	return out
 }
 
-func without(list []Setting, name string) []Setting {
-	var out []Setting
+func without(list []pgsettings.Converted, name string) []pgsettings.Converted {
+	var out []pgsettings.Converted
 	for _, s := range list {
 		if string(s.Name) != name {
 			out = append(out, s)
@@ -93,7 +93,7 @@ func TestGlobals(t *testing.T) {
 func TestAnalyze(t *testing.T) {
 	type sev = map[string]checks.Severity
 	sec := func(v float64) *float64 { return &v }
-	readable := func(list []Setting, file map[string]string) Data {
+	readable := func(list []pgsettings.Converted, file map[string]string) Data {
 		return Data{Settings: list, Globals: globals(list, file, true), FileSettingsReadable: true}
 	}
 	withOverride := func(d Data, name, value string) Data {
@@ -170,7 +170,7 @@ func TestDeadlockFinding(t *testing.T) {
 	cfg.MinDeadlocks = 2
 	d := Data{Settings: session17(), Deadlocks: []DBDeadlocks{{Database: "app", Deadlocks: 3}, {Database: "b", Deadlocks: 1}},
 		DeadlocksTotal: 9, DatabasesDeadlocked: 3}
-	for _, f := range lockFindings(d, index(d.Settings), cfg) {
+	for _, f := range lockFindings(d, pgsettings.NewIndex(d.Settings), cfg) {
 		if f.Code == "G003/deadlocks" {
 			if len(f.Objects) != 1 || f.Objects[0] != "app" || !strings.Contains(f.Conclusion, "`app`: 3") ||
 				!strings.Contains(f.Conclusion, "and 1 more") || !strings.Contains(f.Recommendation, "log_lock_waits") {

@@ -5,10 +5,11 @@ import (
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
 // disabledMethods are the enable_* switches that are on by default but off here.
-func disabledMethods(list []Setting) []checks.Name {
+func disabledMethods(list []pgsettings.Converted) []checks.Name {
 	var out []checks.Name
 	for _, s := range list {
 		if strings.HasPrefix(string(s.Name), "enable_") && s.BootVal == "on" && !s.Bool() {
@@ -20,7 +21,7 @@ func disabledMethods(list []Setting) []checks.Name {
 
 func analyze(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
-	s := index(d.Settings)
+	s := pgsettings.NewIndex(d.Settings)
 	if off := disabledMethods(d.Settings); len(off) > 0 {
 		var list, resets []string
 		for _, n := range off {

@@ -79,7 +79,7 @@ type Column struct {
 
 // Data is what G004 reports.
 type Data struct {
-	Settings []Setting `json:"settings"`
+	Settings []pgsettings.Converted `json:"settings"`
 	// Disabled are plan methods that are on by default but off here.
 	Disabled     []checks.Name `json:"disabled"`
 	Columns      []Column      `json:"columns"`
@@ -93,7 +93,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	// At least one row, so that the totals (window counts) always arrive.
 	d := Data{Limit: max(c.cfg.MaxColumns, 1), Disabled: []checks.Name{}, Columns: []Column{}}
 	var err error
-	if d.Settings, err = readSettings(ctx, t.DB, settingsSQL, names); err != nil {
+	if d.Settings, err = pgsettings.ReadConverted(ctx, t.DB, settingsSQL, names); err != nil {
 		return nil, err
 	}
 	d.Disabled = append(d.Disabled, disabledMethods(d.Settings)...)

@@ -8,26 +8,26 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
-func set(name, value, boot string) Setting {
+func set(name, value, boot string) pgsettings.Converted {
 	vt := "real"
 	if boot == "on" || boot == "off" {
 		vt = "bool"
 	}
-	return convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
+	return pgsettings.Convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
 		BootVal: checks.Text(boot), Source: "default", VarType: checks.Text(vt)})
 }
 
 // ssd is a server tuned for SSDs, otherwise at the defaults.
-func ssd() []Setting {
-	return []Setting{
+func ssd() []pgsettings.Converted {
+	return []pgsettings.Converted{
 		set("random_page_cost", "1.1", "4"), set("seq_page_cost", "1", "1"),
 		set("default_statistics_target", "100", "100"), set("jit", "off", "on"), set("jit_above_cost", "100000", "100000"),
 		set("enable_seqscan", "on", "on"), set("enable_partitionwise_join", "off", "off"), set("enable_nestloop", "on", "on"),
 	}
 }
 
-func with(list []Setting, name, value string) []Setting {
-	out := append([]Setting(nil), list...)
+func with(list []pgsettings.Converted, name, value string) []pgsettings.Converted {
+	out := append([]pgsettings.Converted(nil), list...)
 	for i, s := range out {
 		if string(s.Name) == name {
 			out[i] = set(name, value, string(s.BootVal))

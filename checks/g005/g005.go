@@ -56,12 +56,12 @@ func (c *Check) Queries() []checks.Query {
 
 // Data is what G005 reports.
 type Data struct {
-	Settings []Setting `json:"settings"`
+	Settings []pgsettings.Converted `json:"settings"`
 }
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	list, err := readSettings(ctx, t.DB, settingsSQL, names)
+	list, err := pgsettings.ReadConverted(ctx, t.DB, settingsSQL, names)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 
 func analyze(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
-	s := index(d.Settings)
+	s := pgsettings.NewIndex(d.Settings)
 	maxPages, okP := s.Float("bgwriter_lru_maxpages")
 	mult, okM := s.Float("bgwriter_lru_multiplier")
 	if okP && okM && (maxPages == 0 || mult == 0) {

@@ -7,14 +7,14 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 )
 
-func set(name, value string) Setting {
-	return convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
+func set(name, value string) pgsettings.Converted {
+	return pgsettings.Convert(pgsettings.Row{Setting: checks.Setting{Name: checks.Name(name), Value: checks.Text(value)},
 		BootVal: checks.Text(value), Source: "default"})
 }
 
 // defaults18 is a fresh PostgreSQL 18.
-func defaults18() []Setting {
-	return []Setting{
+func defaults18() []pgsettings.Converted {
+	return []pgsettings.Converted{
 		set("bgwriter_lru_maxpages", "100"), set("bgwriter_lru_multiplier", "2"),
 		set("effective_io_concurrency", "16"), set("maintenance_io_concurrency", "16"),
 		set("io_method", "worker"), set("random_page_cost", "4"),
@@ -22,13 +22,13 @@ func defaults18() []Setting {
 }
 
 // defaults12 is a fresh PostgreSQL 12: no maintenance_io_concurrency, no io_method.
-func defaults12() []Setting {
-	return []Setting{set("bgwriter_lru_maxpages", "100"), set("bgwriter_lru_multiplier", "2"),
+func defaults12() []pgsettings.Converted {
+	return []pgsettings.Converted{set("bgwriter_lru_maxpages", "100"), set("bgwriter_lru_multiplier", "2"),
 		set("effective_io_concurrency", "1"), set("random_page_cost", "4")}
 }
 
-func with(list []Setting, kv ...string) []Setting {
-	out := append([]Setting(nil), list...)
+func with(list []pgsettings.Converted, kv ...string) []pgsettings.Converted {
+	out := append([]pgsettings.Converted(nil), list...)
 	for i := 0; i < len(kv); i += 2 {
 		for j, s := range out {
 			if string(s.Name) == kv[i] {
@@ -43,7 +43,7 @@ func TestAnalyze(t *testing.T) {
 	type sev = map[string]checks.Severity
 	cases := []struct {
 		name string
-		list []Setting
+		list []pgsettings.Converted
 		want sev
 	}{
 		{"18 defaults", defaults18(), nil},
