@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/pgcheckup/pgcheckup/checks"
 )
 
@@ -63,6 +65,7 @@ func Connect(ctx context.Context, cfg *pgx.ConnConfig, opts Options) (*Session, 
 	cfg.RuntimeParams["lock_timeout"] = millis(opts.LockTimeout)
 	// Parallel workers and JIT add nothing to catalog queries but cost on a busy server.
 	cfg.RuntimeParams["jit"] = "off"
+	cfg.BuildContextWatcherHandler = onContextDone
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", Describe(cfg), Redact(err, cfg))
@@ -70,10 +73,25 @@ func Connect(ctx context.Context, cfg *pgx.ConnConfig, opts Options) (*Session, 
 	return &Session{conn: conn}, nil
 }
 
+// CancelGrace is how long a statement whose context ended may take to stop. pgx's default
+// closes the socket at once, which leaves the statement running on the server and the
+// session unusable. Instead the server is asked to cancel the statement, and only a
+// server that does not answer within CancelGrace (a stalled node or network) has its
+// socket closed, so no wait outlives its deadline by more than this.
+const CancelGrace = time.Second
+
+func onContextDone(c *pgconn.PgConn) ctxwatch.Handler {
+	return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: CancelGrace}
+}
+
 func millis(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
 
 // Close ends the session.
 func (s *Session) Close(ctx context.Context) error { return s.conn.Close(ctx) }
+
+// IsClosed reports whether the connection is gone: closed by Close, by the server (a
+// restart), or by a network error or an unanswered cancel.
+func (s *Session) IsClosed() bool { return s.conn.IsClosed() }
 
 // Query runs a marked, read-only statement.
 func (s *Session) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
