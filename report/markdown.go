@@ -49,6 +49,9 @@ func (rd *Renderer) Markdown(r *Report) ([]byte, error) {
 	if r.Options.QueryText == "raw" {
 		b.WriteString("\n\n**Warning: this report holds raw query texts, which may contain data and secrets.**")
 	}
+	if r.Interrupted {
+		b.WriteString("\n\n**Interrupted: the run was stopped by a signal. Checks not run say so; this report is incomplete.**")
+	}
 	b.WriteString("\n\n")
 	writeNodes(&b, r)
 	writeSummary(&b, r)
@@ -61,6 +64,10 @@ func (rd *Renderer) Markdown(r *Report) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// NodeInterrupted is the error of a node the run was interrupted while connecting to:
+// nothing is known about it, so it is not called unreachable.
+const NodeInterrupted = "not checked (interrupted)"
 
 // CheckMarkdown renders one check on its own, for md/<ID>.md.
 func (rd *Renderer) CheckMarkdown(r *Report, c *Check) ([]byte, error) {
@@ -75,7 +82,9 @@ func writeNodes(b *bytes.Buffer, r *Report) {
 	b.WriteString("## Nodes\n\n| Node | Host | Role | Version | Database | User | Note |\n|---|---|---|---|---|---|---|\n")
 	for _, n := range r.Nodes {
 		note := ""
-		if n.Error != "" {
+		if n.Error == NodeInterrupted {
+			note = NodeInterrupted
+		} else if n.Error != "" {
 			note = "unreachable: " + checks.Esc(n.Error)
 		} else if n.Superuser {
 			note = "superuser"

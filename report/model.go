@@ -27,6 +27,8 @@ type Report struct {
 	Options       Options   `json:"options"`
 	Nodes         []Node    `json:"nodes"`
 	Checks        []Check   `json:"checks"`
+	// Interrupted: a signal stopped the run; checks not run say so in their reason.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Tool names the program that wrote the report.
@@ -76,11 +78,14 @@ type Check struct {
 
 // Result is how a check ended on one node, with its data.
 type Result struct {
-	Node       string          `json:"node"`
-	Status     checks.Status   `json:"status"`
-	Reason     string          `json:"reason,omitempty"`
-	Hint       string          `json:"hint,omitempty"`
-	DurationMS float64         `json:"duration_ms"`
+	Node       string        `json:"node"`
+	Status     checks.Status `json:"status"`
+	Reason     string        `json:"reason,omitempty"`
+	Hint       string        `json:"hint,omitempty"`
+	DurationMS float64       `json:"duration_ms"`
+	// Connection numbers the node's connection the check ran on: 1, or more after the
+	// connection dropped and was replaced mid-run.
+	Connection int             `json:"connection,omitempty"`
 	Data       json.RawMessage `json:"data,omitempty"`
 	// Outcome is the check's typed outcome while a run assembles the report: the
 	// pipeline compares and sanitizes it by type, then encodes Data from it once. It is

@@ -123,6 +123,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if rep.Errors() > 0 || reachable < len(rep.Nodes) {
 		code = exitCheckErrors
 	}
+	if rep.Interrupted {
+		// The report of what ran is still written, marked interrupted.
+		log.Warn("run interrupted: checks not run are marked so in the report", "cause", context.Cause(ctx))
+		code = exitInterrupted
+	}
 	for _, c := range rep.Checks {
 		for _, r := range c.Results {
 			if r.Status == checks.StatusError {

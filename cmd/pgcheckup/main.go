@@ -39,10 +39,35 @@ func toolVersion() string {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := onInterrupt(os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// errInterrupted is the cause of the run's context once a signal arrived, so an
+// interrupt can be told from other ends of the context.
+var errInterrupted = errors.New("interrupted by a signal")
+
+// onInterrupt returns a context that the first SIGINT or SIGTERM cancels: no new check
+// starts, running ones are cancelled and the report of what ran is written, marked
+// interrupted. A second signal exits at once, writing nothing more.
+func onInterrupt(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		fmt.Fprintf(stderr, "pgcheckup: %v: stopping the checks and writing the report so far (signal again to quit at once)\n", s)
+		cancel(errInterrupted)
+		<-sigs
+		fmt.Fprintln(stderr, "pgcheckup: interrupted again: quitting without a report")
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		cancel(nil)
+	}
 }
 
 const usage = `pgcheckup: read-only health checks for PostgreSQL

@@ -33,7 +33,7 @@ type Config struct {
 	ToolVersion string
 	Targets     []Target
 	Session     session.Options
-	// CheckTimeout bounds each check on each node; 0: only statement_timeout.
+	// CheckTimeout bounds each check on each node; 0: two minutes.
 	CheckTimeout time.Duration
 	Checks       []checks.Check // selected and configured, in report order
 	Host         checks.HostFacts
@@ -83,7 +83,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 		Nodes:         nodes,
 		Checks:        []report.Check{},
 	}
-	if len(live) == 0 {
+	if len(live) == 0 && ctx.Err() == nil {
 		var msgs []string
 		for _, n := range nodes {
 			msgs = append(msgs, n.Name+": "+n.Error)
@@ -94,10 +94,6 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 		}
 		return rep, fmt.Errorf("%w: %s", ErrNoNodeReachable, strings.Join(msgs, "; "))
 	}
-	rnodes := make([]runner.Node, len(live))
-	for i, n := range live {
-		rnodes[i] = n.node
-	}
 	opts := runner.Options{
 		CheckTimeout: cfg.CheckTimeout,
 		Host:         cfg.Host,
@@ -106,14 +102,17 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 		Sanitize:     cfg.Sanitizer.Outcome,
 	}
 	if cfg.Progress != nil {
-		cfg.Progress.Start(len(cfg.Checks) * len(rnodes))
-		opts.Progress = cfg.Progress.Step
+		cfg.Progress.Start(len(cfg.Checks) * len(live))
 	}
-	rep.Checks = runner.Run(ctx, cfg.Checks, rnodes, opts)
+	if len(live) > 0 {
+		rep.Checks = runNodes(ctx, cfg, live, opts)
+	}
+	// Any end of ctx is an interruption from here: the caller stopped the run.
+	rep.Interrupted = ctx.Err() != nil
 	rep.FinishedAt = time.Now().UTC()
 	infos := make([]checks.Node, len(live))
 	for i, n := range live {
-		infos[i] = n.node.Info
+		infos[i] = n.info
 	}
 	if err := assemble(rep, cfg, infos); err != nil {
 		return nil, err

@@ -156,7 +156,9 @@ func runGuarded(ctx context.Context, c checks.Check, n Node, opts Options) (out 
 	if err == nil && out == nil {
 		err = errors.New("check returned no outcome")
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	// Past the deadline pgx may report the server's "canceling statement" or a closed
+	// socket rather than the context's error: the context says what happened.
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		err = fmt.Errorf("timed out after %s: %w", opts.CheckTimeout, err)
 	}
 	return out, err

@@ -1,0 +1,122 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/internal/runner"
+	"github.com/pgcheckup/pgcheckup/report"
+)
+
+// defaultCheckTimeout bounds a check when the configuration sets none, so every wait
+// on a node has an end (the CLI's default is the same).
+const defaultCheckTimeout = 2 * time.Minute
+
+// Reasons of results the pipeline records without running the check.
+const (
+	reasonInterrupted = "not run: the run was interrupted"
+	reasonStopped     = "not completed: the run was interrupted"
+)
+
+// runNodes runs the checks on every node at once, one goroutine and one connection per
+// node, checks on a node in turn: a slow or silent node holds up nobody else. The
+// result is in the order of the checks, and within each check in the order of the
+// nodes, whatever order they finish in.
+func runNodes(ctx context.Context, cfg Config, nodes []*nodeConn, opts runner.Options) []report.Check {
+	list := cfg.Checks
+	if opts.CheckTimeout <= 0 {
+		opts.CheckTimeout = defaultCheckTimeout
+	}
+	// Nodes run concurrently; the progress display was written for one caller at a
+	// time. Outcomes and reasons stay raw here: assemble sanitizes them all at the end,
+	// in report order, so the order nodes finish in changes nothing.
+	var mu sync.Mutex
+	opts.Progress = nil
+	r := nodeRun{opts: opts}
+	r.step = func(id, node string) {
+		if cfg.Progress != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			cfg.Progress.Step(id, node)
+		}
+	}
+	per := make([][]report.Check, len(nodes))
+	var wg sync.WaitGroup
+	for i, n := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			per[i] = r.node(ctx, list, n)
+		}()
+	}
+	wg.Wait()
+	out := make([]report.Check, len(list))
+	for ci, c := range list {
+		m := c.Meta()
+		out[ci] = report.Check{ID: m.ID, Title: m.Title, Scope: string(m.Scope), Findings: []checks.Finding{}}
+		for ni := range nodes {
+			rc := per[ni][ci]
+			out[ci].Results = append(out[ci].Results, rc.Results...)
+			out[ci].Findings = append(out[ci].Findings, rc.Findings...)
+		}
+	}
+	return out
+}
+
+// nodeRun is what every node's goroutine shares.
+type nodeRun struct {
+	opts runner.Options
+	step func(checkID, node string)
+}
+
+// node runs every check on one node. A check whose connection dropped under it is run
+// once more on a new connection; once the run is interrupted, nothing new starts.
+func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []report.Check {
+	out := make([]report.Check, len(list))
+	for i, c := range list {
+		var timedOut bool
+		out[i], timedOut = r.once(ctx, c, n)
+		if out[i].Results[0].Status == checks.StatusError && n.closed() && ctx.Err() == nil && !timedOut {
+			// The connection dropped (a restart, a reset): the check never had a fair
+			// chance, so it gets one on a new connection.
+			out[i], _ = r.once(ctx, c, n)
+		}
+		r.step(c.Meta().ID, n.info.Name)
+	}
+	return out
+}
+
+// once runs one check on n's current connection, replacing a dropped one first, and
+// tells whether the check used up its time.
+func (r nodeRun) once(ctx context.Context, c checks.Check, n *nodeConn) (report.Check, bool) {
+	m := c.Meta()
+	single := func(s checks.Status, reason string) report.Check {
+		return report.Check{ID: m.ID, Results: []report.Result{{Node: n.info.Name, Status: s, Reason: reason, Connection: n.number}}}
+	}
+	if ctx.Err() != nil {
+		return single(checks.StatusSkipped, reasonInterrupted), false
+	}
+	if err := n.ensure(ctx); err != nil {
+		if ctx.Err() != nil {
+			return single(checks.StatusSkipped, reasonInterrupted), false
+		}
+		return single(checks.StatusError, "not run: "+oneLine(err.Error())), false
+	}
+	number := n.number
+	// The runner applies the same timeout; holding it here too tells a check that ran
+	// out of time from one whose connection dropped.
+	cctx, cancel := context.WithTimeout(ctx, r.opts.CheckTimeout)
+	defer cancel()
+	rc := runner.Run(cctx, []checks.Check{c}, []runner.Node{{Info: n.info, DB: n}}, r.opts)[0]
+	res := &rc.Results[0]
+	res.Connection = number
+	if ctx.Err() != nil && res.Status == checks.StatusError {
+		// Cancelled by the interrupt, not failed: say so rather than show the error.
+		res.Status, res.Reason, res.Hint = checks.StatusSkipped, reasonStopped, ""
+		res.Outcome, rc.Findings = nil, nil
+	}
+	return rc, errors.Is(cctx.Err(), context.DeadlineExceeded)
+}
