@@ -138,11 +138,35 @@ func isPseudonym(s string) bool { return pseudonymRE.MatchString(s) }
 // Definition replaces the identifiers in SQL text (a normalized query) by their
 // pseudonyms, keeping its shape. Text the scanner cannot read is withheld.
 func (a *Anonymizer) Definition(sql string) string {
-	out, err := rewriteSQL(sql, sqlEdit{name: a.identifier})
+	out, err := rewriteSQL(sql, sqlEdit{name: a.identifier, keyword: a.knownKeyword})
 	if err != nil {
 		return DefinitionWithheld
 	}
 	return out
+}
+
+// knownKeyword replaces a keyword that is the name of an object seen in the run: in a
+// query someone wrote, "name" may be the keyword or a column, and only a known column
+// is taken for one.
+func (a *Anonymizer) knownKeyword(word string) (string, bool) {
+	w := strings.ToLower(word)
+	a.mu.Lock()
+	_, ok := a.seen[w]
+	a.mu.Unlock()
+	if !ok {
+		return "", false
+	}
+	return a.Pseudonym(w), true
+}
+
+// definitionKeyword replaces a keyword written in lower case in SQL the server
+// generated: the server writes keywords in upper case, and names that are unreserved
+// keywords unquoted in lower case (CREATE INDEX name ON schema.rows).
+func (a *Anonymizer) definitionKeyword(word string) (string, bool) {
+	if word == strings.ToLower(word) {
+		return a.Pseudonym(word), true
+	}
+	return a.knownKeyword(word)
 }
 
 // identifier returns the pseudonym of an identifier token as written in SQL: quoted

@@ -25,6 +25,7 @@ func (s *Sanitizer) definition(d string) (string, []string) {
 	}
 	if s.p.Anonymizer != nil {
 		e.name = s.p.Anonymizer.identifier
+		e.keyword = s.p.Anonymizer.definitionKeyword
 	}
 	out, err := rewriteSQL(d, e)
 	if err != nil {

@@ -126,17 +126,23 @@ func (s *Sanitizer) each(o *checks.Outcome, p pass) {
 	o.Data = cp.Interface()
 }
 
-// protectSettings tells the anonymizer the names of the server's settings found in v,
-// before any name is learned: a statement "SET work_mem = $1" then keeps work_mem, and
-// so do recommendations that name it.
+// protectSettings tells the anonymizer the names of the server's settings found in v (a
+// statement "SET work_mem = $1" then keeps work_mem, and so do recommendations that name
+// it) and the names in v, before definitions and query texts are read.
 func (s *Sanitizer) protectSettings(v reflect.Value) {
 	if !v.IsValid() {
 		return
 	}
-	if v.Type() == typeSetting {
+	switch v.Type() {
+	case typeSetting:
 		if n := string(v.Interface().(checks.Setting).Name); builtinSetting(n) {
 			s.p.Anonymizer.Protect(n)
 		}
+		return
+	case typeName:
+		// Known before definitions and query texts are read: a column named "name"
+		// scans as a keyword there and is taken for a name only when it is known.
+		s.name(v.String())
 		return
 	}
 	switch v.Kind() {

@@ -17,6 +17,10 @@ type sqlEdit struct {
 	keepOptions bool
 	comments    bool                // drop comments
 	name        func(string) string // when set, replaces every identifier
+	// keyword, when set, is asked about every non-reserved keyword outside a cast's
+	// type: an object named rows or schema is written unquoted and scans as a keyword.
+	// It returns the replacement when the word is a name there.
+	keyword func(word string) (string, bool)
 	// words, when set, returns the offsets of tokens that are values though the scanner
 	// sees words (the unquoted value of ALTER ... SET x TO word): they count as literals.
 	words func(sql string, toks []*pg_query.ScanToken) (map[int]bool, error)
@@ -77,6 +81,13 @@ func rewriteSQL(sql string, e sqlEdit) (string, error) {
 			b.WriteString(sql[last:start])
 			b.WriteString(e.name(sql[start:end]))
 			last = end
+		case e.keyword != nil && !afterCast && tok.KeywordKind != pg_query.KeywordKind_NO_KEYWORD &&
+			tok.KeywordKind != pg_query.KeywordKind_RESERVED_KEYWORD:
+			if repl, ok := e.keyword(sql[start:end]); ok {
+				b.WriteString(sql[last:start])
+				b.WriteString(repl)
+				last = end
+			}
 		}
 	}
 	b.WriteString(sql[last:])

@@ -142,3 +142,34 @@ func TestAnonymizerNoRace(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestKeywordNamedObjects: objects named like SQL's unreserved keywords (rows, schema,
+// name, type, unknown) are written unquoted by the server; the scanner sees keywords.
+// They are names all the same, in definitions and in query texts once known.
+func TestKeywordNamedObjects(t *testing.T) {
+	a, _ := NewAnonymizer([]byte("0123456789abcdef0123"))
+	s, _ := New(Policy{Anonymizer: a})
+	type d struct {
+		Table checks.Name
+		Def   checks.Definition
+		Drop  checks.Definition
+		Query checks.QueryText
+	}
+	o := &checks.Outcome{Data: &d{Table: "rows",
+		Def:   "CREATE INDEX name ON schema.rows USING btree (lower(name), (type)::integer) WHERE (state <> 'x'::text)",
+		Drop:  "GRANT SELECT ON SEQUENCE public.state TO rows;",
+		Query: "SELECT name, type FROM schema.rows WHERE state = 's' ORDER BY name NULLS FIRST"}}
+	if err := s.Outcome(o); err != nil {
+		t.Fatal(err)
+	}
+	got := o.Data.(*d)
+	all := string(got.Def) + " | " + string(got.Drop) + " | " + string(got.Query)
+	if m := regexp.MustCompile(`\b(name|schema|rows|type|state)\b`).FindString(all); m != "" {
+		t.Errorf("%q left in %s", m, all)
+	}
+	for _, keep := range []string{"CREATE INDEX", "USING btree", "::integer", "::text", "GRANT SELECT ON SEQUENCE", "ORDER BY", "NULLS FIRST"} {
+		if !strings.Contains(all, keep) {
+			t.Errorf("lost %q: %s", keep, all)
+		}
+	}
+}
