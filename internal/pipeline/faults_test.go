@@ -282,3 +282,31 @@ func TestInterruptedWhileConnecting(t *testing.T) {
 		t.Errorf("interrupted %v, node %+v", rep.Interrupted, rep.Nodes[0])
 	}
 }
+
+// TestSlowNode: a node whose every reply is late, but within the limits, is checked in
+// full (bounded waits must not cut off a slow network), and the other node does not
+// wait for it.
+func TestSlowNode(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	p, slow := proxied(t, cl, "slow")
+	cfg := quick(t, []Target{slow, target(t, "fast", cl.ConnString("postgres"))}, probes("Z901", "Z902", "Z903"))
+	cfg.Session.ConnectTimeout = 5 * time.Second
+	cfg.CheckTimeout = 5 * time.Second
+	st := &steps{at: map[string]time.Time{}}
+	cfg.Progress = st
+	p.Delay(400 * time.Millisecond)
+	rep, err, _ := runWithin(t, context.Background(), 30*time.Second, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"Z901", "Z902", "Z903"} {
+		for _, node := range []string{"slow", "fast"} {
+			if r := result(t, rep, id, node); r.Status != checks.StatusOK || r.Connection != 1 {
+				t.Errorf("%s on %s: %+v", id, node, r)
+			}
+		}
+	}
+	if d := st.at["fast"].Sub(st.from); d > 400*time.Millisecond {
+		t.Errorf("the fast node finished %s after the checks started, behind the slow node", d)
+	}
+}
