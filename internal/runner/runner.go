@@ -27,8 +27,9 @@ type Options struct {
 	Host         checks.HostFacts
 	PreciseBloat bool
 	Now          time.Time
-	// Sanitize rewrites an outcome's database strings (privacy rules) before it is
-	// stored. It must not be nil in production; tests may pass Identity.
+	// Sanitize rewrites an outcome's database strings (privacy rules). Only RunOne,
+	// which stores one node's outcome at once, uses it (tests may pass Identity); Run
+	// keeps outcomes typed and the pipeline sanitizes them all together.
 	Sanitize func(*checks.Outcome) error
 	// Progress is called after each check on each node.
 	Progress func(checkID, node string)
