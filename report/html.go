@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
+	"io"
 	"strings"
 
 	"github.com/pgcheckup/pgcheckup/checks"
@@ -30,15 +31,23 @@ var page = template.Must(template.New("page").Parse(pageTemplate))
 // HTML renders the report as one self-contained page: the same Markdown as report.md,
 // with a table of contents. Nothing in it loads from the network.
 func (rd *Renderer) HTML(r *Report) ([]byte, error) {
-	src, err := rd.Markdown(r)
-	if err != nil {
-		return nil, err
-	}
-	var body bytes.Buffer
-	ctx := parser.NewContext(parser.WithIDs(&headingIDs{seen: map[string]int{}}))
-	if err := md.Convert(src, &body, parser.WithContext(ctx)); err != nil {
-		return nil, fmt.Errorf("markdown to html: %w", err)
-	}
+	var b bytes.Buffer
+	err := rd.HTMLTo(&b, r)
+	return b.Bytes(), err
+}
+
+// bodyMark stands for the body in the page template's output; html/template would
+// escape a NUL anywhere else, so only the placeholder itself can contain one.
+const bodyMark = "\x00pgcheckup-body\x00"
+
+// htmlPiece is how much Markdown is converted to HTML at once (see splitBlocks).
+const htmlPiece = 64 << 10
+
+// HTMLTo streams the page to w. The Markdown is converted part by part (the head, then
+// one check at a time, see markdownParts) with one heading-id generator for the whole
+// page, so the page is the one a single conversion would give, and memory holds one
+// check's Markdown, HTML and syntax tree at a time instead of the whole report's.
+func (rd *Renderer) HTMLTo(w io.Writer, r *Report) error {
 	type tocEntry struct{ ID, Anchor, Title, Worst string }
 	var toc []tocEntry
 	for _, c := range r.Checks {
@@ -50,24 +59,52 @@ func (rd *Renderer) HTML(r *Report) ([]byte, error) {
 		}
 		toc = append(toc, tocEntry{c.ID, Anchor(c.ID, c.Title), checks.Visible(c.Title), worst})
 	}
-	// Markdown from a report may spell a hidden character as an entity (&#x202E;), which
-	// goldmark writes out as the character: show those too.
-	html := colorSeverities(checks.Visible(body.String()))
-	charts, err := chartScripts(chartsFor(r))
-	if err != nil {
-		return nil, err
-	}
-	// The charts go between the summary and the list of findings.
-	if i := strings.Index(html, `<h2 id="findings">`); i >= 0 && charts != "" {
-		html = html[:i] + string(charts) + "\n" + html[i:]
-	}
-	var out bytes.Buffer
-	err = page.Execute(&out, map[string]any{
+	var frame bytes.Buffer
+	err := page.Execute(&frame, map[string]any{
 		"Project": checks.Visible(r.Project),
-		"Body":    template.HTML(html), // goldmark output in safe mode
+		"Body":    template.HTML(bodyMark),
 		"TOC":     toc,
 	})
-	return out.Bytes(), err
+	if err != nil {
+		return err
+	}
+	head, tail, ok := strings.Cut(frame.String(), bodyMark)
+	if !ok {
+		return fmt.Errorf("page template has no body")
+	}
+	charts, err := chartScripts(chartsFor(r))
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, head); err != nil {
+		return err
+	}
+	ids := &headingIDs{seen: map[string]int{}}
+	var body bytes.Buffer
+	err = rd.markdownParts(r, func(part []byte) error {
+		body.Reset()
+		for _, src := range splitBlocks(part, htmlPiece) {
+			ctx := parser.NewContext(parser.WithIDs(ids))
+			if err := md.Convert(src, &body, parser.WithContext(ctx)); err != nil {
+				return fmt.Errorf("markdown to html: %w", err)
+			}
+		}
+		// Markdown from a report may spell a hidden character as an entity (&#x202E;),
+		// which goldmark writes out as the character: show those too.
+		html := colorSeverities(checks.Visible(body.String()))
+		// The charts go between the summary and the list of findings (in the head).
+		if i := strings.Index(html, `<h2 id="findings">`); i >= 0 && charts != "" {
+			html = html[:i] + string(charts) + "\n" + html[i:]
+			charts = ""
+		}
+		_, err := io.WriteString(w, html)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, tail)
+	return err
 }
 
 // colorSeverities marks the bold severities the Markdown writer emits. Database strings

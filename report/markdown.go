@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/template"
 	"unicode"
@@ -32,6 +33,20 @@ func (rd *Renderer) HasTemplate(id string) bool { return rd.tmpl.Lookup(id+".md.
 
 // Markdown renders the whole report: header, nodes, summary, findings, every check.
 func (rd *Renderer) Markdown(r *Report) ([]byte, error) {
+	var all bytes.Buffer
+	err := rd.markdownParts(r, func(p []byte) error { _, err := all.Write(p); return err })
+	return all.Bytes(), err
+}
+
+// MarkdownTo streams the whole report to w, one check at a time.
+func (rd *Renderer) MarkdownTo(w io.Writer, r *Report) error {
+	return rd.markdownParts(r, func(p []byte) error { _, err := w.Write(p); return err })
+}
+
+// markdownParts hands the report's Markdown to emit in parts: the head (up to the first
+// check), then each check. Every part ends at a block boundary, so the HTML writer
+// converts part by part and never holds the whole document.
+func (rd *Renderer) markdownParts(r *Report, emit func([]byte) error) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# pgcheckup report: %s\n\n", checks.Esc(r.Project))
 	fmt.Fprintf(&b, "Started %s, finished %s (UTC) by %s %s. ",
@@ -57,12 +72,19 @@ func (rd *Renderer) Markdown(r *Report) ([]byte, error) {
 	writeSummary(&b, r)
 	writeFindings(&b, r)
 	b.WriteString("## Checks\n\n")
+	if err := emit(b.Bytes()); err != nil {
+		return err
+	}
 	for i := range r.Checks {
+		b.Reset()
 		if err := rd.writeCheck(&b, r, &r.Checks[i], "###"); err != nil {
-			return nil, err
+			return err
+		}
+		if err := emit(b.Bytes()); err != nil {
+			return err
 		}
 	}
-	return b.Bytes(), nil
+	return nil
 }
 
 // NodeInterrupted is the error of a node the run was interrupted while connecting to:

@@ -104,12 +104,13 @@ func (r *Report) Write(w io.Writer) error {
 // Read reads a report written by Write and validates it (see Validate): the file may
 // come from someone else.
 func Read(path string) (*Report, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	var r Report
-	if err := json.Unmarshal(b, &r); err != nil {
+	defer f.Close()
+	r, err := decode(f) // one check at a time: see read.go
+	if err != nil {
 		return nil, fmt.Errorf("read report %s: %w", path, err)
 	}
 	if r.SchemaVersion != SchemaVersion {
@@ -118,7 +119,7 @@ func Read(path string) (*Report, error) {
 	if err := r.Validate(); err != nil {
 		return nil, fmt.Errorf("read report %s: %w", path, err)
 	}
-	return &r, nil
+	return r, nil
 }
 
 // FindingRef is a finding with the check it came from and every node that reported it.

@@ -1,0 +1,76 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Formats a report can be written in.
+const (
+	FormatJSON = "json"
+	FormatMD   = "md"
+	FormatHTML = "html"
+)
+
+// Format is one output format: its name (in --format and the config file), the file it
+// writes at the top of the report folder, and how it is written. `run` writes every
+// format asked for, `render` only the rendered ones, and --format is checked against
+// this one table.
+type Format struct {
+	Name string
+	File string
+	// Rendered formats are made from report.json (by `run` after writing it, and by
+	// `render`); json is the source itself, which `run` always writes.
+	Rendered bool
+	write    func(rd *Renderer, dir string, r *Report) error
+}
+
+var formats = []Format{
+	{Name: FormatJSON, File: "report.json", write: writeJSONFile},
+	{Name: FormatMD, File: "report.md", Rendered: true, write: writeMarkdownFiles},
+	{Name: FormatHTML, File: "report.html", Rendered: true, write: writeHTMLFile},
+}
+
+// Formats lists every format, in the order they are written.
+func Formats() []Format { return formats }
+
+// ParseFormats checks names against the table and returns them as a set. rendered
+// limits the choice to the formats `render` writes.
+func ParseFormats(names []string, rendered bool) (map[string]bool, error) {
+	var known []string
+	for _, f := range formats {
+		if f.Rendered || !rendered {
+			known = append(known, f.Name)
+		}
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		ok := false
+		for _, k := range known {
+			ok = ok || n == k
+		}
+		if !ok {
+			return nil, fmt.Errorf("format %q: want %s", n, orList(known))
+		}
+		want[n] = true
+	}
+	return want, nil
+}
+
+// RenderedFormats is the set of every rendered format: what `render` writes by default.
+func RenderedFormats() map[string]bool {
+	want := map[string]bool{}
+	for _, f := range formats {
+		if f.Rendered {
+			want[f.Name] = true
+		}
+	}
+	return want
+}
+
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
