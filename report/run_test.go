@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pgcheckup/pgcheckup/report/reporttest"
 )
 
 // Runs started in the same second each keep their report: 16 writers at once with the
@@ -105,7 +107,7 @@ func TestWriteRunRemovesStaleTempFolders(t *testing.T) {
 
 // A folder that cannot take the report is an error, and no report-looking folder is left.
 func TestWriteRunFullDisk(t *testing.T) {
-	dir := tinyFS(t)
+	dir := reporttest.TinyFS(t, "64k")
 	r := sample(t)
 	r.Project = "p"
 	_, err := WriteRun(dir, r, []string{FormatJSON, FormatMD, FormatHTML})

@@ -3,32 +3,17 @@ package report
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// tinyFS mounts a 64 KiB tmpfs for the test: a disk that fills up. It needs root (or
-// CAP_SYS_ADMIN) and skips with a clear message where mounting is not permitted.
-func tinyFS(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tiny tmpfs to fill up (needs root): %v: %s", err, bytes.TrimSpace(out))
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", dir, err, out)
-		}
-	})
-	return dir
-}
+	"github.com/pgcheckup/pgcheckup/report/reporttest"
+)
 
 // Rendering onto a disk that fills up fails and leaves the old report.md and report.html
 // whole (before: they were rewritten in place and left truncated).
 func TestWriteRenderedFullDiskKeepsOldFiles(t *testing.T) {
-	dir := tinyFS(t)
+	dir := reporttest.TinyFS(t, "64k")
 	old := map[string][]byte{
 		"report.md":   bytes.Repeat([]byte("old markdown\n"), 1000),
 		"report.html": bytes.Repeat([]byte("<p>old html</p>\n"), 1000),

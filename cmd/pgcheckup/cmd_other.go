@@ -17,7 +17,10 @@ import (
 	"github.com/pgcheckup/pgcheckup/report"
 )
 
-func cmdRender(args []string, stdout io.Writer) error {
+// cmdRender re-renders a saved report. Its exit code is exitUsage for bad arguments or an
+// invalid report (nothing written), exitWriteFailed when the files could not be written
+// (each old file is then left whole).
+func cmdRender(args []string, stdout io.Writer) (int, error) {
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	out := fs.String("out", "", "output `dir` (default: the report's folder)")
 	var formats listFlag
@@ -28,38 +31,35 @@ func cmdRender(args []string, stdout io.Writer) error {
 		path, args = args[0], args[1:]
 	}
 	if err := fs.Parse(args); err != nil {
-		return cfgErr("%v", err)
+		return exitUsage, cfgErr("%v", err)
 	}
 	if path == "" && fs.NArg() == 1 {
 		path = fs.Arg(0)
 	} else if path == "" || fs.NArg() > 0 {
-		return cfgErr("usage: pgcheckup render REPORT.json [--out DIR] [--format md,html]")
+		return exitUsage, cfgErr("usage: pgcheckup render REPORT.json [--out DIR] [--format md,html]")
+	}
+	want := report.RenderedFormats()
+	if len(formats) > 0 {
+		var err error
+		if want, err = report.ParseFormats(splitList(formats), true); err != nil {
+			return exitUsage, cfgErr("render: %v", err)
+		}
 	}
 	rep, err := report.Read(path) // validates: the file may come from anyone
 	if err != nil {
-		return cfgErr("%v", err)
-	}
-	want := map[string]bool{report.FormatMD: true, report.FormatHTML: true}
-	if len(formats) > 0 {
-		want = map[string]bool{}
-		for _, f := range splitList(formats) {
-			if f != report.FormatMD && f != report.FormatHTML {
-				return cfgErr("render writes md and html, not %q", f)
-			}
-			want[f] = true
-		}
+		return exitUsage, cfgErr("%v", err)
 	}
 	dir := *out
 	if dir == "" {
 		dir = filepath.Dir(path)
 	}
-	// Read validated the report; WriteRendered renders everything before it creates dir or
-	// writes a file, so a report that cannot be rendered leaves nothing behind.
+	// Read validated the report, so nothing is created for an invalid one. The files are
+	// written in a temporary folder inside dir and renamed over the old ones.
 	if err := report.WriteRendered(dir, rep, want); err != nil {
-		return err
+		return exitWriteFailed, fmt.Errorf("render: the report could not be written: %w", err)
 	}
 	fmt.Fprintln(stdout, dir)
-	return nil
+	return exitOK, nil
 }
 
 func cmdList(stdout io.Writer) error {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -138,9 +137,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if cfg.Out == "-" {
 		return code, rep.Write(stdout)
 	}
-	dir, err := writeReport(outBase, rep, cfg.Format)
+	dir, err := report.WriteRun(outBase, rep, cfg.Format)
 	if err != nil {
-		return exitCheckErrors, err
+		// The checks ran, but nothing that looks like a report was left behind.
+		return exitWriteFailed, fmt.Errorf("checks ran but the report could not be written: %w", err)
 	}
 	log.Info("report written", "dir", dir, "P1", rep.Count(checks.P1), "P2", rep.Count(checks.P2),
 		"P3", rep.Count(checks.P3), "errors", rep.Errors())
@@ -191,45 +191,4 @@ func selectChecks(list []checks.Check, only, skip []string) ([]checks.Check, err
 		}
 	}
 	return out, nil
-}
-
-// writeReport writes into a hidden temporary folder and renames it into place, so an
-// interrupted run never leaves a folder that looks like a complete report.
-func writeReport(out string, rep *report.Report, formats []string) (string, error) {
-	base := filepath.Join(out, rep.Project)
-	if err := os.MkdirAll(base, report.DirMode); err != nil {
-		return "", err
-	}
-	stamp := rep.StartedAt.Format("20060102T150405Z")
-	tmp, err := os.MkdirTemp(base, ".incomplete-"+stamp+"-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	if err := report.WriteJSON(tmp, rep); err != nil {
-		return "", err
-	}
-	// Render from the file just written, exactly as `pgcheckup render` would.
-	saved, err := report.Read(filepath.Join(tmp, "report.json"))
-	if err != nil {
-		return "", err
-	}
-	want := map[string]bool{}
-	for _, f := range formats {
-		want[f] = true
-	}
-	if err := report.WriteRendered(tmp, saved, want); err != nil {
-		return "", err
-	}
-	dir := filepath.Join(base, stamp)
-	for i := 2; ; i++ {
-		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-			break
-		}
-		dir = filepath.Join(base, fmt.Sprintf("%s-%d", stamp, i))
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return "", err
-	}
-	return dir, nil
 }

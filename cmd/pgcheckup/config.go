@@ -14,6 +14,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 	"github.com/pgcheckup/pgcheckup/internal/privacy"
+	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // Config is everything a run needs, from defaults, the TOML file and flags (in that
@@ -236,10 +237,8 @@ func (c *Config) validate() error {
 	default:
 		return cfgErr("query text %q: want normalized, none or raw", c.QueryText)
 	}
-	for _, f := range c.Format {
-		if f != "json" && f != "md" && f != "html" {
-			return cfgErr("format %q: want json, md or html", f)
-		}
+	if _, err := report.ParseFormats(c.Format, false); err != nil { // the formats' one table
+		return cfgErr("%v", err)
 	}
 	if c.Host.RAM != "" {
 		if _, err := pgsettings.ParseBytes(c.Host.RAM); err != nil {

@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "run":
 		code, err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "render":
-		err = cmdRender(args[1:], stdout)
+		code, err = cmdRender(args[1:], stdout)
 	case "list":
 		err = cmdList(stdout)
 	case "explain":

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pgcheckup/pgcheckup/internal/pgtest"
+	"github.com/pgcheckup/pgcheckup/report/reporttest"
+)
+
+// render onto a disk that fills up exits 4 and leaves the old report.md whole (before:
+// exit 1, and report.md rewritten in place, truncated).
+func TestRenderFullDiskKeepsOldReport(t *testing.T) {
+	dir := reporttest.TinyFS(t, "64k")
+	b, err := os.ReadFile(filepath.Join("..", "..", "samples", "demo", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(src, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := bytes.Repeat([]byte("old report\n"), 2000)
+	if err := os.WriteFile(filepath.Join(dir, "report.md"), old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "render", src, "--out", dir)
+	if code != exitWriteFailed || !strings.Contains(stderr, "could not be written") || !strings.Contains(stderr, "no space left") {
+		t.Fatalf("exit %d, want %d with a message; stdout %q stderr %q", code, exitWriteFailed, stdout, stderr)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, old) {
+		t.Fatalf("report.md changed: %d bytes, was %d", len(got), len(old))
+	}
+}
+
+// A run whose output folder passes the up-front probe but fills up while the report is
+// written exits 4 ("checks ran but the report could not be written"), not 1 ("report
+// written"), and leaves no report folder.
+func TestRunReportNotWrittenExits4(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	out := reporttest.TinyFS(t, "8k") // room for the probe file, not for the report
+	code, stdout, stderr := runCLI(t, "run", "-q", "--out", out, "--project", "p", "--checks", "A003", cl.ConnString("postgres"))
+	if code != exitWriteFailed || !strings.Contains(stderr, "report could not be written") {
+		t.Fatalf("exit %d, want %d with a message; stdout %q stderr %q", code, exitWriteFailed, stdout, stderr)
+	}
+	entries, _ := os.ReadDir(filepath.Join(out, "p"))
+	for _, e := range entries {
+		t.Errorf("left behind: %s", e.Name())
+	}
+}
+
+// Runs started together into one project each keep their report.
+func TestConcurrentRunsKeepReports(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	out := t.TempDir()
+	const runs = 8
+	dirs := make([]string, runs)
+	var wg sync.WaitGroup
+	for i := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code, stdout, stderr := runCLI(t, "run", "-q", "--out", out, "--project", "p", "--checks", "A002", "--format", "json", cl.ConnString("postgres"))
+			if code != exitOK {
+				t.Errorf("run %d: exit %d; stderr %q", i, code, stderr)
+			}
+			dirs[i] = strings.TrimSpace(stdout)
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i, d := range dirs {
+		if d == "" || seen[d] {
+			t.Errorf("run %d: report folder %q missing or shared", i, d)
+			continue
+		}
+		seen[d] = true
+		readReport(t, d)
+	}
+	entries, _ := os.ReadDir(filepath.Join(out, "p"))
+	if len(entries) != runs {
+		t.Errorf("%d entries in the project folder, want %d", len(entries), runs)
+	}
+}
