@@ -310,3 +310,33 @@ func TestSlowNode(t *testing.T) {
 		t.Errorf("the fast node finished %s after the checks started, behind the slow node", d)
 	}
 }
+
+// TestNodeGoneMidRun: a node that stops answering altogether mid-run (the statement and
+// every new connection hang) is given up after one check timeout and one connect
+// timeout; its remaining checks say so at once.
+func TestNodeGoneMidRun(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	p, node := proxied(t, cl, "n")
+	p.Add(faultproxy.Rule{Match: "/* pgcheckup Z902", Fault: faultproxy.Stall})
+	go func() {
+		<-p.Fired()
+		// From now on even the startup packet gets no answer.
+		p.Add(faultproxy.Rule{Match: "application_name", Fault: faultproxy.Stall})
+	}()
+	cfg := quick(t, []Target{node}, probes("Z901", "Z902", "Z903", "Z904"))
+	rep, err, took := runWithin(t, context.Background(), 20*time.Second, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if limit := cfg.CheckTimeout + session.CancelGrace + cfg.Session.ConnectTimeout + 2*time.Second; took > limit {
+		t.Errorf("run took %s, want under %s", took, limit)
+	}
+	if r := result(t, rep, "Z902", "n"); r.Status != checks.StatusError || !strings.Contains(r.Reason, "timed out") {
+		t.Errorf("Z902: %+v", r)
+	}
+	for _, id := range []string{"Z903", "Z904"} {
+		if r := result(t, rep, id, "n"); r.Status != checks.StatusError || !strings.Contains(r.Reason, "reconnect failed") {
+			t.Errorf("%s: %+v, want an error saying the node was given up", id, r)
+		}
+	}
+}
