@@ -22,13 +22,24 @@ type Format struct {
 	// Rendered formats are made from report.json (by `run` after writing it, and by
 	// `render`); json is the source itself, which `run` always writes.
 	Rendered bool
-	write    func(rd *Renderer, dir string, r *Report) error
+	// write writes File (and, for md, md/<ID>.md) into dir.
+	write func(rd *Renderer, dir, file string, r *Report) error
 }
 
 var formats = []Format{
 	{Name: FormatJSON, File: "report.json", write: writeJSONFile},
 	{Name: FormatMD, File: "report.md", Rendered: true, write: writeMarkdownFiles},
 	{Name: FormatHTML, File: "report.html", Rendered: true, write: writeHTMLFile},
+}
+
+// fileOf is the file format name writes.
+func fileOf(name string) string {
+	for _, f := range formats {
+		if f.Name == name {
+			return f.File
+		}
+	}
+	return ""
 }
 
 // Formats lists every format, in the order they are written.

@@ -42,7 +42,7 @@ func WriteRun(out string, rep *Report, formats []string) (string, error) {
 		return "", err
 	}
 	// Render from the file just written, exactly as `pgcheckup render` would.
-	saved, err := Read(filepath.Join(tmp, "report.json"))
+	saved, err := Read(filepath.Join(tmp, fileOf(FormatJSON)))
 	if err != nil {
 		return "", err
 	}

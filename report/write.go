@@ -21,14 +21,14 @@ const (
 const tempPrefix = ".incomplete-"
 
 // WriteJSON writes report.json into dir (streamed, fsynced).
-func WriteJSON(dir string, r *Report) error { return writeJSONFile(nil, dir, r) }
+func WriteJSON(dir string, r *Report) error { return writeJSONFile(nil, dir, fileOf(FormatJSON), r) }
 
-func writeJSONFile(_ *Renderer, dir string, r *Report) error {
-	return writeFile(dir, "report.json", func(w *bufio.Writer) error { return r.Write(w) })
+func writeJSONFile(_ *Renderer, dir, file string, r *Report) error {
+	return writeFile(dir, file, func(w *bufio.Writer) error { return r.Write(w) })
 }
 
-func writeMarkdownFiles(rd *Renderer, dir string, r *Report) error {
-	err := writeFile(dir, "report.md", func(w *bufio.Writer) error { return rd.MarkdownTo(w, r) })
+func writeMarkdownFiles(rd *Renderer, dir, file string, r *Report) error {
+	err := writeFile(dir, file, func(w *bufio.Writer) error { return rd.MarkdownTo(w, r) })
 	if err != nil {
 		return err
 	}
@@ -52,8 +52,8 @@ func writeMarkdownFiles(rd *Renderer, dir string, r *Report) error {
 	return syncDir(filepath.Join(dir, "md"))
 }
 
-func writeHTMLFile(rd *Renderer, dir string, r *Report) error {
-	return writeFile(dir, "report.html", func(w *bufio.Writer) error { return rd.HTMLTo(w, r) })
+func writeHTMLFile(rd *Renderer, dir, file string, r *Report) error {
+	return writeFile(dir, file, func(w *bufio.Writer) error { return rd.HTMLTo(w, r) })
 }
 
 // writeRendered writes the rendered formats in want into dir, one check at a time.
@@ -64,7 +64,7 @@ func writeRendered(dir string, r *Report, want map[string]bool) error {
 	}
 	for _, f := range formats {
 		if f.Rendered && want[f.Name] {
-			if err := f.write(rd, dir, r); err != nil {
+			if err := f.write(rd, dir, f.File, r); err != nil {
 				return err
 			}
 		}
