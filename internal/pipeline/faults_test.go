@@ -60,7 +60,7 @@ func proxied(t *testing.T, cl *pgtest.Cluster, alias string) (*faultproxy.Proxy,
 
 // runWithin runs the pipeline and fails the test if it does not end within limit: the
 // bug these tests guard against is a run that never ends.
-func runWithin(t *testing.T, ctx context.Context, limit time.Duration, cfg Config) (*report.Report, error, time.Duration) {
+func runWithin(t *testing.T, ctx context.Context, limit time.Duration, cfg Config) (*report.Report, time.Duration, error) {
 	t.Helper()
 	type result struct {
 		rep *report.Report
@@ -74,10 +74,10 @@ func runWithin(t *testing.T, ctx context.Context, limit time.Duration, cfg Confi
 	}()
 	select {
 	case r := <-done:
-		return r.rep, r.err, time.Since(start)
+		return r.rep, time.Since(start), r.err
 	case <-time.After(limit):
 		t.Fatalf("the run did not end within %s", limit)
-		return nil, nil, 0
+		return nil, 0, nil
 	}
 }
 
@@ -112,7 +112,7 @@ func TestSilentAfterHandshake(t *testing.T) {
 	p, silent := proxied(t, cl, "silent")
 	p.Add(faultproxy.Rule{Match: "/* pgcheckup node", Fault: faultproxy.Stall})
 	cfg := quick(t, []Target{silent, target(t, "direct", cl.ConnString("postgres"))}, probes("Z901", "Z902"))
-	rep, err, took := runWithin(t, context.Background(), 10*time.Second, cfg)
+	rep, took, err := runWithin(t, context.Background(), 10*time.Second, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestStallMidStatement(t *testing.T) {
 	p, node := proxied(t, cl, "n")
 	p.Add(faultproxy.Rule{Match: "/* pgcheckup Z902", Fault: faultproxy.Stall, Times: 1})
 	cfg := quick(t, []Target{node}, probes("Z901", "Z902", "Z903"))
-	rep, err, took := runWithin(t, context.Background(), 15*time.Second, cfg)
+	rep, took, err := runWithin(t, context.Background(), 15*time.Second, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestResetMidRun(t *testing.T) {
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	p, node := proxied(t, cl, "n")
 	p.Add(faultproxy.Rule{Match: "/* pgcheckup Z902", Fault: faultproxy.Reset, Times: 1})
-	rep, err, _ := runWithin(t, context.Background(), 15*time.Second, quick(t, []Target{node}, probes("Z901", "Z902", "Z903")))
+	rep, _, err := runWithin(t, context.Background(), 15*time.Second, quick(t, []Target{node}, probes("Z901", "Z902", "Z903")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestServerRestart(t *testing.T) {
 	cfg := quick(t, []Target{target(t, "n", cl.ConnString("postgres"))}, list)
 	cfg.CheckTimeout = time.Minute // the restart itself
 	cfg.Session.ConnectTimeout = 10 * time.Second
-	rep, err, _ := runWithin(t, context.Background(), time.Minute, cfg)
+	rep, _, err := runWithin(t, context.Background(), time.Minute, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestSilentNodeStallsNobody(t *testing.T) {
 	cfg.CheckTimeout = 3 * time.Second
 	st := &steps{at: map[string]time.Time{}}
 	cfg.Progress = st
-	rep, err, _ := runWithin(t, context.Background(), 20*time.Second, cfg)
+	rep, _, err := runWithin(t, context.Background(), 20*time.Second, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func TestInterrupted(t *testing.T) {
 		<-p.Fired()
 		cancel()
 	}()
-	rep, err, took := runWithin(t, ctx, 20*time.Second, cfg)
+	rep, took, err := runWithin(t, ctx, 20*time.Second, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestInterruptedWhileConnecting(t *testing.T) {
 		<-p.Fired()
 		cancel()
 	}()
-	rep, err, _ := runWithin(t, ctx, 20*time.Second, cfg)
+	rep, _, err := runWithin(t, ctx, 20*time.Second, cfg)
 	if err != nil {
 		t.Fatalf("error %v", err)
 	}
@@ -295,7 +295,7 @@ func TestSlowNode(t *testing.T) {
 	st := &steps{at: map[string]time.Time{}}
 	cfg.Progress = st
 	p.Delay(400 * time.Millisecond)
-	rep, err, _ := runWithin(t, context.Background(), 30*time.Second, cfg)
+	rep, _, err := runWithin(t, context.Background(), 30*time.Second, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestNodeGoneMidRun(t *testing.T) {
 		p.Add(faultproxy.Rule{Match: "application_name", Fault: faultproxy.Stall})
 	}()
 	cfg := quick(t, []Target{node}, probes("Z901", "Z902", "Z903", "Z904"))
-	rep, err, took := runWithin(t, context.Background(), 20*time.Second, cfg)
+	rep, took, err := runWithin(t, context.Background(), 20*time.Second, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
