@@ -78,6 +78,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if err != nil {
 		return exitUsage, err
 	}
+	// From here on every log line passes the privacy rules, as the report does.
+	log = slog.New(privacy.LogHandler(log.Handler(), sanitizer, "dir"))
 	if cfg.QueryText == privacy.QueryRaw {
 		log.Warn("RAW QUERY TEXTS: this report will hold query texts with their literals, which may contain data and secrets")
 	}

@@ -110,6 +110,16 @@ func TestTypedPrivacy(t *testing.T) {
 		}
 	})
 
+	t.Run("no host in the log", func(t *testing.T) {
+		code, stdout, stderr := runCLI(t, "run", "-v", "--out", t.TempDir(), "--config", cfgFile, conn)
+		if code != exitOK && code != exitCheckErrors {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stderr, "db-host") || strings.Contains(stdout+stderr, "127.0.0.1") {
+			t.Errorf("the masked host is in the log, or the mask never applied:\n%s", stderr)
+		}
+	})
+
 	t.Run("no name left and no host in any output", func(t *testing.T) {
 		labels := labelValues(t, cl, conn)
 		files := outputs(t, anonDir)
