@@ -227,6 +227,8 @@ func (c *Config) lineInSection(section, key string) int {
 	return head
 }
 
+var projectRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+
 func (c *Config) validate() error {
 	switch c.QueryText {
 	case privacy.QueryNormalized, privacy.QueryNone:
@@ -236,6 +238,11 @@ func (c *Config) validate() error {
 		}
 	default:
 		return cfgErr("query text %q: want normalized, none or raw", c.QueryText)
+	}
+	// The project names a folder under OUT: one plain path element, so a report never
+	// lands outside OUT.
+	if !projectRE.MatchString(c.Project) {
+		return cfgErr("project %q: use letters, digits, '.', '_' and '-' (it names a folder under out)", c.Project)
 	}
 	if _, err := report.ParseFormats(c.Format, false); err != nil { // the formats' one table
 		return cfgErr("%v", err)

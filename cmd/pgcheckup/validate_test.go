@@ -267,3 +267,15 @@ func TestOutFolderFull(t *testing.T) {
 	code, _, stderr := runCLI(t, "run", "--out", mnt, conn)
 	wantUsage(t, "full filesystem", code, stderr, "output folder", "no space left")
 }
+
+// TestProjectStaysInOut: a project name that is not one plain folder name is refused
+// before anything is written or connected to.
+func TestProjectStaysInOut(t *testing.T) {
+	for _, p := range []string{"../x", "a/b", "..", "/abs", "", ".hidden"} {
+		out := t.TempDir()
+		code, _, stderr := runCLI(t, "run", "--out", out, "--project", p, "host=127.0.0.1 port=1")
+		if code != exitUsage || !strings.Contains(stderr, "project") {
+			t.Errorf("project %q: exit %d: %s", p, code, stderr)
+		}
+	}
+}
