@@ -40,7 +40,7 @@ func demo(bin, out, data string, withStandby bool, extra []string) error {
 		return err
 	}
 	args := append([]string{"run", "--project", "demo", "--out", out, "--host-ram", "16GB", "--host-cpus", "4"}, extra...)
-	args = append(args, "-h", fmt.Sprintf("127.0.0.1:%d", cl.Port))
+	args = append(args, "-h", fmt.Sprintf("primary=127.0.0.1:%d", cl.Port))
 	if withStandby {
 		sb, err := cl.AddStandby(ctx, nil)
 		if err != nil {
@@ -48,7 +48,7 @@ func demo(bin, out, data string, withStandby bool, extra []string) error {
 		}
 		defer sb.Destroy()
 		fmt.Fprintf(os.Stderr, "demo: streaming standby on port %d\n", sb.Port)
-		args = append(args, "-h", fmt.Sprintf("127.0.0.1:%d", sb.Port))
+		args = append(args, "-h", fmt.Sprintf("standby=127.0.0.1:%d", sb.Port))
 		time.Sleep(500 * time.Millisecond) // the standby connects and starts streaming
 	}
 	args = append(args, "user="+pgtest.Superuser+" dbname="+demodb.Name+" sslmode=disable")
