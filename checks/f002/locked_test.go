@@ -1,7 +1,6 @@
 package f002
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -13,17 +12,9 @@ import (
 // TestLockedTable: a table under another session's ACCESS EXCLUSIVE lock keeps its ages
 // (from the catalog) but not its size, which would wait for the lock; it is named.
 func TestLockedTable(t *testing.T) {
-	ctx := context.Background()
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	cl.MustExec(t, "postgres", "CREATE TABLE busy_t (id int, payload text); INSERT INTO busy_t VALUES (1, 'x')")
-	holder, err := cl.Connect(ctx, "postgres")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Close(ctx)
-	if _, err := holder.Exec(ctx, "BEGIN; LOCK TABLE busy_t IN ACCESS EXCLUSIVE MODE"); err != nil {
-		t.Fatal(err)
-	}
+	cl.Hold(t, "postgres", "BEGIN; LOCK TABLE busy_t IN ACCESS EXCLUSIVE MODE")
 	c := New()
 	c.cfg.TopN = 1000 // every table
 	r := checktest.Run(t, cl, c, checktest.Options{})

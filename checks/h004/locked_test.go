@@ -1,7 +1,6 @@
 package h004
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -15,18 +14,10 @@ import (
 // indexes without a predicate or expressions and names t as not compared for the others;
 // definitions and sizes it could not read are marked locked.
 func TestLocked(t *testing.T) {
-	ctx := context.Background()
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	cl.MustExec(t, "postgres", fixture)
 	for _, sql := range []string{"BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE", "BEGIN; REINDEX TABLE d"} {
-		holder, err := cl.Connect(ctx, "postgres")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer holder.Close(ctx)
-		if _, err := holder.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
+		cl.Hold(t, "postgres", sql)
 	}
 	r := checktest.Run(t, cl, New(), checktest.Options{})
 	r.MustStatus(t, checks.StatusFindings)

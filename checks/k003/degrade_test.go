@@ -1,7 +1,6 @@
 package k003
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -14,17 +13,9 @@ import (
 // probe of pg_extension hits the lock timeout), that is an error, not "skipped": the
 // reader must not take it for a check that had nothing to say.
 func TestProbeLocked(t *testing.T) {
-	ctx := context.Background()
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	cl.MustExec(t, "postgres", "CREATE EXTENSION pg_stat_statements")
-	holder, err := cl.Connect(ctx, "postgres")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Close(ctx)
-	if _, err := holder.Exec(ctx, "BEGIN; LOCK TABLE pg_catalog.pg_extension IN ACCESS EXCLUSIVE MODE"); err != nil {
-		t.Fatal(err)
-	}
+	cl.Hold(t, "postgres", "BEGIN; LOCK TABLE pg_catalog.pg_extension IN ACCESS EXCLUSIVE MODE")
 	r := checktest.Run(t, cl, New(), checktest.Options{})
 	r.MustStatus(t, checks.StatusError)
 	if !strings.Contains(r.Reason, "could not tell whether pg_stat_statements is installed") || !strings.Contains(r.Reason, "lock timeout") {

@@ -1,7 +1,6 @@
 package l003
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -13,17 +12,9 @@ import (
 // TestLocked: a sequence under another session's ACCESS EXCLUSIVE lock (an uncommitted
 // ALTER SEQUENCE ... RENAME) is not read, and named; the others are read as usual.
 func TestLocked(t *testing.T) {
-	ctx := context.Background()
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	cl.MustExec(t, "postgres", fixture)
-	holder, err := cl.Connect(ctx, "postgres")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Close(ctx)
-	if _, err := holder.Exec(ctx, "BEGIN; ALTER SEQUENCE wide_seq RENAME TO wide_seq_renamed"); err != nil {
-		t.Fatal(err)
-	}
+	cl.Hold(t, "postgres", "BEGIN; ALTER SEQUENCE wide_seq RENAME TO wide_seq_renamed")
 	r := checktest.Run(t, cl, New(), checktest.Options{})
 	r.MustStatus(t, checks.StatusFindings)
 	var d Data

@@ -1,7 +1,6 @@
 package l005
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -14,17 +13,9 @@ import (
 // constraints are still listed, with their definitions marked as not read; the others
 // keep theirs.
 func TestLocked(t *testing.T) {
-	ctx := context.Background()
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	cl.MustExec(t, "postgres", fixture)
-	holder, err := cl.Connect(ctx, "postgres")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Close(ctx)
-	if _, err := holder.Exec(ctx, "BEGIN; LOCK TABLE child IN ACCESS EXCLUSIVE MODE"); err != nil {
-		t.Fatal(err)
-	}
+	cl.Hold(t, "postgres", "BEGIN; LOCK TABLE child IN ACCESS EXCLUSIVE MODE")
 	r := checktest.Run(t, cl, New(), checktest.Options{})
 	r.MustStatus(t, checks.StatusFindings)
 	var d Data

@@ -45,3 +45,19 @@ func (c *Cluster) MustExec(t testing.TB, db, sql string) {
 		t.Fatal(err)
 	}
 }
+
+// Hold runs sql (which opens a transaction: "BEGIN; LOCK TABLE ...") in a session of its
+// own on db and keeps that session, and so its locks, until t ends: another session
+// holding a lock, as a migration or REINDEX would.
+func (c *Cluster) Hold(t testing.TB, db, sql string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := c.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		t.Fatal(err)
+	}
+}
