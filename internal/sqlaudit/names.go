@@ -36,45 +36,34 @@ func NamesOf(sql string) (Names, error) {
 	}
 	rels, ctes, ops := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	funcs := map[Func]bool{}
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		case map[string]any:
-			for k, e := range x {
-				m, _ := e.(map[string]any)
-				switch k {
-				case "RangeVar":
-					rel, _ := m["relname"].(string)
-					rels[rel] = true
-				case "CommonTableExpr":
-					n, _ := m["ctename"].(string)
-					ctes[n] = true
-				case "FuncCall":
-					args, _ := m["args"].([]any)
-					star, _ := m["agg_star"].(bool)
-					funcs[Func{Name: funcName(m), Nargs: len(args), Star: star}] = true
-				case "A_Expr":
-					// Every kind of A_Expr names its operator: =, !~, ~~ (LIKE), = for IN
-					// and BETWEEN's >= and <= are implied by kind.
-					for _, p := range listStrings(m["name"]) {
-						ops[p] = true
-					}
-					switch kind, _ := m["kind"].(string); kind {
-					case "AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN", "AEXPR_BETWEEN_SYM", "AEXPR_NOT_BETWEEN_SYM":
-						ops[">="], ops["<="] = true, true
-					case "AEXPR_NULLIF", "AEXPR_DISTINCT", "AEXPR_NOT_DISTINCT", "AEXPR_IN":
-						ops["="] = true
-					}
+	visit(doc, func(k string, e any) {
+		m, _ := e.(map[string]any)
+		switch k {
+		case "RangeVar":
+			rel, _ := m["relname"].(string)
+			rels[rel] = true
+		case "CommonTableExpr":
+			n, _ := m["ctename"].(string)
+			ctes[n] = true
+		case "FuncCall":
+			args, _ := m["args"].([]any)
+			star, _ := m["agg_star"].(bool)
+			funcs[Func{Name: funcName(m), Nargs: len(args), Star: star}] = true
+		case "A_Expr":
+			// Every kind of A_Expr names its operator: =, !~, ~~ (LIKE); IN, NULLIF
+			// and IS DISTINCT FROM apply =, BETWEEN applies >= and <=.
+			switch kind, _ := m["kind"].(string); kind {
+			case "AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN", "AEXPR_BETWEEN_SYM", "AEXPR_NOT_BETWEEN_SYM":
+				ops[">="], ops["<="] = true, true // its name is the keyword
+			case "AEXPR_NULLIF", "AEXPR_DISTINCT", "AEXPR_NOT_DISTINCT", "AEXPR_IN":
+				ops["="] = true
+			default:
+				for _, p := range listStrings(m["name"]) {
+					ops[p] = true
 				}
-				walk(e)
 			}
 		}
-	}
-	walk(doc)
+	})
 	var n Names
 	for r := range rels {
 		if !ctes[r] {

@@ -79,70 +79,62 @@ func Check(sql string) error {
 	}
 	ctes := map[string]bool{}
 	var problems []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		case map[string]any:
-			for k, e := range x {
-				switch k {
-				case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
-					problems = append(problems, "data-modifying statement "+k)
-				case "lockingClause":
-					problems = append(problems, "FOR UPDATE/SHARE")
-				case "intoClause":
-					problems = append(problems, "SELECT INTO")
-				case "CommonTableExpr":
-					if m, ok := e.(map[string]any); ok {
-						if n, ok := m["ctename"].(string); ok {
-							ctes[n] = true
-						}
-					}
-				case "FuncCall":
-					if name := funcName(e); !allowedFuncs[name] {
-						problems = append(problems, "call to "+name+" (not in the allowlist)")
-					}
+	visit(sel, func(k string, e any) {
+		switch k {
+		case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
+			problems = append(problems, "data-modifying statement "+k)
+		case "lockingClause":
+			problems = append(problems, "FOR UPDATE/SHARE")
+		case "intoClause":
+			problems = append(problems, "SELECT INTO")
+		case "CommonTableExpr":
+			if m, ok := e.(map[string]any); ok {
+				if n, ok := m["ctename"].(string); ok {
+					ctes[n] = true
 				}
-				walk(e)
+			}
+		case "FuncCall":
+			if name := funcName(e); !allowedFuncs[name] {
+				problems = append(problems, "call to "+name+" (not in the allowlist)")
 			}
 		}
-	}
-	walk(sel)
+	})
 	// Relations are checked after the walk, once every CTE name is known.
-	var rels func(v any)
-	rels = func(v any) {
-		switch x := v.(type) {
-		case []any:
-			for _, e := range x {
-				rels(e)
-			}
-		case map[string]any:
-			for k, e := range x {
-				if k == "RangeVar" {
-					m, _ := e.(map[string]any)
-					schema, _ := m["schemaname"].(string)
-					rel, _ := m["relname"].(string)
-					switch {
-					case schema == "" && ctes[rel]:
-					case schema == "pg_catalog" || schema == "information_schema":
-					case systemRelation.MatchString(rel):
-					default:
-						problems = append(problems, fmt.Sprintf("reads relation %s.%s (not a catalog or statistics view)", schema, rel))
-					}
-				}
-				rels(e)
-			}
+	visit(sel, func(k string, e any) {
+		if k != "RangeVar" {
+			return
 		}
-	}
-	rels(sel)
+		m, _ := e.(map[string]any)
+		schema, _ := m["schemaname"].(string)
+		rel, _ := m["relname"].(string)
+		switch {
+		case schema == "" && ctes[rel]:
+		case schema == "pg_catalog" || schema == "information_schema":
+		case systemRelation.MatchString(rel):
+		default:
+			problems = append(problems, fmt.Sprintf("reads relation %s.%s (not a catalog or statistics view)", schema, rel))
+		}
+	})
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return fmt.Errorf("%s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// visit calls f with every key and value of a pg_query JSON tree, depth first.
+func visit(v any, f func(key string, val any)) {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			visit(e, f)
+		}
+	case map[string]any:
+		for k, e := range x {
+			f(k, e)
+			visit(e, f)
+		}
+	}
 }
 
 func funcName(v any) string {
