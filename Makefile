@@ -63,6 +63,8 @@ samples: deps build
 	cp -r samples/.tmp/demo/*/. samples/demo/
 	rm -rf samples/.tmp
 	chmod -R a+rX samples
+	# The hostile report (testdata/hostile) is the sample with payloads injected.
+	$(GO) test -count=1 ./report -run TestHostileReportFileIsCurrent -update
 
 bench: deps
 	PGCHECKUP_REQUIRE_PG=1 $(GO) test -run '^$$' -bench . -benchmem ./...
