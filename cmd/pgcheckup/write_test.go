@@ -57,36 +57,38 @@ func TestRunReportNotWrittenExits4(t *testing.T) {
 	}
 }
 
-// Runs started together into one project each keep their report.
+// 16 runs started together into one project, 20 times over: each keeps its report.
 func TestConcurrentRunsKeepReports(t *testing.T) {
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	out := t.TempDir()
-	const runs = 8
-	dirs := make([]string, runs)
-	var wg sync.WaitGroup
-	for i := range runs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			code, stdout, stderr := runCLI(t, "run", "-q", "--out", out, "--project", "p", "--checks", "A002", "--format", "json", cl.ConnString("postgres"))
-			if code != exitOK {
-				t.Errorf("run %d: exit %d; stderr %q", i, code, stderr)
-			}
-			dirs[i] = strings.TrimSpace(stdout)
-		}()
-	}
-	wg.Wait()
+	const runs, rounds = 16, 20
 	seen := map[string]bool{}
-	for i, d := range dirs {
-		if d == "" || seen[d] {
-			t.Errorf("run %d: report folder %q missing or shared", i, d)
-			continue
+	for round := range rounds {
+		dirs := make([]string, runs)
+		var wg sync.WaitGroup
+		for i := range runs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				code, stdout, stderr := runCLI(t, "run", "-q", "--out", out, "--project", "p", "--checks", "A002", "--format", "json", cl.ConnString("postgres"))
+				if code != exitOK {
+					t.Errorf("round %d run %d: exit %d; stderr %q", round, i, code, stderr)
+				}
+				dirs[i] = strings.TrimSpace(stdout)
+			}()
 		}
-		seen[d] = true
-		readReport(t, d)
+		wg.Wait()
+		for i, d := range dirs {
+			if d == "" || seen[d] {
+				t.Errorf("round %d run %d: report folder %q missing or shared", round, i, d)
+				continue
+			}
+			seen[d] = true
+			readReport(t, d)
+		}
 	}
 	entries, _ := os.ReadDir(filepath.Join(out, "p"))
-	if len(entries) != runs {
-		t.Errorf("%d entries in the project folder, want %d", len(entries), runs)
+	if len(entries) != runs*rounds {
+		t.Errorf("%d entries in the project folder, want %d", len(entries), runs*rounds)
 	}
 }
