@@ -6,7 +6,7 @@ WITH s AS (
     WHERE s.query NOT LIKE '/* pgcheckup %'
 ), total AS (
     -- other roles' statements show a NULL queryid and no text without pg_read_all_stats
-    SELECT COALESCE(sum(total_ms), 0) AS ms, count(*) AS n, count(*) FILTER (WHERE queryid IS NULL) AS hidden FROM s
+    SELECT COALESCE(pg_catalog.sum(total_ms), 0) AS ms, pg_catalog.count(*) AS n, pg_catalog.count(*) FILTER (WHERE queryid IS NULL) AS hidden FROM s
 )
 SELECT s.queryid, COALESCE(d.datname, ''), COALESCE(pg_catalog.pg_get_userbyid(s.userid), ''),
        CASE WHEN s.queryid IS NOT NULL THEN COALESCE(s.query, '') ELSE '' END, s.calls, s.total_ms, s.plan_ms, s.rows, s.shared_blks_hit, s.shared_blks_read,
