@@ -99,7 +99,6 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 		Host:         cfg.Host,
 		PreciseBloat: cfg.PreciseBloat,
 		Now:          started,
-		Sanitize:     cfg.Sanitizer.Outcome,
 	}
 	if cfg.Progress != nil {
 		cfg.Progress.Start(len(cfg.Checks) * len(live))
