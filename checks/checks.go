@@ -180,6 +180,19 @@ type Finding struct {
 	Recommendation string   `json:"recommendation"` // Markdown
 	Objects        []Name   `json:"objects,omitempty"`
 	Node           string   `json:"node,omitempty"` // set by the runner
+	// Count is how many objects the finding stands for when it speaks for more than one:
+	// the rows a check found beyond those it lists ("24,423 more foreign keys without an
+	// index"). Zero means one. The summary, the chart, the terminal and --fail-on add
+	// these up, so a listing's limit never lowers what the report counts.
+	Count int `json:"count,omitempty"`
+}
+
+// Weight is how many objects f counts for: Count, or 1.
+func (f Finding) Weight() int {
+	if f.Count > 1 {
+		return f.Count
+	}
+	return 1
 }
 
 // IsPermissionDenied reports whether err is Postgres' "insufficient privilege".

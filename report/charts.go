@@ -49,12 +49,12 @@ func findingsChart(r *Report) *chart {
 	var ids []string
 	count := map[string]map[checks.Severity]int{}
 	for _, c := range r.Checks {
-		for _, f := range c.Findings {
+		for _, f := range c.Merged() { // as the summary counts: once across nodes, by weight
 			if count[c.ID] == nil {
 				count[c.ID] = map[checks.Severity]int{}
 				ids = append(ids, c.ID)
 			}
-			count[c.ID][f.Severity]++
+			count[c.ID][f.Severity] += f.Weight()
 		}
 	}
 	if len(ids) == 0 {

@@ -15,7 +15,13 @@ import (
 
 // SchemaVersion is the version of the JSON layout below. Bump it on any change that an
 // older reader would misread.
-const SchemaVersion = 1
+//
+// 2: a finding may carry a count (checks.Finding.Count). Version 1 reports have none,
+// so every finding in them counts one, which is what they meant: they still read.
+const SchemaVersion = 2
+
+// oldestReadable is the oldest schema version Read accepts.
+const oldestReadable = 1
 
 // Report is one run of pgcheckup.
 type Report struct {
@@ -113,8 +119,8 @@ func Read(path string) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read report %s: %w", path, err)
 	}
-	if r.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("read report %s: schema version %d, this pgcheckup reads %d", path, r.SchemaVersion, SchemaVersion)
+	if r.SchemaVersion < oldestReadable || r.SchemaVersion > SchemaVersion {
+		return nil, fmt.Errorf("read report %s: schema version %d, this pgcheckup reads %d to %d", path, r.SchemaVersion, oldestReadable, SchemaVersion)
 	}
 	if err := r.Validate(); err != nil {
 		return nil, fmt.Errorf("read report %s: %w", path, err)
@@ -169,12 +175,25 @@ func (r *Report) Findings() []FindingRef {
 	return out
 }
 
-// Count returns how many findings (merged across nodes) have severity s.
+// Count returns how many objects the findings of severity s stand for, merged across
+// nodes: a finding counts its Weight, so the rows a check found beyond its listing count
+// too.
 func (r *Report) Count(s checks.Severity) int {
 	n := 0
 	for _, f := range r.Findings() {
 		if f.Severity == s {
-			n++
+			n += f.Weight()
+		}
+	}
+	return n
+}
+
+// CountAtLeast returns how many objects the findings of severity s or worse stand for.
+func (r *Report) CountAtLeast(s checks.Severity) int {
+	n := 0
+	for _, f := range r.Findings() {
+		if f.Severity >= s {
+			n += f.Weight()
 		}
 	}
 	return n

@@ -39,6 +39,11 @@ func (r *Report) Validate() error {
 				return fmt.Errorf("check %s: unknown status %q", c.ID, res.Status)
 			}
 		}
+		for _, f := range c.Findings {
+			if f.Count < 0 {
+				return fmt.Errorf("check %s: finding %q has a negative count", c.ID, f.Code)
+			}
+		}
 	}
 	return nil
 }

@@ -137,7 +137,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		}
 	}
 	if cfg.Out == "-" {
-		return code, rep.Write(stdout)
+		return gate(code, rep, cfg.FailOn, log), rep.Write(stdout)
 	}
 	dir, err := report.WriteRun(outBase, rep, cfg.Format)
 	if err != nil {
@@ -147,7 +147,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	log.Info("report written", "dir", dir, "P1", rep.Count(checks.P1), "P2", rep.Count(checks.P2),
 		"P3", rep.Count(checks.P3), "errors", rep.Errors())
 	fmt.Fprintln(stdout, dir)
-	return code, nil
+	return gate(code, rep, cfg.FailOn, log), nil
 }
 
 func newLogger(w io.Writer, quiet, verbose bool) *slog.Logger {

@@ -39,6 +39,7 @@ type Config struct {
 	Anonymize        bool       `toml:"anonymize"`
 	RoundCounts      bool       `toml:"round_counts"`
 	PreciseBloat     bool       `toml:"precise_bloat"`
+	FailOn           string     `toml:"fail_on"` // P1, P2 or P3: exit 5 on findings this severe
 	Host             HostConfig `toml:"host"`
 	Mask             []Mask     `toml:"mask"`
 
@@ -251,6 +252,9 @@ func (c *Config) validate() error {
 		if _, err := pgsettings.ParseBytes(c.Host.RAM); err != nil {
 			return cfgErr("host ram: %v", err)
 		}
+	}
+	if _, err := failOnSeverity(c.FailOn); err != nil {
+		return err
 	}
 	if c.Host.CPUs < 0 {
 		return cfgErr("host cpus: %d is negative", c.Host.CPUs)

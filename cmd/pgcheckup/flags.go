@@ -58,6 +58,7 @@ type runFlags struct {
 	user, db, project, out, queryText string
 	stmtTimeout, lockTimeout, connTO  time.Duration
 	checkTimeout                      time.Duration
+	failOn                            string
 	quiet, verbose, anonymize, round  bool
 	allowRaw, preciseBloat, help      bool
 	definitionLiterals                bool
@@ -98,6 +99,7 @@ func newRunFlags(stderr io.Writer) *runFlags {
 	fs.BoolVar(&f.anonymize, "anonymize", false, "replace object, role and application names by stable pseudonyms")
 	fs.BoolVar(&f.round, "round-counts", false, "round row-count estimates to two significant digits")
 	fs.BoolVar(&f.preciseBloat, "precise-bloat", false, "measure bloat of the top candidates with pgstattuple (reads their pages)")
+	fs.StringVar(&f.failOn, "fail-on", "", "exit 5 when findings of this `severity` or worse exist: P1, P2 or P3 (errors keep their own exit codes)")
 	fs.StringVar(&f.hostRAM, "host-ram", "", "RAM of the database host, e.g. 64GB (SQL cannot read it)")
 	fs.IntVar(&f.hostCPUs, "host-cpus", 0, "CPU count of the database host")
 	for _, n := range []string{"q", "quiet"} {
@@ -156,6 +158,8 @@ func (f *runFlags) apply(c *Config) {
 			c.RoundCounts = f.round
 		case "precise-bloat":
 			c.PreciseBloat = f.preciseBloat
+		case "fail-on":
+			c.FailOn = f.failOn
 		case "host-ram":
 			c.Host.RAM = f.hostRAM
 		case "host-cpus":

@@ -20,6 +20,7 @@ const (
 	exitUsage       = 2 // usage or configuration error
 	exitUnreachable = 3 // no node could be reached
 	exitWriteFailed = 4 // checks ran, but the report could not be written
+	exitFailOn      = 5 // the report was written and holds findings at or above --fail-on
 	// exitInterrupted: a signal stopped the run; the report written so far says so.
 	// 130 is what a shell reports for a program ended by Ctrl-C.
 	exitInterrupted = 130
