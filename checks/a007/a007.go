@@ -182,8 +182,8 @@ func analyze(d Data) []checks.Finding {
 		out = append(out, checks.Finding{Code: "A007/role-database-settings", Severity: checks.Info, Objects: objs,
 			Conclusion: fmt.Sprintf("%d per-database or per-role setting(s) change the configuration for some sessions only. "+
 				"They appear in no configuration file; the table in this check lists them.", len(d.Overrides)),
-			Recommendation: "Review that each is still intended (psql: `\\drds`). Remove one with " +
-				"`ALTER ROLE name [IN DATABASE db] RESET setting;` or `ALTER DATABASE db RESET setting;`."})
+			Recommendation: "Review that each is still intended (psql: `\\drds`). Remove one that is not with its statement: " +
+				resets(d.Overrides)})
 	}
 	return out
 }
@@ -214,3 +214,37 @@ Findings are informational; pending restarts are reported by A003:
   ` + "`postgresql.conf`" + ` and are easy to miss.
 - **info** ` + "`role-database-settings`" + `: per-database or per-role settings exist; they
   change behaviour for some sessions only and appear in no configuration file.`
+
+// resets gives the statement that removes each override (the first few; the table lists
+// all), so that the advice runs as written.
+func resets(os []Override) string {
+	const most = 10
+	var stmts []string
+	for i, o := range os {
+		if i == most {
+			stmts = append(stmts, fmt.Sprintf("and %d more like them.", len(os)-most))
+			break
+		}
+		stmts = append(stmts, checks.Code(resetSQL(o)))
+	}
+	return strings.Join(stmts, " ")
+}
+
+func resetSQL(o Override) string {
+	name := string(o.Name)
+	for _, part := range strings.Split(name, ".") { // a custom setting is class.name
+		if checks.QuoteIdent(part) != part {
+			name = checks.QuoteIdent(name)
+			break
+		}
+	}
+	switch {
+	case o.AllRoles && o.AllDatabases:
+		return "ALTER ROLE ALL RESET " + name + ";"
+	case o.AllRoles:
+		return "ALTER DATABASE " + checks.QuoteIdent(string(o.Database)) + " RESET " + name + ";"
+	case o.AllDatabases:
+		return "ALTER ROLE " + checks.QuoteIdent(string(o.Role)) + " RESET " + name + ";"
+	}
+	return "ALTER ROLE " + checks.QuoteIdent(string(o.Role)) + " IN DATABASE " + checks.QuoteIdent(string(o.Database)) + " RESET " + name + ";"
+}
