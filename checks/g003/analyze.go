@@ -100,7 +100,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				"worker, a forgotten psql, a pooler in session mode) keeps its locks and holds back the xmin horizon, so " +
 				"VACUUM cannot remove dead rows anywhere and DDL queues behind it.",
 			Recommendation: "`ALTER SYSTEM SET idle_in_transaction_session_timeout = '10min'; SELECT pg_catalog.pg_reload_conf();` " +
-				"(or per application role: `ALTER ROLE app SET idle_in_transaction_session_timeout = '1min';`).",
+				"(or per application role: `ALTER ROLE <application role> SET idle_in_transaction_session_timeout = '1min';`).",
 			Objects: []checks.Name{"idle_in_transaction_session_timeout"}})
 	}
 	gSt, oSt, kSt := protected(d, "statement_timeout")
@@ -109,7 +109,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Conclusion: "No statement has a time limit: `statement_timeout` is 0 server-wide and no database or role sets it" +
 				txNote(hasTxTimeout) + ". A runaway query runs until someone cancels it, holding its locks and its snapshot.",
 			Recommendation: "Set it per application role rather than server-wide (server-wide it also cancels maintenance and " +
-				"migrations): `ALTER ROLE app SET statement_timeout = '30s';` with a value above the longest legitimate query.",
+				"migrations): `ALTER ROLE <application role> SET statement_timeout = '30s';` with a value above the longest legitimate query.",
 			Objects: []checks.Name{"statement_timeout"}})
 	}
 	out = append(out, globalTimeouts(d)...)
@@ -160,7 +160,7 @@ func globalTimeouts(d Data) []checks.Finding {
 			"maintenance jobs, migrations and superusers; `idle_session_timeout` also closes pooled connections " +
 			"under a pooler that does not expect it.",
 		Recommendation: "The PostgreSQL documentation advises setting these per role or per session instead " +
-			"(`ALTER ROLE app SET ...`), with long-running jobs using a role that has no limit.",
+			"(`ALTER ROLE <role> SET ...`), with long-running jobs using a role that has no limit.",
 		Objects: objs}}
 }
 
