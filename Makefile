@@ -27,7 +27,7 @@ VULNCHECK_REQUIRED  ?= 0
 RACE_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
 	| grep -v '/internal/pgtest' | awk 'NF > 1 { print $$1 }')
 
-.PHONY: build deps demo test test-race test-matrix samples bench vet tidy-check clean
+.PHONY: build deps demo test test-race test-matrix samples bench bench-go vet tidy-check clean
 
 build: bin/pgcheckup
 
@@ -66,7 +66,15 @@ samples: deps build
 	# The hostile report (testdata/hostile) is the sample with payloads injected.
 	$(GO) test -count=1 ./report -run TestHostileReportFileIsCurrent -update
 
-bench: deps
+# pgcheckup against the "catalog floor" on synthetic catalogs of BENCH_SIZES tables
+# (built once into the server cache and kept; see docs/benchmarks.md). Not part of CI.
+BENCH_SIZES ?= 1000,20000,50000
+BENCH_RUNS  ?= 3
+bench: deps build
+	$(GO) run ./cmd/pgcheckup-bench -pgcheckup bin/pgcheckup -sizes $(BENCH_SIZES) -runs $(BENCH_RUNS)
+
+# The Go benchmarks (go test -bench) of every package.
+bench-go: deps
 	PGCHECKUP_REQUIRE_PG=1 $(GO) test -run '^$$' -bench . -benchmem ./...
 
 # gofmt, go vet, staticcheck, the tidy check and govulncheck. govulncheck needs its

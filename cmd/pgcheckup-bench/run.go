@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pgcheckup/pgcheckup/report"
+)
+
+// runResult is one pgcheckup run.
+type runResult struct {
+	Wall        time.Duration
+	ClientKB    int64 // peak RSS of the pgcheckup process (rusage ru_maxrss)
+	BackendKB   int64 // largest RssAnon of one of its server processes
+	BackendsKB  int64 // largest sum of RssAnon over its server processes at one instant
+	TempBytes   int64
+	TempFiles   int64
+	Statements  int
+	Connections int
+	Report      *report.Report
+}
+
+// bench holds what every run on one cluster needs.
+type bench struct {
+	bin        string // the pgcheckup binary
+	connString string
+	logFile    string
+	postmaster int
+	major      int
+	monitor    *pgx.Conn // reads pg_stat_database; opened before the runs, so not "new"
+}
+
+// pgcheckup runs `pgcheckup run -q --out DIR` with every check, as a child process.
+func (b *bench) pgcheckup(ctx context.Context) (runResult, error) {
+	var r runResult
+	out, err := os.MkdirTemp("", "pgcheckup-bench-")
+	if err != nil {
+		return r, err
+	}
+	defer os.RemoveAll(out)
+	bytes0, files0, err := b.temp(ctx)
+	if err != nil {
+		return r, err
+	}
+	offset := logSize(b.logFile)
+	s := startSampler(b.postmaster, 20*time.Millisecond)
+	cmd := exec.CommandContext(ctx, b.bin, "run", "-q", "--out", out, b.connString)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	err = cmd.Run()
+	r.Wall = time.Since(start)
+	s.finish(5 * time.Second)
+	if err != nil {
+		// exit 1 (some checks ended in error) still wrote a report: the errors are
+		// printed with the results; any other exit is a failed run
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			return r, fmt.Errorf("pgcheckup run: %w", err)
+		}
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.ClientKB = ru.Maxrss // kilobytes on Linux
+	}
+	r.BackendKB, r.BackendsKB = s.peakKB, s.peakSum
+	if b.major < 15 {
+		// before 15 the statistics collector receives a backend's counts after it exits
+		time.Sleep(700 * time.Millisecond)
+	}
+	bytes1, files1, err := b.temp(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.TempBytes, r.TempFiles = bytes1-bytes0, files1-files0
+	if r.Statements, r.Connections, err = countLog(b.logFile, offset); err != nil {
+		return r, err
+	}
+	r.Report, err = readReport(out)
+	return r, err
+}
+
+// temp sums temporary bytes and files over every database.
+func (b *bench) temp(ctx context.Context) (bytes, files int64, err error) {
+	// a fresh snapshot each time: outside a transaction every statement gets one
+	err = b.monitor.QueryRow(ctx, `SELECT COALESCE(sum(temp_bytes), 0)::bigint, COALESCE(sum(temp_files), 0)::bigint
+		FROM pg_catalog.pg_stat_database`).Scan(&bytes, &files)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read pg_stat_database: %w", err)
+	}
+	return bytes, files, nil
+}
+
+// readReport finds report.json under dir (OUT/PROJECT/TIMESTAMP/report.json).
+func readReport(dir string) (*report.Report, error) {
+	var path string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == "report.json" {
+			path = p
+		}
+		return nil
+	})
+	if path == "" {
+		return nil, fmt.Errorf("no report.json under %s", dir)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rep report.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return &rep, nil
+}
