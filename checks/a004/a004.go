@@ -35,6 +35,10 @@ type Config struct {
 	CommitMinXacts    int64   `toml:"commit_min_xacts"`     // judge only with this many transactions
 	DeadlocksMin      int64   `toml:"deadlocks_min"`        // this many or more: P3
 	TempBytesInfo     int64   `toml:"temp_bytes_info"`      // this many temp file bytes or more: info
+	// ExactDatabaseSizes calls pg_database_size() on every database. It walks every file
+	// of the cluster (seconds on a large one), so by default only the connected database
+	// is sized, estimated from its catalog.
+	ExactDatabaseSizes bool `toml:"exact_database_sizes"`
 }
 
 // New returns A004 with its defaults.
@@ -90,11 +94,21 @@ type Stats struct {
 	CommitPct   *float64 `json:"commit_pct,omitempty"`
 }
 
+// How a database's size was found (Database.SizeSource).
+const (
+	SizeExact       checks.Label = "exact"        // pg_database_size()
+	SizeEstimate    checks.Label = "estimate"     // the connected database: its catalog's page counts
+	SizeNotMeasured checks.Label = "not measured" // another database, without exact_database_sizes
+	SizeNoPrivilege checks.Label = "no privilege" // exact sizes asked, but this role may not read it
+)
+
 // Database is one database.
 type Database struct {
-	Name      checks.Name `json:"name"`
-	SizeBytes *int64      `json:"size_bytes,omitempty"` // nil: this role may not read it
-	AllowConn bool        `json:"allow_conn"`
+	Name checks.Name `json:"name"`
+	// SizeBytes is nil when the size was not measured or may not be read (SizeSource).
+	SizeBytes  *int64       `json:"size_bytes,omitempty"`
+	SizeSource checks.Label `json:"size_source"`
+	AllowConn  bool         `json:"allow_conn"`
 	Stats
 	ChecksumLastFailure *time.Time `json:"checksum_last_failure,omitempty"`
 	StatsReset          *time.Time `json:"stats_reset,omitempty"` // nil: never reset
@@ -116,8 +130,11 @@ type Data struct {
 	CheckpointSource  checks.Label `json:"checkpoint_source"` // the view read
 	Databases         []Database   `json:"databases"`
 	Total             Stats        `json:"total"`
-	TotalSizeBytes    int64        `json:"total_size_bytes"`
-	SizeUnknown       int          `json:"size_unknown"` // databases whose size this role may not read
+	TotalSizeBytes    int64        `json:"total_size_bytes"` // of the databases with a size
+	SizeUnknown       int          `json:"size_unknown"`     // databases without a size (not measured or no privilege)
+	// ExactSizes says whether pg_database_size() was asked for (exact_database_sizes);
+	// without it TotalSizeBytes is the connected database's estimate alone.
+	ExactSizes bool `json:"exact_sizes"`
 }
 
 // Run implements checks.Check.
@@ -126,7 +143,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	if !ok {
 		return nil, fmt.Errorf("no cluster query for server version %d", t.Node.VersionNum)
 	}
-	d := Data{Databases: []Database{}, CheckpointSource: "pg_stat_bgwriter"}
+	d := Data{Databases: []Database{}, CheckpointSource: "pg_stat_bgwriter", ExactSizes: c.cfg.ExactDatabaseSizes}
 	if t.Node.VersionNum >= pg17 {
 		d.CheckpointSource = "pg_stat_checkpointer"
 	}
@@ -145,21 +162,21 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	cp.SyncSeconds /= 1000
 	d.StartedAt = utc(&d.StartedAt)
 	cp.StatsReset = utcPtr(cp.StatsReset)
-	if err := readDatabases(ctx, t.DB, &d); err != nil {
+	if err := readDatabases(ctx, t.DB, c.cfg.ExactDatabaseSizes, &d); err != nil {
 		return nil, err
 	}
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
 }
 
-func readDatabases(ctx context.Context, db checks.Querier, d *Data) error {
-	rows, err := db.Query(ctx, databasesQuery)
+func readDatabases(ctx context.Context, db checks.Querier, exact bool, d *Data) error {
+	rows, err := db.Query(ctx, databasesQuery, exact)
 	if err != nil {
 		return fmt.Errorf("read databases: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var x Database
-		if err := rows.Scan(&x.Name, &x.SizeBytes, &x.AllowConn, &x.Backends, &x.Commits, &x.Rollbacks,
+		if err := rows.Scan(&x.Name, &x.SizeBytes, &x.SizeSource, &x.AllowConn, &x.Backends, &x.Commits, &x.Rollbacks,
 			&x.BlksRead, &x.BlksHit, &x.TempFiles, &x.TempBytes, &x.Deadlocks, &x.Conflicts,
 			&x.ChecksumFailures, &x.ChecksumLastFailure, &x.StatsReset, &x.StatsAgeSeconds); err != nil {
 			return fmt.Errorf("read databases: %w", err)

@@ -101,8 +101,7 @@ const doc = `Describes the cluster: whether the node is a primary or a standby (
 when the postmaster started and its uptime, client connections against ` + "`max_connections`" + `
 (pgcheckup's own included; a role without ` + "`pg_read_all_stats`" + ` cannot tell other roles'
 connections from server processes, so those are shown as a separate count),
-the size of each database (` + "`pg_database_size()`" + `, once per database, and only for databases
-this role may connect to or with ` + "`pg_read_all_stats`" + `; the others show "unknown"), the
+database sizes, the
 activity counters of ` + "`pg_stat_database`" + ` (cache hits, commits and rollbacks, deadlocks,
 temporary files, recovery conflicts, data checksum failures) and the checkpoint counts
 (` + "`pg_stat_checkpointer`" + ` on 17 and later, ` + "`pg_stat_bgwriter`" + ` before).
@@ -124,6 +123,17 @@ judge:
 - **P3** ` + "`deadlocks`" + `: at least ` + "`deadlocks_min`" + ` (default 1) deadlock.
 - **info** ` + "`temp-files`" + `: at least ` + "`temp_bytes_info`" + ` bytes (default 1 GiB) written to
   temporary files.
+
+**Database sizes.** ` + "`pg_database_size()`" + ` reads the size of every file of a database: seconds
+on a large cluster, whatever else the run does. So by default only the connected database
+is sized, and only estimated: the sum of its relations' ` + "`relpages`" + ` times the block size
+(shared catalogs left out), shown as "~… (estimate)". Page counts are as of each relation's
+last VACUUM, ANALYZE or CREATE INDEX, and free space and visibility maps are not counted, so
+the estimate is usually a little below the exact size and lags behind recent growth. Other
+databases show "not measured": their catalogs cannot be read from this session. With
+` + "`exact_database_sizes = true`" + ` in ` + "`[checks.A004]`" + ` every database is measured with
+` + "`pg_database_size()`" + `, once each, where this role may connect or is a member of
+` + "`pg_read_all_stats`" + ` (the others show "unknown").
 
 Recovery conflicts (queries cancelled on a standby) and checkpoint counts are shown
 without a finding. On a standby the checkpoint counts of 16 and older include

@@ -17,11 +17,11 @@ func TestTemplate(t *testing.T) {
 		Connections: 5, CheckpointSource: "pg_stat_checkpointer",
 		Checkpoints: a004.Checkpoints{Timed: 10, Requested: 2, WriteSeconds: 125, SyncSeconds: 0.5, BuffersWritten: 1234567, StatsAgeSeconds: &age},
 		Databases: []a004.Database{
-			{Name: "a|`b<script>", SizeBytes: &size, Stats: a004.Stats{Commits: 1000, Rollbacks: 28, BlksHit: 995, BlksRead: 5,
+			{Name: "a|`b<script>", SizeBytes: &size, SizeSource: a004.SizeExact, Stats: a004.Stats{Commits: 1000, Rollbacks: 28, BlksHit: 995, BlksRead: 5,
 				CacheHitPct: &hit, CommitPct: &commit, ChecksumFailures: &fails}, StatsAgeSeconds: &age},
-			{Name: "locked"},
+			{Name: "locked", SizeSource: a004.SizeNoPrivilege},
 		},
-		Total: a004.Stats{Commits: 1000, Rollbacks: 28, CacheHitPct: &hit, CommitPct: &commit}, TotalSizeBytes: size, SizeUnknown: 1,
+		Total: a004.Stats{Commits: 1000, Rollbacks: 28, CacheHitPct: &hit, CommitPct: &commit}, TotalSizeBytes: size, SizeUnknown: 1, ExactSizes: true,
 	}
 	out := render(t, d)
 	for _, want := range []string{"| primary | 2026-11-01T10:00:00Z | 3d 0h | 5 | 100 | 3 |",
@@ -42,3 +42,23 @@ func TestTemplate(t *testing.T) {
 func render(t *testing.T, data any) string { return checktest.Template(t, "A004", data) }
 
 func tableRows(t *testing.T, out string, cells ...int) { checktest.TableRows(t, out, cells...) }
+
+// TestTemplateEstimates: an estimated size is marked as one, the others say "not
+// measured", and the total is not pretended.
+func TestTemplateEstimates(t *testing.T) {
+	size := int64(3 << 30)
+	d := a004.Data{Role: "primary", Databases: []a004.Database{
+		{Name: "app", SizeBytes: &size, SizeSource: a004.SizeEstimate},
+		{Name: "other", SizeSource: a004.SizeNotMeasured},
+	}, TotalSizeBytes: size, SizeUnknown: 1}
+	out := render(t, d)
+	for _, want := range []string{"| `app` | ~3.0 GiB (estimate) |", "| `other` | not measured |", "| **all** | not measured |",
+		"`exact_database_sizes = true`"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Size \"unknown\"") {
+		t.Errorf("unknown-size note for sizes not measured:\n%s", out)
+	}
+}
