@@ -52,9 +52,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	if value(d, "wal_compression") == "off" && value(d, "full_page_writes") == "on" {
 		add("wal-compression-off", checks.Info, "`wal_compression` is off: full-page images go into WAL uncompressed. "+
 			"They are often most of the WAL right after each checkpoint.",
-			"Compressing them usually cuts WAL volume (and replica and archive traffic) for a little CPU: "+
-				"`ALTER SYSTEM SET wal_compression = 'lz4';` from PostgreSQL 15 if the server was built with lz4 "+
-				"(see `enumvals` in `pg_settings`), otherwise `'on'` (pglz); then reload.")
+			"Compressing them usually cuts WAL volume (and replica and archive traffic) for a little CPU: "+compressWAL(d.VersionNum))
 	}
 	return out
 }
@@ -139,3 +137,13 @@ checkpoint counters; this check judges the settings themselves.
 
 The value of ` + "`archive_command`" + ` is kept as a setting that the privacy layer redacts, and is never
 quoted in findings: it often holds credentials.`
+
+// compressWAL is the statement that turns WAL compression on: before 15 the setting is a
+// boolean (pglz), and 'lz4' would be refused.
+func compressWAL(versionNum int) string {
+	if versionNum < 150000 {
+		return "`ALTER SYSTEM SET wal_compression = on; SELECT pg_catalog.pg_reload_conf();` (pglz, the only method before PostgreSQL 15)."
+	}
+	return "`ALTER SYSTEM SET wal_compression = 'lz4'; SELECT pg_catalog.pg_reload_conf();` if the server was built with lz4 " +
+		"(see `enumvals` in `pg_settings`), otherwise `'pglz'`."
+}
