@@ -47,7 +47,7 @@ func ramFindings(d Data, cfg Config) []checks.Finding {
 		fix := "Shared memory and maintenance memory alone exceed that: lower `shared_buffers` and `maintenance_work_mem` first."
 		if mb := int64(left/float64(max(d.MaxConnections, 1))/factor) >> 20; left > 0 && mb >= 1 {
 			fix = fmt.Sprintf("Lower `work_mem` to at most %dMB (`ALTER SYSTEM SET work_mem = '%dMB'; SELECT pg_catalog.pg_reload_conf();`) "+
-				"and raise it only where needed (`ALTER ROLE reporting SET work_mem = ...`, or `SET work_mem` in a session), "+
+				"and raise it only where needed (`ALTER ROLE <role> SET work_mem = ...`, or SET work_mem in a session), "+
 				"and/or lower `max_connections` behind a connection pooler.", mb, mb)
 		}
 		out = append(out, checks.Finding{Code: "G001/worst-case-above-ram", Severity: checks.P1,
