@@ -2,6 +2,7 @@ package a013
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +16,9 @@ func TestAnalyze(t *testing.T) {
 		t.Fatal(err)
 	}
 	day := func(s string) time.Time { v, _ := time.Parse(time.DateOnly, s); return v }
-	// In the table, 17.9 came out on 2026-02-26 and 17.10 (the newest) on 2026-05-14.
+	// In the table, 17.9 came out on 2026-02-26 and 17.10 (the newest of every major) on
+	// 2026-05-14; the table is dated 2026-12-01. It is stale from 121 days after its newest
+	// release (2026-09-12) on.
 	cases := []struct {
 		name    string
 		version int
@@ -24,8 +27,9 @@ func TestAnalyze(t *testing.T) {
 		days    int
 		want    map[string]checks.Severity
 	}{
-		{"current", 170010, "2026-11-29", 0, 0, nil},
-		{"newer than table", 170011, "2026-11-29", 0, 0, nil},
+		{"current", 170010, "2026-09-11", 0, 0, nil},
+		{"current, newest release 121 days old", 170010, "2026-09-12", 0, 0, map[string]checks.Severity{"A013/release-table-old": checks.Info}},
+		{"newer than table", 170011, "2026-06-01", 0, 0, map[string]checks.Severity{"A013/release-table-old": checks.Info}},
 		{"one behind, fresh", 170009, "2026-05-20", 1, 6, map[string]checks.Severity{"A013/minor-update-available": checks.P3}},
 		{"one behind, 89 days", 170009, "2026-08-11", 1, 89, map[string]checks.Severity{"A013/minor-update-available": checks.P3}},
 		{"one behind, 90 days", 170009, "2026-08-12", 1, 90, map[string]checks.Severity{"A013/minor-outdated": checks.P2}},
@@ -34,11 +38,11 @@ func TestAnalyze(t *testing.T) {
 		{"far behind", 170000, "2026-11-29", 10, 0, map[string]checks.Severity{"A013/minor-outdated": checks.P2}},
 		{"unknown major", 190001, "2026-11-29", 0, 0, map[string]checks.Severity{"A013/unknown-major": checks.Info}},
 		{"current, table old", 170010, "2027-04-01", 0, 0, map[string]checks.Severity{"A013/release-table-old": checks.Info}},
-		{"current, table 120 days old", 170010, "2027-03-29", 0, 0, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			d := fill(tc.version, table, day(tc.now))
+			d.describe(table, day(tc.now), New().cfg.TableMaxAgeDays)
 			if d.ReleasesBehind != tc.behind || len(d.Missed) != tc.behind {
 				t.Errorf("behind %d (%v), want %d", d.ReleasesBehind, d.Missed, tc.behind)
 			}
@@ -49,6 +53,12 @@ func TestAnalyze(t *testing.T) {
 			for _, f := range analyze(d, New().cfg) {
 				if f.Conclusion == "" || f.Recommendation == "" {
 					t.Errorf("%s: empty text", f.Code)
+				}
+				if !strings.Contains(f.Conclusion, "2026-12-01") {
+					t.Errorf("%s does not give the table's date: %s", f.Code, f.Conclusion)
+				}
+				if stale := strings.Contains(f.Conclusion, "may be stale"); stale != (d.TableStale && f.Code != "A013/unknown-major" && !d.NewerThanTable) {
+					t.Errorf("%s: labelled stale %v, table stale %v: %s", f.Code, stale, d.TableStale, f.Conclusion)
 				}
 				got[f.Code] = f.Severity
 			}
@@ -93,4 +103,24 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestSparseTable: a table that lists only the newest minor (as one made from
+// postgresql.org's feed does) still counts every missed release, and says that the days
+// behind are a lower bound.
+func TestSparseTable(t *testing.T) {
+	day := func(s string) time.Time { v, _ := time.Parse(time.DateOnly, s); return v }
+	table := &releases.Table{AsOf: releases.Date{Time: day("2026-06-01")}, Majors: []releases.Major{{Major: 17,
+		Released: releases.Date{Time: day("2024-09-26")}, EOL: releases.Date{Time: day("2029-11-08")},
+		Minors: []releases.Minor{{Minor: 10, Released: releases.Date{Time: day("2026-05-14")}}}}}}
+	d := fill(170007, table, day("2026-05-20"))
+	d.describe(table, day("2026-05-20"), 120)
+	if d.ReleasesBehind != 3 || len(d.Missed) != 1 || d.DaysBehind != 6 || !d.DaysAtLeast {
+		t.Fatalf("data %+v", d)
+	}
+	f := analyze(d, New().cfg)
+	if len(f) != 1 || f[0].Code != "A013/minor-outdated" || !strings.Contains(f[0].Conclusion, "at least") ||
+		!strings.Contains(f[0].Recommendation, "from 17.8 to 17.10") {
+		t.Fatalf("findings %+v", f)
+	}
 }

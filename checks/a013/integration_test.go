@@ -1,6 +1,7 @@
 package a013
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,9 @@ func TestOnRealServer(t *testing.T) {
 		t.Fatalf("settings %+v", d.Settings)
 	}
 	behind := len(r.WithCode("A013/minor-outdated")) + len(r.WithCode("A013/minor-update-available"))
-	if (d.ReleasesBehind > 0) != (behind == 1) || len(r.Findings) != behind {
+	old := len(r.WithCode("A013/release-table-old"))
+	// The server's clock can make the embedded table stale, whatever the run's clock says.
+	if (d.ReleasesBehind > 0) != (behind == 1) || old != 0 && (!d.TableStale || behind != 0) || len(r.Findings) != behind+old {
 		t.Fatalf("%d releases behind, findings %+v", d.ReleasesBehind, r.Findings)
 	}
 
@@ -69,3 +72,44 @@ func TestTemplateListsMissed(t *testing.T) {
 }
 
 func render(t *testing.T, r checktest.Result) string { return r.Markdown(t, "A013") }
+
+// TestStaleTableOnRealServer: a release table from 2018 is stale on the server's clock,
+// though the run's clock is pinned to a month after it: the finding says the table's date,
+// "may be stale" and how to refresh. Dated today, the same table carries no label.
+func TestStaleTableOnRealServer(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	old := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, minor, _ := strings.Cut(cl.Version, ".")
+	next, err := strconv.Atoi(minor)
+	if err != nil {
+		t.Fatalf("version %q: %v", cl.Version, err)
+	}
+	next++ // one release after the server's: P3, one release behind
+	one := func(day time.Time) *releases.Table {
+		d := releases.Date{Time: day}
+		return &releases.Table{AsOf: d, Majors: []releases.Major{{Major: cl.Major,
+			Released: releases.Date{Time: time.Date(2017, 10, 5, 0, 0, 0, 0, time.UTC)},
+			EOL:      releases.Date{Time: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)},
+			Minors:   []releases.Minor{{Minor: next, Released: d}}}}}
+	}
+	check := New()
+	check.UseReleases(one(old))
+	r := checktest.Run(t, cl, check, checktest.Options{Now: old.AddDate(0, 1, 0)})
+	f := r.WithCode("A013/minor-update-available")
+	if len(f) != 1 || !strings.Contains(f[0].Conclusion, "may be stale") || !strings.Contains(f[0].Conclusion, "2018-01-01") ||
+		!strings.Contains(f[0].Recommendation, "--releases") {
+		t.Fatalf("stale table: %+v", r.Findings)
+	}
+	if md := render(t, r); !strings.Contains(md, "may be stale") {
+		t.Errorf("rendered data does not say the table may be stale:\n%s", md)
+	}
+
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	fresh := New()
+	fresh.UseReleases(one(today))
+	r = checktest.Run(t, cl, fresh, checktest.Options{})
+	f = r.WithCode("A013/minor-update-available")
+	if len(f) != 1 || strings.Contains(f[0].Conclusion, "may be stale") || !strings.Contains(f[0].Conclusion, today.Format(time.DateOnly)) {
+		t.Fatalf("fresh table: %+v", r.Findings)
+	}
+}
