@@ -14,6 +14,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
 	"github.com/pgcheckup/pgcheckup/internal/privacy"
+	"github.com/pgcheckup/pgcheckup/internal/releases"
 	"github.com/pgcheckup/pgcheckup/report"
 )
 
@@ -47,10 +48,14 @@ type Config struct {
 	// tables (WHERE status = 'vip-customer-42'); by default they become $1, $2, ...
 	DefinitionLiterals bool `toml:"definition_literals"`
 
+	// Releases is a release table file for A002 and A013, newer than the built-in one.
+	Releases string `toml:"releases"`
+
 	// CheckSections holds [checks.<ID>] tables until they are decoded into the checks.
 	CheckSections map[string]toml.Primitive `toml:"checks_config"`
 	md            *toml.MetaData
 	file          string
+	releaseTable  *releases.Table // read from Releases by validate
 }
 
 // HostConfig holds facts about the database host that SQL cannot read.
@@ -152,6 +157,7 @@ var checksTableRE = regexp.MustCompile(`(?m)^\s*\[\s*checks\.([A-Za-z0-9_]+)\s*\
 // decodeChecks decodes [checks.<ID>] into each check's config and fails on any key that
 // nothing read, naming the file, line and key.
 func (c *Config) decodeChecks(list []checks.Check) error {
+	useReleases(list, c.releaseTable)
 	if c.md == nil {
 		return nil
 	}
@@ -254,6 +260,10 @@ func (c *Config) validate() error {
 		}
 	}
 	if _, err := failOnSeverity(c.FailOn); err != nil {
+		return err
+	}
+	var err error
+	if c.releaseTable, err = loadReleases(c.Releases); err != nil {
 		return err
 	}
 	if c.Host.CPUs < 0 {

@@ -59,6 +59,7 @@ type runFlags struct {
 	stmtTimeout, lockTimeout, connTO  time.Duration
 	checkTimeout                      time.Duration
 	failOn                            string
+	releases                          string
 	quiet, verbose, anonymize, round  bool
 	allowRaw, preciseBloat, help      bool
 	definitionLiterals                bool
@@ -100,6 +101,7 @@ func newRunFlags(stderr io.Writer) *runFlags {
 	fs.BoolVar(&f.round, "round-counts", false, "round row-count estimates to two significant digits")
 	fs.BoolVar(&f.preciseBloat, "precise-bloat", false, "measure bloat of the top candidates with pgstattuple (reads their pages)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 5 when findings of this `severity` or worse exist: P1, P2 or P3 (errors keep their own exit codes)")
+	fs.StringVar(&f.releases, "releases", "", "release table `file` for A002 and A013, newer than the built-in one (JSON, see the README)")
 	fs.StringVar(&f.hostRAM, "host-ram", "", "RAM of the database host, e.g. 64GB (SQL cannot read it)")
 	fs.IntVar(&f.hostCPUs, "host-cpus", 0, "CPU count of the database host")
 	for _, n := range []string{"q", "quiet"} {
@@ -160,6 +162,8 @@ func (f *runFlags) apply(c *Config) {
 			c.PreciseBloat = f.preciseBloat
 		case "fail-on":
 			c.FailOn = f.failOn
+		case "releases":
+			c.Releases = f.releases
 		case "host-ram":
 			c.Host.RAM = f.hostRAM
 		case "host-cpus":
