@@ -33,7 +33,9 @@ func TestEveryRecommendationExecutes(t *testing.T) {
 	}
 	loadPlanted(t, cl, filepath.Join("..", "..", "testdata", "fixes", "planted.sql"))
 	start := time.Now()
-	defer func() { t.Logf("fixes run and checked in %s (after loading)", time.Since(start).Round(time.Millisecond)) }()
+	defer func() {
+		t.Logf("fixes run and checked in %s (after loading)", time.Since(start).Round(time.Millisecond))
+	}()
 
 	rep := fixRun(t, cl, demodb.Name, "")
 	var templates []string
