@@ -13,6 +13,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	for _, t := range d.Tables {
 		name := qualified(t)
 		switch {
+		case t.Confidence == TooSmall, t.Measured != nil && t.Measured.TooSmall:
+			// Listed in the data as too small to judge; a percentage of a few pages is noise.
 		case t.Measured != nil:
 			if sev, ok := severity(t.Measured.BloatPct, cfg); ok {
 				out = append(out, checks.Finding{Code: "F004/table-bloat", Severity: sev, Objects: []checks.Name{object(t)},
@@ -57,6 +59,14 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Conclusion: fmt.Sprintf("The bloat of %d of the largest tables is unknown: their statistics are missing (never analyzed, or variable-width columns without statistics): %s.",
 				len(missing), list(missing)),
 			Recommendation: "Analyze them (" + strings.Join(stmts, ", ") + ") and check why autovacuum did not: `autovacuum` and `track_counts` on, per-table `autovacuum_enabled`."})
+	}
+	// The tables beyond top_n were not estimated: their severity is unknown, so they
+	// count at the lowest one, info.
+	if f := checks.Unlisted("F004/table-bloat", checks.Info, d.Total-len(d.Tables), d.Total,
+		"tables and materialized views of at least "+checks.Bytes(d.MinSizeBytes),
+		fmt.Sprintf("the %d largest (by pages)", len(d.Tables))); f != nil {
+		f.Conclusion += " Those were not estimated: their bloat is unknown, and they count here as info."
+		out = append(out, *f)
 	}
 	if p := d.Precise; p.Requested && p.Problem != "" {
 		out = append(out, checks.Finding{Code: "F004/precise-unavailable", Severity: checks.Info,

@@ -29,6 +29,7 @@ type relRow struct {
 	RLSHides         bool
 	ModsSinceAnalyze *int64
 	Cols             []column // attnum order, dropped columns included
+	Total            int      // tables that pass the size floor, listed or not
 }
 
 // column is one attribute with the pg_stats figures the role can see.
@@ -36,6 +37,7 @@ type column struct {
 	Len      int // attlen: > 0 fixed width, -1 varlena, -2 cstring
 	Align    int // 1, 2, 4 or 8
 	Dropped  bool
+	Virtual  bool // a virtual generated column (18): stored as NULL, no statistics
 	Visible  bool // the role may read its pg_stats row
 	HasStats bool
 	Width    float64 // pg_stats.avg_width
@@ -43,12 +45,18 @@ type column struct {
 }
 
 // expected is the width a column takes when not null, and how often it is null. A dropped
-// column is null in every row written since the drop (a rewrite drops the old values).
-// A fixed-width column without statistics is assumed never null.
+// column is null in every row written since the drop (a rewrite drops the old values); a
+// virtual generated column is null in every row (its bit in the null bitmap is all it
+// takes). A fixed-width column without statistics is assumed never null.
 func (c column) expected() (width, nullFrac float64) {
 	switch {
-	case c.Dropped:
+	case c.Dropped, c.Virtual:
 		return 0, 1
+	case c.HasStats && c.Len < 0:
+		// ANALYZE stores the average width truncated to an integer (stawidth is int4):
+		// half a byte is lost on average, which on narrow rows decides where the row
+		// ends against the 8-byte alignment.
+		return c.Width + 0.5, c.NullFrac
 	case c.HasStats:
 		return c.Width, c.NullFrac
 	case c.Len > 0:
@@ -101,7 +109,7 @@ func estimate(r relRow, cfg Config) Table {
 	withStats, missingVar, missingFixed := 0, 0, 0
 	for _, c := range r.Cols {
 		switch {
-		case c.Dropped:
+		case c.Dropped, c.Virtual:
 			continue
 		case !c.Visible:
 			t.ColumnsHidden++
@@ -139,8 +147,15 @@ func estimate(r relRow, cfg Config) Table {
 	if m := r.ModsSinceAnalyze; m != nil && r.Tuples >= 0 && float64(*m) > cfg.StalePercent/100*math.Max(r.Tuples, 1) {
 		low = append(low, checks.Label(fmt.Sprintf("statistics are stale: more rows changed since the last ANALYZE than %g%% of the rows it counted", cfg.StalePercent)))
 	}
+	if r.Pages < cfg.MinPages {
+		// Said before anything else: whatever the statistics, no percentage is given.
+		unknown = append([]checks.Label{checks.Label(fmt.Sprintf("%d pages, under min_pages (%d): a page more or less is too large a share to judge", r.Pages, cfg.MinPages))}, unknown...)
+	}
 	t.Reasons = append(unknown, low...)
 	switch {
+	case r.Pages < cfg.MinPages:
+		t.Confidence, t.Cause = TooSmall, ""
+		return t
 	case len(unknown) > 0:
 		t.Confidence = Unknown
 		return t

@@ -34,11 +34,14 @@ type Config struct {
 	// StalePercent: rows changed since the last ANALYZE, as a percentage of reltuples,
 	// above which the statistics are stale and the estimate has low confidence.
 	StalePercent float64 `toml:"stale_percent"`
+	// MinPages: tables of fewer pages are too small to judge: a page more or less is a
+	// large share of them, so no percentage is given (estimated or measured).
+	MinPages int64 `toml:"min_pages"`
 }
 
 // New returns F004 with its defaults.
 func New() *Check {
-	return &Check{cfg: Config{MinSizeBytes: 1 << 20, TopN: 100, P2Percent: 40, P1Percent: 90, StalePercent: 20}}
+	return &Check{cfg: Config{MinSizeBytes: 1 << 20, TopN: 100, P2Percent: 40, P1Percent: 90, StalePercent: 20, MinPages: 128}}
 }
 
 // Config implements checks.Configurable.
@@ -63,6 +66,8 @@ const (
 	High    checks.Label = "high"
 	Low     checks.Label = "low"
 	Unknown checks.Label = "unknown"
+	// TooSmall: fewer pages than min_pages, where a page more or less is a large share.
+	TooSmall checks.Label = "too small to judge"
 )
 
 // Why an estimate is unknown; tables are grouped by it in the findings.
@@ -73,11 +78,14 @@ const (
 
 // Data is what F004 reports.
 type Data struct {
-	BlockSize    int     `json:"block_size"`
-	MinSizeBytes int64   `json:"min_size_bytes"`
-	TopN         int     `json:"top_n"`
-	Tables       []Table `json:"tables"` // the largest tables, by relpages
-	Precise      Precise `json:"precise"`
+	BlockSize    int   `json:"block_size"`
+	MinSizeBytes int64 `json:"min_size_bytes"`
+	TopN         int   `json:"top_n"`
+	MinPages     int64 `json:"min_pages"`
+	// Total counts the tables of at least min_size_bytes, estimated or not.
+	Total   int     `json:"total"`
+	Tables  []Table `json:"tables"` // the largest tables, by relpages
+	Precise Precise `json:"precise"`
 }
 
 // Table is one table's estimate (and measurement, in precise mode).
@@ -117,6 +125,7 @@ type Measured struct {
 	DeadPct    float64 `json:"dead_pct"`
 	BloatPct   float64 `json:"bloat_pct"`
 	BloatBytes int64   `json:"bloat_bytes"`
+	TooSmall   bool    `json:"too_small,omitempty"` // under min_pages: no percentage, no finding
 }
 
 // Precise says whether precise mode was asked for and what came of it.
@@ -129,9 +138,9 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	if err != nil {
 		return nil, err
 	}
-	d := Data{MinSizeBytes: c.cfg.MinSizeBytes, TopN: c.cfg.TopN, Tables: make([]Table, 0, len(rows))}
+	d := Data{MinSizeBytes: c.cfg.MinSizeBytes, TopN: c.cfg.TopN, MinPages: c.cfg.MinPages, Tables: make([]Table, 0, len(rows))}
 	for _, r := range rows {
-		d.BlockSize = r.BlockSize
+		d.BlockSize, d.Total = r.BlockSize, r.Total
 		d.Tables = append(d.Tables, estimate(r, c.cfg))
 	}
 	if t.PreciseBloat {
@@ -149,17 +158,17 @@ func read(ctx context.Context, db checks.Querier, cfg Config) ([]relRow, error) 
 	var out []relRow
 	for rows.Next() {
 		var r relRow
-		var dropped, visible, hasStats []bool
+		var dropped, visible, hasStats, virtual []bool
 		var lens, aligns []int32
 		var widths, nullFracs []float64
 		if err := rows.Scan(&r.OID, &r.Schema, &r.Name, &r.MatView, &r.Pages, &r.Tuples, &r.ToastPages,
 			&r.Fillfactor, &r.BlockSize, &r.RLSHides, &r.ModsSinceAnalyze,
-			&dropped, &lens, &aligns, &visible, &hasStats, &widths, &nullFracs); err != nil {
+			&dropped, &lens, &aligns, &visible, &hasStats, &widths, &nullFracs, &virtual, &r.Total); err != nil {
 			return nil, fmt.Errorf("read table statistics: %w", err)
 		}
 		for i := range lens {
 			r.Cols = append(r.Cols, column{Len: int(lens[i]), Align: int(aligns[i]), Dropped: dropped[i],
-				Visible: visible[i], HasStats: hasStats[i], Width: widths[i], NullFrac: nullFracs[i]})
+				Visible: visible[i], HasStats: hasStats[i], Width: widths[i], NullFrac: nullFracs[i], Virtual: virtual[i]})
 		}
 		out = append(out, r)
 	}

@@ -2,9 +2,11 @@
 -- Inputs of the heap bloat estimate for the $2 largest tables and materialized views of at
 -- least $1 bytes (ranked by relpages, so nothing is computed for the others). Per table:
 -- relpages and reltuples from the last VACUUM/ANALYZE, fillfactor, and per column (attnum
--- order, dropped columns included because they still occupy null-bitmap bits): the type's
--- length and alignment, whether the role may see its pg_stats row, and avg_width/null_frac.
--- The estimate itself is computed by pgcheckup from these numbers.
+-- order, dropped columns included because they still occupy null-bitmap bits, and so are
+-- virtual generated columns (18), stored as NULL): the type's length and alignment, whether
+-- the role may see its pg_stats row, and avg_width/null_frac. The estimate itself is
+-- computed by pgcheckup from these numbers. The last column counts all the tables that
+-- pass the size floor, listed or not (relpages only: no size function is called).
 WITH cand AS (
   SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpages, c.reltuples, c.reloptions,
          COALESCE(t.relpages, 0) AS toast_pages,
@@ -18,13 +20,13 @@ WITH cand AS (
   WHERE c.relkind IN ('r', 'm')
     AND c.relpersistence <> 't'
     AND c.relam = (SELECT a.oid FROM pg_catalog.pg_am a WHERE a.amname = 'heap')
-    AND c.relpages::numeric * pg_catalog.current_setting('block_size')::numeric >= $1
+    AND c.relpages >= (SELECT ($1::int8 + b.bs - 1) / b.bs FROM (SELECT pg_catalog.current_setting('block_size')::int8 AS bs) b)
   ORDER BY c.relpages DESC, c.oid
   LIMIT $2
 ), cols AS (
-  SELECT c.oid, a.attnum, a.attisdropped, a.attlen,
+  SELECT c.oid, a.attnum, a.attisdropped, a.attlen, a.attgenerated = 'v' AS is_virtual,
          CASE a.attalign WHEN 'd' THEN 8 WHEN 'i' THEN 4 WHEN 's' THEN 2 ELSE 1 END AS align,
-         CASE WHEN a.attisdropped OR c.rls_hides THEN false
+         CASE WHEN a.attisdropped OR a.attgenerated = 'v' OR c.rls_hides THEN false
               ELSE pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT') END AS visible,
          s.avg_width, s.null_frac
   FROM cand c
@@ -36,10 +38,11 @@ WITH cand AS (
     WHERE s.schemaname = c.nspname AND s.tablename = c.relname AND s.attname = a.attname
       AND NOT s.inherited
     OFFSET 0
-  ) s ON NOT a.attisdropped
+  ) s ON NOT a.attisdropped AND a.attgenerated <> 'v'
 ), percol AS (
   SELECT oid,
          pg_catalog.array_agg(attisdropped ORDER BY attnum) AS dropped,
+         pg_catalog.array_agg(is_virtual ORDER BY attnum) AS is_virtual,
          pg_catalog.array_agg(attlen::int ORDER BY attnum) AS lens,
          pg_catalog.array_agg(align ORDER BY attnum) AS aligns,
          pg_catalog.array_agg(COALESCE(visible, false) ORDER BY attnum) AS visible,
@@ -58,7 +61,11 @@ SELECT c.oid, c.nspname, c.relname, c.relkind = 'm' AS matview,
        c.rls_hides, st.n_mod_since_analyze,
        COALESCE(p.dropped, '{}'), COALESCE(p.lens, '{}'), COALESCE(p.aligns, '{}'),
        COALESCE(p.visible, '{}'), COALESCE(p.has_stats, '{}'), COALESCE(p.widths, '{}'),
-       COALESCE(p.null_fracs, '{}')
+       COALESCE(p.null_fracs, '{}'), COALESCE(p.is_virtual, '{}'),
+       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class a
+        WHERE a.relkind IN ('r', 'm') AND a.relpersistence <> 't'
+          AND a.relam = (SELECT m.oid FROM pg_catalog.pg_am m WHERE m.amname = 'heap')
+          AND a.relpages >= (SELECT ($1::int8 + b.bs - 1) / b.bs FROM (SELECT pg_catalog.current_setting('block_size')::int8 AS bs) b)) AS total
 FROM cand c
 LEFT JOIN percol p ON p.oid = c.oid
 LEFT JOIN LATERAL (

@@ -56,6 +56,13 @@ func TestHeapPages(t *testing.T) {
 			r.Cols = []column{int4(), {Len: 4, Align: 4, Dropped: true}, int4(), int4(), int4(), int4(), int4(), int4(), int4()}
 		}, 32 + 32 + 4, 120, 834},
 		{"tiny rows stop at MaxHeapTuplesPerPage", func(r *relRow) { r.Cols = nil }, 28, 291, 344},
+		// Measured on 15: (int4, text of 2 to 4 characters) takes 31 to 33 bytes, 40 aligned;
+		// avg_width says 4 for an average of 4.9, so 4 + 4 would wrongly fit in 8.
+		{"narrow row: avg_width is truncated", func(r *relRow) { r.Cols = []column{int4(), text(4)} }, 24 + 16 + 4, 185, 541},
+		// Virtual generated columns (18) are stored as NULL: a bit each in the bitmap, no bytes.
+		{"virtual generated columns take only their null bits", func(r *relRow) {
+			r.Cols = []column{int4(), int4(), {Len: -1, Align: 4, Virtual: true}, {Len: 8, Align: 8, Virtual: true}}
+		}, 24 + 8 + 4, 226, 443},
 		{"empty table", func(r *relRow) { r.Tuples = 0 }, 124, 65, 0},
 	}
 	for _, tc := range cases {
@@ -99,6 +106,9 @@ func TestConfidence(t *testing.T) {
 		{"changes at the stale limit", func(r *relRow) { r.ModsSinceAnalyze = ptr(int64(20000)) }, High, "", ""},
 		{"changes above the stale limit", func(r *relRow) { r.ModsSinceAnalyze = ptr(int64(20001)) }, Low, "", "stale"},
 		{"dropped column is no missing statistic", func(r *relRow) { r.Cols = append(r.Cols, column{Len: -1, Align: 4, Dropped: true}) }, High, "", ""},
+		{"virtual generated column is no missing statistic", func(r *relRow) { r.Cols = append(r.Cols, column{Len: -1, Align: 4, Virtual: true}) }, High, "", ""},
+		{"under min_pages", func(r *relRow) { r.Pages = 127 }, TooSmall, "", "under min_pages (128)"},
+		{"under min_pages and never analyzed", func(r *relRow) { r.Pages, r.Tuples = 12, -1 }, TooSmall, "", "reltuples is -1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,7 +118,7 @@ func TestConfidence(t *testing.T) {
 			if got.Confidence != tc.want || got.Cause != tc.cause || !strings.Contains(joinLabels(got.Reasons), tc.reason) {
 				t.Fatalf("got %s/%s %q, want %s/%s with %q", got.Confidence, got.Cause, got.Reasons, tc.want, tc.cause, tc.reason)
 			}
-			if (got.BloatPct == nil) != (tc.want == Unknown) {
+			if (got.BloatPct == nil) != (tc.want == Unknown || tc.want == TooSmall) {
 				t.Fatalf("confidence %s but bloat %v: an unknown estimate must carry no number", got.Confidence, got.BloatPct)
 			}
 		})
@@ -133,7 +143,7 @@ func TestMeasured(t *testing.T) {
 		{"empty file", 0, 0, 0, 100, 0},
 	}
 	for _, tc := range cases {
-		m := measured(approx{tableLen: tc.size, freeSpace: tc.free, deadLen: tc.dead}, tc.ff, 8192)
+		m := measured(approx{tableLen: tc.size, freeSpace: tc.free, deadLen: tc.dead}, tc.ff, 8192, 0)
 		if math.Abs(m.BloatPct-tc.want) > 1e-9 {
 			t.Errorf("%s: %v, want %v", tc.name, m.BloatPct, tc.want)
 		}
@@ -199,5 +209,31 @@ func TestQuoteIdent(t *testing.T) {
 		if got := checks.QuoteIdent(in); got != want {
 			t.Errorf("checks.QuoteIdent(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// A table of a few pages: pgstattuple_approx's figures stay, the bloat is not given.
+func TestMeasuredTooSmall(t *testing.T) {
+	if m := measured(approx{tableLen: 8192, freeSpace: 8000}, 100, 8192, 128); !m.TooSmall || m.BloatPct != 0 || m.BloatBytes != 0 || m.FreePct < 97 {
+		t.Fatalf("one page: %+v", m)
+	}
+	if m := measured(approx{tableLen: 128 * 8192, freeSpace: 64 * 8192}, 100, 8192, 128); m.TooSmall || m.BloatPct != 50 {
+		t.Fatalf("128 pages: %+v", m)
+	}
+}
+
+func TestUnlisted(t *testing.T) {
+	d := Data{MinSizeBytes: 1 << 20, Total: 24473, Tables: make([]Table, 100)}
+	for i := range d.Tables {
+		d.Tables[i] = Table{Schema: "s", Table: "t", Kind: "table", Confidence: TooSmall}
+	}
+	fs := analyze(d, New().cfg)
+	if len(fs) != 1 || fs[0].Code != "F004/table-bloat" || fs[0].Severity != checks.Info || fs[0].Count != 24373 ||
+		!strings.Contains(fs[0].Conclusion, "24,473 tables and materialized views of at least 1.0 MiB in all; the 100 largest (by pages) are listed, 24,373 more are not") {
+		t.Fatalf("%+v", fs)
+	}
+	d.Total = 100
+	if fs := analyze(d, New().cfg); len(fs) != 0 {
+		t.Fatalf("all listed: %+v", fs)
 	}
 }

@@ -35,7 +35,7 @@ func measure(ctx context.Context, t *checks.Target, rows []relRow, d *Data) {
 		if !ok {
 			continue
 		}
-		d.Tables[i].Measured = measured(m, r.Fillfactor, r.BlockSize)
+		d.Tables[i].Measured = measured(m, r.Fillfactor, r.BlockSize, d.MinPages)
 		d.Precise.Measured++
 	}
 }
@@ -73,7 +73,10 @@ func readMeasurements(ctx context.Context, db checks.Querier, sql string, oids [
 // the table a rewrite at the fillfactor would free. Free space and dead rows are the share
 // F not holding live rows; a freshly packed table still keeps the fillfactor's reserve R
 // free on each page, so the live part would shrink from 1-F of the pages to 1-R of them.
-func measured(a approx, fillfactor, blockSize int) *Measured {
+//
+// Under minPages the free and dead shares are kept, but no bloat is given: on a table of a
+// page or two the free space of one half-empty page reads as "99% bloated".
+func measured(a approx, fillfactor, blockSize int, minPages int64) *Measured {
 	m := &Measured{TableBytes: a.tableLen, ScannedPct: a.scannedPct}
 	if math.IsNaN(m.ScannedPct) { // JSON has no NaN
 		m.ScannedPct = 0
@@ -81,6 +84,7 @@ func measured(a approx, fillfactor, blockSize int) *Measured {
 	if a.tableLen <= 0 {
 		return m
 	}
+	m.TooSmall = a.tableLen < minPages*int64(blockSize)
 	free := float64(a.freeSpace) / float64(a.tableLen)
 	dead := float64(a.deadLen) / float64(a.tableLen)
 	ff := min(max(fillfactor, 10), 100)
@@ -88,5 +92,8 @@ func measured(a approx, fillfactor, blockSize int) *Measured {
 	bloat := max(0, 1-(1-free-dead)/(1-reserve))
 	m.FreePct, m.DeadPct, m.BloatPct = 100*free, 100*dead, 100*bloat
 	m.BloatBytes = int64(bloat * float64(a.tableLen))
+	if m.TooSmall {
+		m.BloatPct, m.BloatBytes = 0, 0
+	}
 	return m
 }

@@ -13,6 +13,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	for _, x := range d.Indexes {
 		name := qualified(x)
 		switch {
+		case x.Confidence == TooSmall, x.Measured != nil && x.Measured.TooSmall:
+			// Listed in the data as too small to judge; a percentage of a few pages is noise.
 		case x.Measured != nil:
 			if sev, ok := severity(x.Measured.BloatPct, cfg); ok {
 				out = append(out, checks.Finding{Code: "F005/index-bloat", Severity: sev, Objects: []checks.Name{object(x)},
@@ -63,6 +65,14 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Conclusion: fmt.Sprintf("The bloat of %d of the largest btree indexes is unknown: the statistics of their columns are missing (table never analyzed, or columns without statistics): %s.",
 				len(missing), list(missing)),
 			Recommendation: "Analyze their tables (" + strings.Join(stmts, ", ") + ") and check why autovacuum did not."})
+	}
+	// The indexes beyond top_n were not estimated: their severity is unknown, so they
+	// count at the lowest one, info.
+	if f := checks.Unlisted("F005/index-bloat", checks.Info, d.Total-len(d.Indexes), d.Total,
+		"btree indexes of at least "+checks.Bytes(d.MinSizeBytes),
+		fmt.Sprintf("the %d largest (by pages)", len(d.Indexes))); f != nil {
+		f.Conclusion += " Those were not estimated: their bloat is unknown, and they count here as info."
+		out = append(out, *f)
 	}
 	if p := d.Precise; p.Requested && p.Problem != "" {
 		out = append(out, checks.Finding{Code: "F005/precise-unavailable", Severity: checks.Info,

@@ -40,6 +40,7 @@ type idxRow struct {
 	LeadDistinct         *float64 // pg_stats.n_distinct of the first column
 	Cols                 []column // index column order
 	Version              int      // server_version_num
+	Total                int      // indexes that pass the size floor, listed or not
 }
 
 // column is one index column: the stored type (the opclass's storage type) and the
@@ -54,10 +55,22 @@ type column struct {
 	Expr      bool // an expression; its statistics belong to the index
 	Toastable bool // a table column whose values may be stored out of line
 	CString   bool // stored as cstring (type name with name_ops)
+	// CStringWidth: for a cstring, the average length of the values in its statistics;
+	// -1 when they hold none.
+	CStringWidth float64
 }
 
 func (c column) expected() (width, nullFrac float64) {
 	switch {
+	case c.HasStats && c.CString && c.CStringWidth >= 0:
+		// avg_width of a name is the 64 bytes of the heap; the index keeps the string
+		// and its terminating zero byte.
+		return c.CStringWidth + 1, c.NullFrac
+	case c.HasStats && c.Len < 0:
+		// ANALYZE stores the average width truncated to an integer (stawidth is int4):
+		// half a byte is lost on average, which on short keys decides where the entry
+		// ends against the 8-byte alignment.
+		return c.Width + 0.5, c.NullFrac
 	case c.HasStats:
 		return c.Width, c.NullFrac
 	case c.Len > 0:
@@ -107,7 +120,7 @@ func estimate(r idxRow, cfg Config) Index {
 			missingVar++
 		}
 		toastable = toastable || c.Toastable
-		cstring = cstring || c.CString
+		cstring = cstring || (c.CString && c.CStringWidth < 0)
 	}
 	x.ColumnsNoStats = missingVar + missingFixed
 	var unknown, low []checks.Label
@@ -142,7 +155,7 @@ func estimate(r idxRow, cfg Config) Index {
 		low = append(low, "partial index: the column statistics describe the whole table, not the rows the index covers")
 	}
 	if cstring {
-		low = append(low, "a name column is stored as cstring: the index keeps only the string, not the 64 bytes the statistics give (the estimate errs towards less bloat)")
+		low = append(low, "a name column is stored as cstring and its statistics hold no values to measure its length: the index keeps only the string, not the 64 bytes the statistics give (the estimate errs towards less bloat)")
 	}
 	if toastable && r.ToastPages > 0 {
 		low = append(low, "the table has out-of-line (TOAST) values and the index a column that may hold them: the statistics count an 18-byte pointer where the index stores the whole value (the estimate errs towards more bloat)")
@@ -150,8 +163,15 @@ func estimate(r idxRow, cfg Config) Index {
 	if dedupLikely(r) {
 		low = append(low, "many duplicate keys: deduplication (PostgreSQL 13+) may store them more compactly than the estimate assumes (the estimate errs towards less bloat)")
 	}
+	if r.Pages < cfg.MinPages {
+		// Said before anything else: whatever the statistics, no percentage is given.
+		unknown = append([]checks.Label{checks.Label(fmt.Sprintf("%d pages, under min_pages (%d): a page more or less is too large a share to judge", r.Pages, cfg.MinPages))}, unknown...)
+	}
 	x.Reasons = append(unknown, low...)
 	switch {
+	case r.Pages < cfg.MinPages:
+		x.Confidence, x.Cause = TooSmall, ""
+		return x
 	case len(unknown) > 0:
 		x.Confidence = Unknown
 		return x

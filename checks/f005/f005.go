@@ -34,11 +34,14 @@ type Config struct {
 	// StalePercent: rows of the table changed since its last ANALYZE, as a percentage
 	// of reltuples, above which the estimate has low confidence.
 	StalePercent float64 `toml:"stale_percent"`
+	// MinPages: indexes of fewer pages are too small to judge: a page more or less is a
+	// large share of them, so no percentage is given (estimated or measured).
+	MinPages int64 `toml:"min_pages"`
 }
 
 // New returns F005 with its defaults.
 func New() *Check {
-	return &Check{cfg: Config{MinSizeBytes: 1 << 20, TopN: 100, P2Percent: 40, P1Percent: 90, StalePercent: 20}}
+	return &Check{cfg: Config{MinSizeBytes: 1 << 20, TopN: 100, P2Percent: 40, P1Percent: 90, StalePercent: 20, MinPages: 128}}
 }
 
 // Config implements checks.Configurable.
@@ -63,6 +66,8 @@ const (
 	High    checks.Label = "high"
 	Low     checks.Label = "low"
 	Unknown checks.Label = "unknown"
+	// TooSmall: fewer pages than min_pages, where a page more or less is a large share.
+	TooSmall checks.Label = "too small to judge"
 )
 
 // Why an estimate is unknown; indexes are grouped by it in the findings.
@@ -73,11 +78,14 @@ const (
 
 // Data is what F005 reports.
 type Data struct {
-	BlockSize    int     `json:"block_size"`
-	MinSizeBytes int64   `json:"min_size_bytes"`
-	TopN         int     `json:"top_n"`
-	Indexes      []Index `json:"indexes"` // the largest btree indexes, by relpages
-	Precise      Precise `json:"precise"`
+	BlockSize    int   `json:"block_size"`
+	MinSizeBytes int64 `json:"min_size_bytes"`
+	TopN         int   `json:"top_n"`
+	MinPages     int64 `json:"min_pages"`
+	// Total counts the btree indexes of at least min_size_bytes, estimated or not.
+	Total   int     `json:"total"`
+	Indexes []Index `json:"indexes"` // the largest btree indexes, by relpages
+	Precise Precise `json:"precise"`
 }
 
 // Index is one btree index's estimate (and measurement, in precise mode).
@@ -120,6 +128,7 @@ type Measured struct {
 	AvgLeafDensity float64 `json:"avg_leaf_density"` // percent of leaf page space in use
 	BloatPct       float64 `json:"bloat_pct"`
 	BloatBytes     int64   `json:"bloat_bytes"`
+	TooSmall       bool    `json:"too_small,omitempty"` // under min_pages: no percentage, no finding
 }
 
 // Precise says whether precise mode was asked for and what came of it.
@@ -132,10 +141,10 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	if err != nil {
 		return nil, err
 	}
-	d := Data{MinSizeBytes: c.cfg.MinSizeBytes, TopN: c.cfg.TopN, Indexes: make([]Index, 0, len(rows))}
+	d := Data{MinSizeBytes: c.cfg.MinSizeBytes, TopN: c.cfg.TopN, MinPages: c.cfg.MinPages, Indexes: make([]Index, 0, len(rows))}
 	for _, r := range rows {
 		r.Version = t.Node.VersionNum
-		d.BlockSize = r.BlockSize
+		d.BlockSize, d.Total = r.BlockSize, r.Total
 		d.Indexes = append(d.Indexes, estimate(r, c.cfg))
 	}
 	if t.PreciseBloat {
@@ -155,17 +164,17 @@ func read(ctx context.Context, db checks.Querier, cfg Config) ([]idxRow, error) 
 		var r idxRow
 		var lens, aligns []int32
 		var visible, hasStats, expr, toastable, cstring []bool
-		var widths, nullFracs []float64
+		var widths, nullFracs, cstringWidths []float64
 		if err := rows.Scan(&r.OID, &r.Schema, &r.Table, &r.Index, &r.Pages, &r.Tuples, &r.TableTuples,
 			&r.ToastPages, &r.Fillfactor, &r.DedupOff, &r.Partial, &r.Unique, &r.NAtts, &r.NKeyAtts,
 			&r.BlockSize, &r.RLSHides, &r.ModsSinceAnalyze, &r.LeadDistinct,
-			&lens, &aligns, &visible, &hasStats, &widths, &nullFracs, &expr, &toastable, &cstring); err != nil {
+			&lens, &aligns, &visible, &hasStats, &widths, &nullFracs, &expr, &toastable, &cstring, &cstringWidths, &r.Total); err != nil {
 			return nil, fmt.Errorf("read index statistics: %w", err)
 		}
 		for i := range lens {
 			r.Cols = append(r.Cols, column{Len: int(lens[i]), Align: int(aligns[i]), Visible: visible[i],
 				HasStats: hasStats[i], Width: widths[i], NullFrac: nullFracs[i], Expr: expr[i],
-				Toastable: toastable[i], CString: cstring[i]})
+				Toastable: toastable[i], CString: cstring[i], CStringWidth: cstringWidths[i]})
 		}
 		out = append(out, r)
 	}

@@ -39,6 +39,13 @@ func TestBtreePages(t *testing.T) {
 		{"int4 then int8 pads", func(r *idxRow) { r.Cols = []column{int4(), int8()} }, 28, 261, 580},
 		{"fillfactor 100", func(r *idxRow) { r.Fillfactor = 100 }, 20, 407, 373},
 		{"empty index keeps its metapage", func(r *idxRow) { r.Tuples = 0 }, 20, 366, 1},
+		// name_ops keeps 'relation_123456' as 16 bytes with its zero byte, not 64.
+		{"name key stored as cstring", func(r *idxRow) {
+			r.Cols = []column{{Len: -2, Align: 1, Visible: true, HasStats: true, Width: 64, CString: true, CStringWidth: 15}}
+		}, 8 + 16 + 4, 261, 580},
+		// avg_width 9 stands for 9 to 9.99 bytes: 8 + 9.5 pads to 24, not 8 + 9 to 24.
+		{"short text key", func(r *idxRow) { r.Cols = []column{text(7)} }, 8 + 8 + 4, 366, 414},
+		{"short text key at the alignment edge", func(r *idxRow) { r.Cols = []column{text(8)} }, 8 + 16 + 4, 261, 580},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,9 +82,13 @@ func TestConfidence(t *testing.T) {
 		{"stale at the limit", func(r *idxRow) { r.ModsSinceAnalyze = ptr(int64(30000)) }, High, "", ""},
 		{"stale above the limit", func(r *idxRow) { r.ModsSinceAnalyze = ptr(int64(30001)) }, Low, "", "stale"},
 		{"partial", func(r *idxRow) { r.Partial = true }, Low, "", "partial"},
-		{"name stored as cstring", func(r *idxRow) {
-			r.Cols = []column{{Len: -2, Align: 1, Visible: true, HasStats: true, Width: 64, CString: true}}
+		{"name stored as cstring, no values in its statistics to measure", func(r *idxRow) {
+			r.Cols = []column{{Len: -2, Align: 1, Visible: true, HasStats: true, Width: 64, CString: true, CStringWidth: -1}}
 		}, Low, "", "cstring"},
+		{"name stored as cstring, length from its statistics", func(r *idxRow) {
+			r.Cols = []column{{Len: -2, Align: 1, Visible: true, HasStats: true, Width: 64, CString: true, CStringWidth: 11}}
+		}, High, "", ""},
+		{"under min_pages", func(r *idxRow) { r.Pages = 127 }, TooSmall, "", "min_pages"},
 		{"toastable column, table with TOAST data", func(r *idxRow) { r.Cols = []column{text(30)}; r.ToastPages = 10 }, Low, "", "TOAST"},
 		{"toastable column, TOAST empty", func(r *idxRow) { r.Cols = []column{text(30)} }, High, "", ""},
 		{"duplicates on 13+", func(r *idxRow) { nonUnique(r); r.LeadDistinct = ptr(-0.49) }, Low, "", "deduplication"},
@@ -100,7 +111,7 @@ func TestConfidence(t *testing.T) {
 			if got.Confidence != tc.want || got.Cause != tc.cause || !strings.Contains(joinLabels(got.Reasons), tc.reason) {
 				t.Fatalf("got %s/%s %q, want %s/%s with %q", got.Confidence, got.Cause, got.Reasons, tc.want, tc.cause, tc.reason)
 			}
-			if (got.BloatPct == nil) != (tc.want == Unknown) {
+			if (got.BloatPct == nil) != (tc.want == Unknown || tc.want == TooSmall) {
 				t.Fatalf("confidence %s but bloat %v", got.Confidence, got.BloatPct)
 			}
 		})
@@ -126,7 +137,7 @@ func TestMeasured(t *testing.T) {
 		{"no leaf pages", stat{size: 10 * 8192, internal: 0, leaf: 0, empty: 9, density: math.NaN()}, 90},
 	}
 	for _, tc := range cases {
-		m := measured(tc.s, 90, 8192)
+		m := measured(tc.s, 90, 8192, 0)
 		if math.Abs(m.BloatPct-tc.want) > 1e-9 || math.IsNaN(m.AvgLeafDensity) {
 			t.Errorf("%s: %v, want %v", tc.name, m.BloatPct, tc.want)
 		}
@@ -180,5 +191,33 @@ func TestAnalyze(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An index of a few pages: pgstatindex's figures stay, the bloat is not given.
+func TestMeasuredTooSmall(t *testing.T) {
+	s := stat{size: 3 * 8192, leaf: 2, density: 10}
+	if m := measured(s, 90, 8192, 128); !m.TooSmall || m.BloatPct != 0 || m.BloatBytes != 0 || m.LeafPages != 2 {
+		t.Fatalf("3 pages: %+v", m)
+	}
+	s = stat{size: 128 * 8192, leaf: 126, internal: 1, density: 45}
+	if m := measured(s, 90, 8192, 128); m.TooSmall || math.Abs(m.BloatPct-100*(1-65.0/128)) > 1e-9 {
+		t.Fatalf("128 pages: %+v", m)
+	}
+}
+
+func TestUnlisted(t *testing.T) {
+	d := Data{MinSizeBytes: 1 << 20, Total: 24473, Indexes: make([]Index, 100)}
+	for i := range d.Indexes {
+		d.Indexes[i] = Index{Schema: "s", Index: "i", Confidence: TooSmall}
+	}
+	fs := analyze(d, New().cfg)
+	if len(fs) != 1 || fs[0].Code != "F005/index-bloat" || fs[0].Severity != checks.Info || fs[0].Count != 24373 ||
+		!strings.Contains(fs[0].Conclusion, "24,473 btree indexes of at least 1.0 MiB in all; the 100 largest (by pages) are listed, 24,373 more are not") {
+		t.Fatalf("%+v", fs)
+	}
+	d.Total = 100
+	if fs := analyze(d, New().cfg); len(fs) != 0 {
+		t.Fatalf("all listed: %+v", fs)
 	}
 }

@@ -44,6 +44,7 @@ CREATE INDEX fresh_flag ON fresh (flag);`)
 
 	c := New()
 	c.cfg.MinSizeBytes = 256 << 10 // fresh_flag is small where deduplication packs it
+	c.cfg.MinPages = 32
 	r := checktest.Run(t, cl, c, checktest.Options{})
 	d := decode(t, r)
 	for _, name := range []string{"bloated_pkey", "bloated_payload", "bloated_lower"} {

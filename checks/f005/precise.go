@@ -32,7 +32,7 @@ func measure(ctx context.Context, t *checks.Target, rows []idxRow, d *Data) {
 			d.Precise.Locked = append(d.Precise.Locked, pgstattuple.Relation{Schema: checks.Name(r.Schema), Name: checks.Name(r.Index)})
 		}
 		if m, ok := got[r.OID]; ok {
-			d.Indexes[i].Measured = measured(m, r.Fillfactor, r.BlockSize)
+			d.Indexes[i].Measured = measured(m, r.Fillfactor, r.BlockSize, d.MinPages)
 			d.Precise.Measured++
 		}
 	}
@@ -70,7 +70,10 @@ func readMeasurements(ctx context.Context, db checks.Querier, sql string, oids [
 // measured puts a pgstatindex result on the estimate's scale: REINDEX would pack the
 // live leaf entries (leaf pages × avg_leaf_density) to the fillfactor, keep the internal
 // pages and the metapage, and drop empty and deleted pages.
-func measured(s stat, fillfactor, blockSize int) *Measured {
+//
+// Under minPages the page counts and density are kept, but no bloat is given: on an index
+// of a few pages the metapage and one half-empty leaf read as a large share.
+func measured(s stat, fillfactor, blockSize int, minPages int64) *Measured {
 	m := &Measured{IndexBytes: s.size, LeafPages: s.leaf, InternalPages: s.internal, EmptyPages: s.empty,
 		DeletedPages: s.deleted, AvgLeafDensity: s.density}
 	pages := float64(s.size) / float64(blockSize)
@@ -86,5 +89,8 @@ func measured(s stat, fillfactor, blockSize int) *Measured {
 	bloat := max(0, 1-need/pages)
 	m.BloatPct = 100 * bloat
 	m.BloatBytes = int64(bloat * float64(s.size))
+	if pages < float64(minPages) {
+		m.TooSmall, m.BloatPct, m.BloatBytes = true, 0, 0
+	}
 	return m
 }
