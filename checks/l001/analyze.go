@@ -69,13 +69,15 @@ const doc = `The largest tables of the database, by total size (heap, indexes an
 each part and the planner's row estimate. Mostly data, to size the database and to put the
 other checks' findings in proportion; no finding is above info.
 
-**How it is cheap.** One query. Tables are ranked by the catalog's page counts
-(` + "`relpages`" + ` of the table, its TOAST table and its indexes) and only a margin over the top
-` + "`top_n`" + ` (default 30; 4 × top_n), plus up to 200 tables that have no estimate at all, are
-measured with ` + "`pg_total_relation_size`" + ` and ` + "`pg_indexes_size`" + `; the list is then ordered by the
-measured size; the tables without an estimate are taken by their live rows in the statistics,
-most first. A table that grew past the margin since its last vacuum or analyze can be missed;
-the report counts the tables without an estimate, with rows, that were not measured.
+**How it is cheap.** One query, one pass over ` + "`pg_class`" + `. Tables are ranked by the catalog's
+page counts (` + "`relpages`" + ` of the table, its TOAST table and its indexes), and only the top
+` + "`top_n`" + ` (default 30), plus up to ` + "`top_n`" + ` tables that have no estimate at all but hold rows
+by the statistics (most live rows first), are measured with ` + "`pg_total_relation_size`" + ` and
+` + "`pg_indexes_size`" + ` (which stat every file of a relation); the list is then ordered by the
+measured size. A table that grew a lot since its last vacuum or analyze can be ranked too
+low; the report counts the tables without an estimate, with rows, that were not measured.
+The count of all tables and their total size by page counts are given under the list, as
+data: L001 lists sizes, not problems, so the tables it does not list are not findings.
 
 **Partitioned tables** are listed once, summed over all their partitions (found through
 ` + "`pg_inherits`" + `, which takes no locks); partitions are not listed on their own. **System catalogs**

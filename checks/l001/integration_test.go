@@ -99,6 +99,18 @@ func TestOnRealServer(t *testing.T) {
 		if len(d.Tables) != 2 || d.Tables[0].Name != "big" || d.Count != 7 {
 			t.Fatalf("top 2: %+v", d)
 		}
+		// Only the top 2 by estimate and at most 2 without an estimate are measured; the
+		// totals still cover all 7.
+		var listed int64
+		for _, tb := range d.Tables {
+			listed += tb.EstimatedBytes
+		}
+		if d.Measured < 2 || d.Measured > 4 || d.EstimatedBytesAll <= listed {
+			t.Errorf("measured %d, all %d, listed %d", d.Measured, d.EstimatedBytesAll, listed)
+		}
+		if md := render(t, r); !strings.Contains(md, "The 2 largest of 7 tables") || !strings.Contains(md, "all 7 together") {
+			t.Errorf("rendered:\n%s", md)
+		}
 	})
 
 	t.Run("locked", func(t *testing.T) {

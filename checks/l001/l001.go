@@ -14,10 +14,6 @@ import (
 //go:embed l001.sql
 var query string
 
-// unestimatedPool is how many tables without any size estimate (never vacuumed nor
-// analyzed) are measured on top of the largest by estimate.
-const unestimatedPool = 200
-
 // Check is L001.
 type Check struct{ cfg Config }
 
@@ -70,10 +66,16 @@ type Table struct {
 type Data struct {
 	Tables []Table `json:"tables"`
 	TopN   int     `json:"top_n"`
-	// Count is how many tables were considered (partitioned tables count once).
-	Count int `json:"count"`
+	// Count is how many tables were considered (partitioned tables count once), and
+	// EstimatedBytesAll their size by the catalog's page counts: the totals of what is
+	// listed and what is not (L001 is data, so they are not findings).
+	Count             int   `json:"count"`
+	EstimatedBytesAll int64 `json:"estimated_bytes_all"`
+	// Measured is how many tables were measured with the size functions: the top_n by
+	// estimate and up to top_n without an estimate, never the whole catalog.
+	Measured int `json:"measured"`
 	// Unestimated tables were never vacuumed nor analyzed: the catalog has no size for
-	// them. Up to 200 are measured, most live rows first; UnestimatedUnmeasured counts
+	// them. Up to top_n are measured, most live rows first; UnestimatedUnmeasured counts
 	// those left out that hold rows by the statistics.
 	Unestimated           int `json:"unestimated"`
 	UnestimatedUnmeasured int `json:"unestimated_unmeasured,omitempty"`
@@ -84,7 +86,7 @@ var kinds = map[string]checks.Label{"r": "table", "m": "materialized view", "p":
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	d := Data{Tables: []Table{}, TopN: c.cfg.TopN}
-	rows, err := t.DB.Query(ctx, query, c.cfg.TopN, unestimatedPool)
+	rows, err := t.DB.Query(ctx, query, c.cfg.TopN)
 	if err != nil {
 		return nil, fmt.Errorf("read table sizes: %w", err)
 	}
@@ -94,7 +96,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		var kind string
 		if err := rows.Scan(&tb.Schema, &tb.Name, &kind, &tb.Partitions, &tb.TotalBytes, &tb.HeapBytes, &tb.IndexBytes,
 			&tb.ToastBytes, &tb.EstimatedBytes, &tb.Rows, &tb.UnestimatedPartitions, &tb.Locked, &d.Count,
-			&d.Unestimated, &d.UnestimatedUnmeasured); err != nil {
+			&d.EstimatedBytesAll, &d.Measured, &d.Unestimated, &d.UnestimatedUnmeasured); err != nil {
 			return nil, fmt.Errorf("read table sizes: %w", err)
 		}
 		tb.Kind = kinds[kind]
