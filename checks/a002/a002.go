@@ -128,7 +128,7 @@ func analyze(d Data, cfg Config, now time.Time) []checks.Finding {
 		if d.Major > d.NewestMajor {
 			return []checks.Finding{{Code: "A002/unknown-major", Severity: checks.Info,
 				Conclusion:     fmt.Sprintf("PostgreSQL %d is newer than pgcheckup's release table (as of %s).", d.Major, d.TableAsOf),
-				Recommendation: "Judge this major's support status with a newer release table:" + releases.Refresh}}
+				Recommendation: "Judge this major's support status with a newer release table." + releases.Refresh}}
 		}
 		return []checks.Finding{{Code: "A002/unsupported-major", Severity: checks.P1,
 			Conclusion:     fmt.Sprintf("PostgreSQL %d is older than every major pgcheckup knows and long past end of life%s.", d.Major, asOf),

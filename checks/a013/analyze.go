@@ -74,8 +74,9 @@ pg_upgrade.
   release is ` + "`p2_days`" + ` (default 90) days old or more: at least one whole release cycle was skipped.
 - **P3** (` + "`A013/minor-update-available`" + `) behind by fewer releases, for less time: the latest update is
   simply not applied yet, the normal lag of a patching cycle.
-- **info** the major is not in the table, or the server is current but the table is stale
-  (` + "`A013/release-table-old`" + `), so a newer release may exist that pgcheckup does not know.
+- **info** the major is not in the table; or (` + "`A013/release-table-old`" + `) the server runs a minor
+  newer than the table knows, or is current but the table is stale, so a newer release may
+  exist that pgcheckup does not know.
 
 The table is stale when it, or its newest release, is older than ` + "`table_max_age_days`" + `
 (default 120) on the server's clock (` + "`now()`" + `; the run's clock if that is later, so that neither
