@@ -9,6 +9,7 @@ import (
 
 func analyze(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
+	shown := map[checks.Severity]int{}
 	for _, k := range d.Keys {
 		if k.RowsPct < cfg.KeyP3Pct {
 			continue
@@ -17,6 +18,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		if k.RowsPct >= cfg.KeyP2Pct {
 			sev = checks.P2
 		}
+		shown[sev]++
 		col := string(k.Schema) + "." + string(k.Table) + "." + string(k.Column)
 		var roles []string
 		if k.PK {
@@ -37,6 +39,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				checks.Code(string(k.Fix))),
 			Objects: []checks.Name{checks.Name(col)}})
 	}
+	out = append(out, unlistedKeys(d, shown)...)
 	for _, m := range d.Mismatches {
 		col := string(m.Schema) + "." + string(m.Table) + "." + string(m.Column)
 		ref := string(m.RefSchema) + "." + string(m.RefTable) + "." + string(m.RefColumn)
@@ -48,6 +51,10 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				checks.Code(string(m.Fix))),
 			Objects: []checks.Name{checks.Name(col), checks.Name(ref)}})
 	}
+	if f := checks.Unlisted("L002/fk-type-mismatch", checks.P3, d.MismatchesTotal-len(d.Mismatches), d.MismatchesTotal,
+		"foreign key columns whose type differs from the referenced column's", fmt.Sprintf("the first %d", len(d.Mismatches))); f != nil {
+		out = append(out, *f)
+	}
 	if d.MoneyColumns > 0 {
 		out = append(out, checks.Finding{Code: "L002/money", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("%d column(s) in %d table(s) use the money type%s. Its text form and fractional "+
@@ -55,7 +62,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				"other amounts; it holds no currency and rounds in division.", d.MoneyColumns, d.MoneyTables, listed(d, true)),
 			Recommendation: "Use numeric with an explicit scale (e.g. " + checks.Code("ALTER TABLE ... ALTER COLUMN ... TYPE numeric(14,2)") +
 				"), and store the currency in its own column if there can be more than one.",
-			Objects: objects(d, true)})
+			Objects: objects(d, true), Count: int(d.MoneyTables)})
 	}
 	if d.TimestampColumns > 0 {
 		out = append(out, checks.Finding{Code: "L002/timestamp-without-time-zone", Severity: checks.Info,
@@ -65,7 +72,22 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Recommendation: "For points in time use timestamptz: " +
 				checks.Code("ALTER TABLE ... ALTER COLUMN ... TYPE timestamptz USING col AT TIME ZONE '<zone the values were written in>'") +
 				" (rewrites the table). Keep timestamp only for deliberate wall-clock values (opening hours, birthdays with a time).",
-			Objects: objects(d, false)})
+			Objects: objects(d, false), Count: int(d.TimestampTables)})
+	}
+	return out
+}
+
+// unlistedKeys counts the small integer keys beyond top_n, per severity: the query
+// counts those reaching key_p2_pct among all of them.
+func unlistedKeys(d Data, listed map[checks.Severity]int) []checks.Finding {
+	var out []checks.Finding
+	what := "smallint/integer key columns on tables whose rows reach the threshold"
+	at := fmt.Sprintf("the %d nearest to their type's maximum", len(d.Keys))
+	if f := checks.Unlisted("L002/small-integer-key", checks.P2, d.KeysTotalP2-listed[checks.P2], d.KeysTotal, what, at); f != nil {
+		out = append(out, *f)
+	}
+	if f := checks.Unlisted("L002/small-integer-key", checks.P3, d.KeysTotal-d.KeysTotalP2-listed[checks.P3], d.KeysTotal, what, at); f != nil {
+		out = append(out, *f)
 	}
 	return out
 }
@@ -98,7 +120,11 @@ func objects(d Data, money bool) []checks.Name {
 }
 
 const doc = `Column data types that are worth a second look. Reads catalogs only, in three queries;
-each list is limited to ` + "`top_n`" + ` (default 50).
+each list is limited to ` + "`top_n`" + ` (default 50), and what is found beyond it is counted in
+findings of the same code ("1,234 ... in all; the first 50 are listed"), so the summary
+counts every column. ` + "`pg_attribute`" + ` is read in one pass (for the timestamp and money
+census); the key and foreign key queries probe it by index for the columns they name, and
+the key query looks only at tables whose rows reach the lowest threshold.
 
 - **Small integer keys** (` + "`L002/small-integer-key`" + `): a smallint or integer column that is the
   whole primary key, an identity column or fed by a sequence, on a table whose estimated

@@ -92,8 +92,10 @@ type TypeTable struct {
 
 // Data is what L002 reports.
 type Data struct {
-	Keys             []Key       `json:"keys"`
-	KeysTotal        int         `json:"keys_total"`
+	Keys      []Key `json:"keys"`
+	KeysTotal int   `json:"keys_total"`
+	// KeysTotalP2 is how many of KeysTotal reach key_p2_pct, listed or not.
+	KeysTotalP2      int         `json:"keys_total_p2"`
 	Mismatches       []Mismatch  `json:"fk_mismatches"`
 	MismatchesTotal  int         `json:"fk_mismatches_total"`
 	Tables           []TypeTable `json:"type_tables"`
@@ -111,10 +113,10 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	d := Data{Keys: []Key{}, Mismatches: []Mismatch{}, Tables: []TypeTable{}, TopN: c.cfg.TopN, KeyP3Pct: c.cfg.KeyP3Pct}
 	if err := scan(ctx, t, queryKeys, "integer keys", func(r rowScanner) error {
 		var k Key
-		err := r.Scan(&k.Schema, &k.Table, &k.Column, &k.Type, &k.PK, &k.Identity, &k.Fed, &k.Rows, &k.Bytes, &k.RowsPct, &k.Fix, &d.KeysTotal)
+		err := r.Scan(&k.Schema, &k.Table, &k.Column, &k.Type, &k.PK, &k.Identity, &k.Fed, &k.Rows, &k.Bytes, &k.RowsPct, &k.Fix, &d.KeysTotal, &d.KeysTotalP2)
 		d.Keys = append(d.Keys, k)
 		return err
-	}, c.cfg.KeyP3Pct/100, c.cfg.TopN); err != nil {
+	}, c.cfg.KeyP3Pct/100, c.cfg.TopN, c.cfg.KeyP2Pct/100); err != nil {
 		return nil, err
 	}
 	if err := scan(ctx, t, queryFKTypes, "foreign key types", func(r rowScanner) error {

@@ -83,3 +83,18 @@ func TestAnalyzeOthers(t *testing.T) {
 		t.Errorf("list not cut after five: %s", f[0].Conclusion)
 	}
 }
+
+func TestAnalyzeUnlisted(t *testing.T) {
+	d := Data{Keys: []Key{{Schema: "s", Table: "t", Column: "id", Type: "integer", RowsPct: 30}}, KeysTotal: 10, KeysTotalP2: 4,
+		Mismatches: []Mismatch{{Schema: "s", Table: "t", Column: "c"}}, MismatchesTotal: 7, MoneyColumns: 5, MoneyTables: 3}
+	w := map[string]int{}
+	for _, f := range analyze(d, Config{KeyP3Pct: 5, KeyP2Pct: 25}) {
+		w[f.Code+" "+f.Severity.String()] += f.Weight()
+	}
+	want := map[string]int{"L002/small-integer-key P2": 4, "L002/small-integer-key P3": 6, "L002/fk-type-mismatch P3": 7, "L002/money P3": 3}
+	for k, v := range want {
+		if w[k] != v {
+			t.Errorf("%s: weight %d, want %d (all: %v)", k, w[k], v, w)
+		}
+	}
+}

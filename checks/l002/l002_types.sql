@@ -1,4 +1,7 @@
 /* pgcheckup L002 */
+-- The one pass over pg_attribute of L002 (the other statements probe it by index for the
+-- columns they name): each column is read once, kept when its type is timestamp or money
+-- (a hash of those two types and the domains over them), and only those are joined on.
 WITH cols AS (
     SELECT r.oid, a.attnum, a.attname,
            CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END = 'pg_catalog.money'::pg_catalog.regtype AS is_money
