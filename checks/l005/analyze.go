@@ -19,7 +19,13 @@ var problems = map[checks.Label]string{
 
 func analyze(d Data) []checks.Finding {
 	var out []checks.Finding
+	notEnforced := 0
 	for _, x := range d.NotValid {
+		if x.NotEnforced {
+			notEnforced++
+			out = append(out, notEnforcedFinding(x))
+			continue
+		}
 		obj := string(x.Schema) + "." + string(x.Object)
 		where := "table " + checks.Code(obj)
 		scan := fmt.Sprintf("scans %s (%s, about %.0f rows) under a SHARE UPDATE EXCLUSIVE lock, which does not block reads or writes", checks.Code(obj), checks.Bytes(x.Bytes), x.Rows)
@@ -55,7 +61,50 @@ func analyze(d Data) []checks.Finding {
 			Recommendation: fmt.Sprintf("Restore the unique index on the referenced columns: %s", checks.Code(string(x.Fix))),
 			Objects:        []checks.Name{checks.Name(table), x.Constraint, checks.Name(ref)}})
 	}
+	listed := fmt.Sprintf("the %d on the largest tables", len(d.NotValid))
+	notValid := len(d.NotValid) - notEnforced
+	if u := checks.Unlisted("L005/not-valid", checks.P3, d.NotValidTotal-d.NotEnforcedTotal-notValid,
+		d.NotValidTotal-d.NotEnforcedTotal, "NOT VALID constraints", listed); u != nil {
+		out = append(out, *u)
+	}
+	if u := checks.Unlisted("L005/not-enforced", checks.Info, d.NotEnforcedTotal-notEnforced,
+		d.NotEnforcedTotal, "NOT ENFORCED constraints", listed+" (NOT VALID ones first)"); u != nil {
+		out = append(out, *u)
+	}
+	if u := checks.Unlisted("L005/fk-without-unique-index", checks.P2, d.BadFKsTotal-len(d.BadFKs), d.BadFKsTotal,
+		"foreign keys without a usable unique index", fmt.Sprintf("the first %d", len(d.BadFKs))); u != nil {
+		out = append(out, *u)
+	}
 	return out
+}
+
+// notEnforcedFinding: a NOT ENFORCED constraint (18) is a declaration Postgres never
+// checks, by choice; VALIDATE CONSTRAINT refuses it. Info, with what would enforce it.
+func notEnforcedFinding(x NotValid) checks.Finding {
+	obj := string(x.Schema) + "." + string(x.Object)
+	def := checks.Code(string(x.Definition))
+	if x.Locked {
+		def = "definition not read: another session holds or awaits an ACCESS EXCLUSIVE lock on the table"
+	}
+	concl := fmt.Sprintf("The %s constraint %s on table %s is declared NOT ENFORCED (%s): Postgres never checks it, "+
+		"so rows may violate it, and the planner does not rely on it. It is not NOT VALID: VALIDATE CONSTRAINT refuses it.", x.Kind, checks.Code(string(x.Constraint)), checks.Code(obj), def)
+	var rec string
+	switch {
+	case x.Kind == "foreign key":
+		concl += " It has no triggers, so it costs nothing on writes."
+		rec = fmt.Sprintf("If it is meant to hold, enforce it: %s. That checks every row of %s (%s), failing on the first "+
+			"violating one, under an ACCESS EXCLUSIVE lock on it (and SHARE ROW EXCLUSIVE on the referenced table). On a large "+
+			"table rather add the same foreign key again as NOT VALID, validate that one (reads and writes go on meanwhile), "+
+			"then drop this one.", checks.Code(string(x.Fix)), checks.Code(obj), checks.Bytes(x.Bytes))
+	case x.Fix != "":
+		rec = fmt.Sprintf("If it is meant to hold: PostgreSQL 18 cannot make a check constraint enforced in place, so add it again: %s. "+
+			"That scans %s (%s) under an ACCESS EXCLUSIVE lock; on a large table add it with NOT VALID instead and validate it afterwards.",
+			checks.Code(string(x.Fix)), checks.Code(obj), checks.Bytes(x.Bytes))
+	default:
+		rec = "If it is meant to hold: PostgreSQL 18 cannot make a check constraint enforced in place; drop it and add it again without NOT ENFORCED."
+	}
+	return checks.Finding{Code: "L005/not-enforced", Severity: checks.Info, Conclusion: concl, Recommendation: rec,
+		Objects: []checks.Name{checks.Name(obj), x.Constraint}}
 }
 
 func codes(names []checks.Name) string {
@@ -80,6 +129,16 @@ first.
 - **P3** each, with the ` + "`ALTER TABLE ... VALIDATE CONSTRAINT`" + ` (or ` + "`ALTER DOMAIN`" + `)
   statement. VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock (a foreign key
   also takes ROW SHARE on the referenced table): reads and writes go on meanwhile.
+
+**NOT ENFORCED constraints** (18, ` + "`conenforced = false`" + `): foreign keys and check
+constraints declared NOT ENFORCED. They are not NOT VALID: Postgres never checks them and
+VALIDATE CONSTRAINT refuses them. Listed after the NOT VALID ones.
+
+- **Info** each: a foreign key with ` + "`ALTER TABLE ... ALTER CONSTRAINT ... ENFORCED`" + ` (it
+  checks every row under an ACCESS EXCLUSIVE lock); a check constraint, which 18 cannot
+  make enforced in place, with ` + "`ALTER TABLE ... DROP CONSTRAINT c, ADD CONSTRAINT c CHECK (...)`" + `.
+
+Beyond ` + "`top_n`" + `, one finding per kind and severity counts the constraints not listed.
 
 **Foreign keys whose referenced side lacks a usable unique index**: Postgres requires a
 unique, non-partial, non-deferrable index over exactly the referenced columns when the

@@ -14,6 +14,9 @@ import (
 var (
 	//go:embed l005_not_valid.sql
 	queryNotValid string
+	// 18 adds NOT ENFORCED constraints, which are never validated either.
+	//go:embed l005_not_valid_pg18.sql
+	queryNotValid18 string
 	//go:embed l005_fk_unique.sql
 	queryFKUnique string
 )
@@ -40,7 +43,11 @@ func (c *Check) Meta() checks.Meta {
 
 // Queries implements checks.Check.
 func (c *Check) Queries() []checks.Query {
-	return []checks.Query{{Name: "l005_not_valid.sql", SQL: queryNotValid}, {Name: "l005_fk_unique.sql", SQL: queryFKUnique}}
+	return []checks.Query{
+		{Name: "l005_not_valid.sql", MaxVersion: 180000, SQL: queryNotValid},
+		{Name: "l005_not_valid.sql", MinVersion: 180000, SQL: queryNotValid18},
+		{Name: "l005_fk_unique.sql", SQL: queryFKUnique},
+	}
 }
 
 // NotValid is a constraint marked NOT VALID.
@@ -53,10 +60,15 @@ type NotValid struct {
 	Definition checks.Definition `json:"definition"` // empty when Locked
 	// Locked: another session holds or awaits an ACCESS EXCLUSIVE lock on the table (or
 	// the referenced one), so the definition was not read (pgcheckup never waits for locks).
-	Locked bool              `json:"locked"`
-	Bytes  int64             `json:"bytes"` // what VALIDATE scans: relpages * block_size
-	Rows   checks.Estimate   `json:"rows"`
-	Fix    checks.Definition `json:"fix"`
+	Locked bool `json:"locked"`
+	// NotEnforced: declared NOT ENFORCED (18), so never checked at all; VALIDATE
+	// refuses it.
+	NotEnforced bool            `json:"not_enforced"`
+	Bytes       int64           `json:"bytes"` // what VALIDATE scans: relpages * block_size
+	Rows        checks.Estimate `json:"rows"`
+	// Fix is VALIDATE CONSTRAINT, or for NOT ENFORCED what makes it enforced (empty for a
+	// check constraint whose definition was not read).
+	Fix checks.Definition `json:"fix"`
 }
 
 // FK problems with the referenced side's index.
@@ -87,7 +99,8 @@ type BadFK struct {
 // Data is what L005 reports.
 type Data struct {
 	NotValid          []NotValid `json:"not_valid"`
-	NotValidTotal     int        `json:"not_valid_total"`
+	NotValidTotal     int        `json:"not_valid_total"`    // every constraint of the list, NOT ENFORCED too
+	NotEnforcedTotal  int        `json:"not_enforced_total"` // of those, how many are NOT ENFORCED
 	NotValidTruncated bool       `json:"not_valid_truncated"`
 	BadFKs            []BadFK    `json:"bad_fks"`
 	BadFKsTotal       int        `json:"bad_fks_total"`
@@ -110,7 +123,11 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 }
 
 func (c *Check) readNotValid(ctx context.Context, t *checks.Target, d *Data) error {
-	rows, err := t.DB.Query(ctx, queryNotValid, c.cfg.TopN)
+	sql, ok := checks.Pick(c.Queries(), "l005_not_valid.sql", t.Node.VersionNum)
+	if !ok {
+		return fmt.Errorf("no statement for server version %d", t.Node.VersionNum)
+	}
+	rows, err := t.DB.Query(ctx, sql, c.cfg.TopN)
 	if err != nil {
 		return fmt.Errorf("read NOT VALID constraints: %w", err)
 	}
@@ -120,7 +137,7 @@ func (c *Check) readNotValid(ctx context.Context, t *checks.Target, d *Data) err
 		var kind string
 		var def *string
 		if err := rows.Scan(&x.Schema, &x.Object, &x.Constraint, &kind, &x.OnDomain, &def, &x.Locked, &x.Bytes, &x.Rows,
-			&x.Fix, &d.NotValidTotal); err != nil {
+			&x.NotEnforced, &x.Fix, &d.NotValidTotal, &d.NotEnforcedTotal); err != nil {
 			return fmt.Errorf("read NOT VALID constraints: %w", err)
 		}
 		x.Kind = checks.Label(kind)

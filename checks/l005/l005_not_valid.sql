@@ -8,7 +8,7 @@ WITH RECURSIVE locked AS (
       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
       AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()
 ), nv AS (
-    SELECT c.oid, c.conrelid, n.nspname, COALESCE(r.relname, ty.typname) AS object
+    SELECT c.oid, c.conrelid, n.nspname, COALESCE(r.relname, ty.typname) AS object, false AS not_enforced
     FROM pg_catalog.pg_constraint c
     LEFT JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
     LEFT JOIN pg_catalog.pg_type ty ON ty.oid = c.contypid
@@ -32,10 +32,12 @@ WITH RECURSIVE locked AS (
     GROUP BY tree.root
 ), sized AS (
     SELECT nv.*, COALESCE(l.pages, 0) AS pages, COALESCE(l.rows, 0) AS rows,
-           pg_catalog.count(*) OVER () AS total
+           pg_catalog.count(*) OVER () AS total,
+           pg_catalog.count(*) FILTER (WHERE nv.not_enforced) OVER () AS total_not_enforced
     FROM nv LEFT JOIN leaves l ON l.root = nv.oid
 ), ranked AS (
-    SELECT * FROM sized ORDER BY pages DESC, oid LIMIT $1
+    -- NOT VALID first: they are the ones with a problem to fix
+    SELECT * FROM sized ORDER BY not_enforced, pages DESC, oid LIMIT $1
 )
 SELECT k.nspname AS schema, k.object, c.conname AS constraint_name,
        CASE c.contype WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'n' THEN 'not null'
@@ -45,10 +47,22 @@ SELECT k.nspname AS schema, k.object, c.conname AS constraint_name,
             THEN pg_catalog.pg_get_constraintdef(c.oid) END AS definition,
        c.conrelid IN (SELECT relation FROM locked) OR c.confrelid IN (SELECT relation FROM locked) AS locked,
        k.pages * pg_catalog.current_setting('block_size')::bigint AS bytes, k.rows,
-       pg_catalog.format(CASE WHEN c.conrelid = 0 THEN 'ALTER DOMAIN %I.%I VALIDATE CONSTRAINT %I;'
-                              ELSE 'ALTER TABLE %I.%I VALIDATE CONSTRAINT %I;' END,
-                         k.nspname, k.object, c.conname) AS fix,
-       k.total
+       k.not_enforced,
+       CASE WHEN NOT k.not_enforced
+            THEN pg_catalog.format(CASE WHEN c.conrelid = 0 THEN 'ALTER DOMAIN %I.%I VALIDATE CONSTRAINT %I;'
+                                        ELSE 'ALTER TABLE %I.%I VALIDATE CONSTRAINT %I;' END,
+                                   k.nspname, k.object, c.conname)
+            -- NOT ENFORCED cannot be validated. 18 makes a foreign key enforced in place;
+            -- a check constraint only by adding it again (its definition needs the lock)
+            WHEN c.contype = 'f'
+            THEN pg_catalog.format('ALTER TABLE %I.%I ALTER CONSTRAINT %I ENFORCED;', k.nspname, k.object, c.conname)
+            WHEN c.conrelid NOT IN (SELECT relation FROM locked)
+            THEN pg_catalog.format('ALTER TABLE %I.%I DROP CONSTRAINT %I, ADD CONSTRAINT %I %s;', k.nspname, k.object,
+                                   c.conname, c.conname,
+                                   pg_catalog.regexp_replace(pg_catalog.pg_get_constraintdef(c.oid), ' NOT ENFORCED$', ''))
+            ELSE ''
+       END AS fix,
+       k.total, k.total_not_enforced
 FROM ranked k
 JOIN pg_catalog.pg_constraint c ON c.oid = k.oid
-ORDER BY k.pages DESC, k.oid
+ORDER BY k.not_enforced, k.pages DESC, k.oid

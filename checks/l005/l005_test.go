@@ -53,3 +53,28 @@ func TestAnalyze(t *testing.T) {
 		t.Errorf("clean: %v", got)
 	}
 }
+
+func TestAnalyzeNotEnforcedAndUnlisted(t *testing.T) {
+	d := Data{NotValid: []NotValid{
+		{Schema: "s", Object: "t", Constraint: "v", Kind: "check", Fix: "ALTER TABLE s.t VALIDATE CONSTRAINT v;"},
+		{Schema: "s", Object: "t", Constraint: "f", Kind: "foreign key", NotEnforced: true, Fix: "ALTER TABLE s.t ALTER CONSTRAINT f ENFORCED;"},
+		{Schema: "s", Object: "t", Constraint: "c", Kind: "check", NotEnforced: true, Fix: "ALTER TABLE s.t DROP CONSTRAINT c, ADD CONSTRAINT c CHECK ((a > 0));"},
+	}, NotValidTotal: 10, NotEnforcedTotal: 4, BadFKs: []BadFK{{Problem: Invalid}}, BadFKsTotal: 3}
+	n := map[string]int{}
+	for _, f := range analyze(d) {
+		n[f.Code+" "+f.Severity.String()] += f.Weight()
+		if f.Code == "L005/not-enforced" && strings.Contains(f.Recommendation, "VALIDATE") {
+			t.Errorf("VALIDATE recommended for NOT ENFORCED: %s", f.Recommendation)
+		}
+		if f.Code == "L005/not-enforced" && f.Count == 0 && !strings.Contains(f.Recommendation, string(d.NotValid[1].Fix)) &&
+			!strings.Contains(f.Recommendation, "cannot make a check constraint enforced in place") {
+			t.Errorf("not-enforced advice: %s", f.Recommendation)
+		}
+	}
+	want := map[string]int{"L005/not-valid P3": 6, "L005/not-enforced info": 4, "L005/fk-without-unique-index P2": 3}
+	for k, v := range want {
+		if n[k] != v {
+			t.Errorf("%s: %d, want %d (all: %v)", k, n[k], v, n)
+		}
+	}
+}
