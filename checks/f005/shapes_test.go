@@ -88,10 +88,17 @@ DELETE FROM tiny WHERE id % 100 <> 0;`)
 	if !ok || tiny.Confidence != TooSmall || tiny.BloatPct != nil || hasObject(r.Findings, "public.tiny_bloated") {
 		t.Errorf("PG %d tiny_bloated (%d pages): confidence %s, bloat %v, findings on it %v", cl.Major, tiny.Pages, tiny.Confidence, tiny.BloatPct, hasObject(r.Findings, "public.tiny_bloated"))
 	}
+	if md, err := render(r); err != nil || !strings.Contains(md, "| too small to judge | – | too small to judge |") {
+		t.Errorf("PG %d render of a relation too small to judge: %v\n%s", cl.Major, err, md)
+	}
 	r = checktest.Run(t, cl, c, checktest.Options{PreciseBloat: true})
 	d = decode(t, r)
 	if tiny, _ = find(d, "tiny_bloated"); tiny.Measured == nil || !tiny.Measured.TooSmall || hasObject(r.Findings, "public.tiny_bloated") {
 		t.Errorf("PG %d precise tiny_bloated: %+v, findings on it %v", cl.Major, tiny.Measured, hasObject(r.Findings, "public.tiny_bloated"))
+	}
+
+	if md, err := render(r); err != nil || !strings.Contains(md, "| too small to judge (") {
+		t.Errorf("PG %d render of a measurement too small to judge: %v\n%s", cl.Major, err, md)
 	}
 
 	// Beyond top_n: counted as not estimated.
