@@ -104,7 +104,9 @@ func zeroColumns(d Data) checks.Finding {
 			"on them are estimated with fixed guesses.", d.ColumnsZero, strings.Join(list, ", ")),
 		Recommendation: "If a column appears in WHERE, JOIN or GROUP BY clauses, restore its statistics: " +
 			checks.Code("ALTER TABLE ... ALTER COLUMN ... SET STATISTICS -1;") + " then ANALYZE the table.",
-		Objects: objs}
+		// Count: the finding stands for every such column, listed or not, so the
+		// summary counts them all.
+		Objects: objs, Count: d.ColumnsZero}
 }
 
 const doc = `Reads the planner settings from ` + "`pg_settings`" + `: page and CPU costs,
@@ -125,7 +127,12 @@ it is NULL; the query treats both alike.
 - **P3** ` + "`G004/statistics-target`" + `: ` + "`default_statistics_target`" + ` outside ` + "`min_statistics_target`" + `
   (100, the default) to ` + "`max_statistics_target`" + ` (1000).
 - **P3** ` + "`G004/jit-cheap-queries`" + `: ` + "`jit_above_cost`" + ` below ` + "`min_jit_above_cost`" + ` (100000, the default).
-- **info** ` + "`G004/column-statistics-off`" + `: columns with statistics target 0.
+- **info** ` + "`G004/column-statistics-off`" + `: columns with statistics target 0; one finding that
+  counts all of them, listed or not.
+
+The statistics targets live only in ` + "`pg_attribute`" + `, which has no index on them: the check
+reads it in one pass (its cost grows with the number of columns, like the catalog's), picks
+out the few columns with their own target and looks up only their tables.
 
 Values are those of pgcheckup's session: its own ` + "`jit = off`" + ` hides the server's ` + "`jit`" + `,
 and a per-role or per-database value for its role shows with that source.`
