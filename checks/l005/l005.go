@@ -1,6 +1,5 @@
-// Package l005 finds constraints marked NOT VALID (never checked against the rows that
-// existed when they were added) and foreign keys whose referenced side has no usable
-// unique index.
+// Package l005 finds constraints never validated (marked NOT VALID, or on 18 declared
+// NOT ENFORCED) and foreign keys whose referenced side has no usable unique index.
 package l005
 
 import (
@@ -50,7 +49,7 @@ func (c *Check) Queries() []checks.Query {
 	}
 }
 
-// NotValid is a constraint marked NOT VALID.
+// NotValid is a constraint marked NOT VALID, or declared NOT ENFORCED (NotEnforced).
 type NotValid struct {
 	Schema     checks.Name       `json:"schema"`
 	Object     checks.Name       `json:"object"` // the table, or the domain

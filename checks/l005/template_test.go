@@ -31,6 +31,14 @@ func TestTemplate(t *testing.T) {
 			}
 		}
 	}
+	out = render(t, l005.Data{NotValidTotal: 1, NotEnforcedTotal: 1, BadFKs: []l005.BadFK{},
+		NotValid: []l005.NotValid{{Schema: "s", Object: "t", Constraint: "f", Kind: "foreign key", NotEnforced: true,
+			Fix: "ALTER TABLE s.t ALTER CONSTRAINT f ENFORCED;"}}})
+	for _, want := range []string{"declared NOT ENFORCED (1", "| foreign key, NOT ENFORCED |", "`ALTER TABLE s.t ALTER CONSTRAINT f ENFORCED;`"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
 	out = render(t, l005.Data{NotValid: []l005.NotValid{}, BadFKs: []l005.BadFK{}})
 	if !strings.Contains(out, "No constraint is marked NOT VALID") || !strings.Contains(out, "Every foreign key") || strings.Contains(out, "top_n") {
 		t.Errorf("clean: %s", out)
