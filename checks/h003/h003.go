@@ -11,8 +11,13 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 )
 
-//go:embed h003.sql
-var query string
+var (
+	//go:embed h003.sql
+	query string
+	// 18 adds NOT ENFORCED (no triggers: never flagged) and temporal (PERIOD) keys.
+	//go:embed h003_pg18.sql
+	query18 string
+)
 
 // Check is H003.
 type Check struct{ cfg Config }
@@ -44,34 +49,44 @@ func (c *Check) Meta() checks.Meta {
 
 // Queries implements checks.Check.
 func (c *Check) Queries() []checks.Query {
-	return []checks.Query{{Name: "h003.sql", SQL: query}}
+	return []checks.Query{
+		{Name: "h003.sql", MaxVersion: 180000, SQL: query},
+		{Name: "h003.sql", MinVersion: 180000, SQL: query18},
+	}
 }
 
 // FK is one foreign key whose referencing side has no supporting index.
 type FK struct {
-	Schema      checks.Name     `json:"schema"`
-	Table       checks.Name     `json:"table"`
-	Constraint  checks.Name     `json:"constraint"`
-	Partitioned bool            `json:"partitioned"`
-	Partitions  int64           `json:"partitions"`           // tables judged: 1, or the partitions
-	Unindexed   int64           `json:"unindexed_partitions"` // of those, how many lack the index
-	Columns     []checks.Name   `json:"columns"`
-	RefSchema   checks.Name     `json:"ref_schema"`
-	RefTable    checks.Name     `json:"ref_table"`
-	RefColumns  []checks.Name   `json:"ref_columns"`
-	TableBytes  int64           `json:"table_bytes"` // relpages * block_size
-	TableRows   checks.Estimate `json:"table_rows"`  // reltuples
-	RefBytes    int64           `json:"ref_table_bytes"`
+	Schema      checks.Name   `json:"schema"`
+	Table       checks.Name   `json:"table"`
+	Constraint  checks.Name   `json:"constraint"`
+	Partitioned bool          `json:"partitioned"`
+	Partitions  int64         `json:"partitions"`           // tables judged: 1, or the partitions
+	Unindexed   int64         `json:"unindexed_partitions"` // of those, how many lack the index
+	Columns     []checks.Name `json:"columns"`
+	RefSchema   checks.Name   `json:"ref_schema"`
+	RefTable    checks.Name   `json:"ref_table"`
+	RefColumns  []checks.Name `json:"ref_columns"`
+	// Period is the PERIOD column of a temporal foreign key (18), empty otherwise.
+	Period     checks.Name     `json:"period,omitempty"`
+	TableBytes int64           `json:"table_bytes"` // relpages * block_size
+	TableRows  checks.Estimate `json:"table_rows"`  // reltuples
+	RefBytes   int64           `json:"ref_table_bytes"`
 	// RefWrites is n_tup_upd + n_tup_del of the referenced table since the statistics
 	// were reset; nil when no statistics exist for it.
 	RefWrites *int64            `json:"ref_writes"`
 	Fix       checks.Definition `json:"fix"` // CREATE INDEX statement
+	// FixGist: Fix is a GiST index over all the columns of a temporal key (the scalar
+	// ones through btree_gist, which is installed); false for a temporal key means Fix
+	// is a btree over its equality columns.
+	FixGist bool `json:"fix_gist,omitempty"`
 }
 
 // Data is what H003 reports.
 type Data struct {
 	FKs       []FK `json:"fks"`
 	Total     int  `json:"total"`     // unindexed foreign keys, before the limit
+	TotalP2   int  `json:"total_p2"`  // of those, how many are P2 (by analyze's rule, on the server)
 	Truncated bool `json:"truncated"` // Total > len(FKs)
 	TopN      int  `json:"top_n"`
 }
@@ -79,20 +94,26 @@ type Data struct {
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	d := Data{FKs: []FK{}, TopN: c.cfg.TopN}
-	rows, err := t.DB.Query(ctx, query, c.cfg.TopN)
+	sql, ok := checks.Pick(c.Queries(), "h003.sql", t.Node.VersionNum)
+	if !ok {
+		return nil, fmt.Errorf("no statement for server version %d", t.Node.VersionNum)
+	}
+	rows, err := t.DB.Query(ctx, sql, c.cfg.TopN, c.cfg.LargeTableBytes, c.cfg.MinRefWrites)
 	if err != nil {
 		return nil, fmt.Errorf("read foreign keys: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var f FK
-		var total int
+		var period *string
 		if err := rows.Scan(&f.Schema, &f.Table, &f.Constraint, &f.Partitioned, &f.Partitions, &f.Unindexed,
-			&f.Columns, &f.RefSchema, &f.RefTable, &f.RefColumns, &f.TableBytes, &f.TableRows,
-			&f.RefBytes, &f.RefWrites, &f.Fix, &total); err != nil {
+			&f.Columns, &f.RefSchema, &f.RefTable, &f.RefColumns, &period, &f.TableBytes, &f.TableRows,
+			&f.RefBytes, &f.RefWrites, &f.Fix, &f.FixGist, &d.Total, &d.TotalP2); err != nil {
 			return nil, fmt.Errorf("read foreign keys: %w", err)
 		}
-		d.Total = total
+		if period != nil {
+			f.Period = checks.Name(*period)
+		}
 		d.FKs = append(d.FKs, f)
 	}
 	if err := rows.Err(); err != nil {

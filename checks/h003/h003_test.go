@@ -63,3 +63,34 @@ func TestBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalyzeUnlistedAndTemporal(t *testing.T) {
+	cfg := New().cfg
+	big := FK{Schema: "s", Table: "t", TableBytes: cfg.LargeTableBytes, RefWrites: ptr(1)}
+	small := FK{Schema: "s", Table: "u"}
+	// 10 in all, 4 of them P2; listed: one P2, one P3.
+	got := analyze(Data{FKs: []FK{big, small}, Total: 10, TotalP2: 4}, cfg)
+	n := map[checks.Severity]int{}
+	for _, f := range got {
+		if f.Code != "H003/fk-without-index" {
+			t.Errorf("code %s", f.Code)
+		}
+		n[f.Severity] += f.Weight()
+	}
+	if len(got) != 4 || n[checks.P2] != 4 || n[checks.P3] != 6 {
+		t.Errorf("got %d findings counting %v, want 4 counting P2 4, P3 6", len(got), n)
+	}
+	if got := analyze(Data{FKs: []FK{big}, Total: 1, TotalP2: 1}, cfg); len(got) != 1 {
+		t.Errorf("all listed: %d findings", len(got))
+	}
+	gist := FK{Schema: "s", Table: "t", Columns: []checks.Name{"tid", "valid_at"}, Period: "valid_at", FixGist: true,
+		Fix: "CREATE INDEX CONCURRENTLY ON s.t USING gist (tid, valid_at);"}
+	f := analyze(Data{FKs: []FK{gist}, Total: 1}, cfg)[0]
+	if !strings.Contains(f.Recommendation, "btree_gist") || !strings.Contains(f.Conclusion, "other than the period `valid_at`") {
+		t.Errorf("temporal gist: %s / %s", f.Conclusion, f.Recommendation)
+	}
+	gist.FixGist, gist.Fix = false, "CREATE INDEX CONCURRENTLY ON s.t (tid);"
+	if f := analyze(Data{FKs: []FK{gist}, Total: 1}, cfg)[0]; !strings.Contains(f.Recommendation, "CREATE EXTENSION btree_gist") {
+		t.Errorf("temporal btree: %s", f.Recommendation)
+	}
+}
