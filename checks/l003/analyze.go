@@ -9,6 +9,7 @@ import (
 
 func analyze(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
+	listed := map[checks.Severity]int{}
 	for _, x := range d.Columns {
 		if x.State != StateRead || x.UsedPct == nil || *x.UsedPct < cfg.P2Pct {
 			continue
@@ -39,8 +40,23 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		rec := fmt.Sprintf("Move the column to bigint: %s. ALTER COLUMN ... TYPE rewrites the table and its indexes "+
 			"under an ACCESS EXCLUSIVE lock; on a large table add a bigint column, fill it in batches and swap it in "+
 			"instead. Change the columns of foreign keys that reference it the same way.", stmts)
+		listed[sev]++
 		out = append(out, checks.Finding{Code: "L003/integer-capacity", Severity: sev, Conclusion: concl,
 			Recommendation: rec, Objects: []checks.Name{checks.Name(col), checks.Name(seq)}})
+	}
+	// Every sequence was read: the columns beyond the listing are counted, not guessed.
+	for _, u := range []struct {
+		sev  checks.Severity
+		all  int
+		what string
+	}{
+		{checks.P1, d.AtP1, fmt.Sprintf("sequence-fed smallint/integer columns have used at least %g%% of their range", cfg.P1Pct)},
+		{checks.P2, d.AtP2, fmt.Sprintf("sequence-fed smallint/integer columns have used between %g%% and %g%% of their range", cfg.P2Pct, cfg.P1Pct)},
+	} {
+		if f := checks.Unlisted("L003/integer-capacity", u.sev, u.all-listed[u.sev], u.all, u.what,
+			listedText(listed[u.sev])); f != nil {
+			out = append(out, *f)
+		}
 	}
 	if d.NotVisible > 0 {
 		grants := make([]string, len(d.SchemaGrants))
@@ -70,14 +86,19 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Recommendation: "Run the check again when the lock is gone."})
 	}
 	if d.NotRead > 0 {
-		out = append(out, checks.Finding{Code: "L003/not-read", Severity: checks.Info,
-			Conclusion: fmt.Sprintf("The capacity of %d sequence-fed int2/int4 column(s) is unknown: pgcheckup reads at most "+
-				"%d sequences per run (max_sequences; tables with the most rows first), and unlogged sequences cannot be read on a standby.",
-				d.NotRead, d.MaxSequences),
-			Recommendation: "Raise `max_sequences` in the [checks.L003] section if the lock table allows (each read " +
-				"holds a lock until the query ends: at most max_locks_per_transaction × max_connections locks in total)."})
+		out = append(out, checks.Finding{Code: "L003/not-read", Severity: checks.Info, Count: d.NotRead,
+			Conclusion: fmt.Sprintf("The capacity of %s sequence-fed int2/int4 column(s) is unknown: their sequences are "+
+				"unlogged, and an unlogged sequence cannot be read on a standby.", checks.Thousands(int64(d.NotRead))),
+			Recommendation: "Run L003 on the primary."})
 	}
 	return out
+}
+
+func listedText(n int) string {
+	if n == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("the %s fullest", checks.Thousands(int64(n)))
 }
 
 func plural(n int, one, many string) string {

@@ -108,14 +108,18 @@ func TestOnRealServer(t *testing.T) {
 		t.Errorf("after the GRANT: %+v", r.Findings)
 	}
 
-	// At most max_sequences sequences are read; the rest are counted, not guessed.
+	// Every sequence is read, batch_size per statement; top_n only limits the listing.
 	c := New()
-	c.cfg.MaxSequences, c.cfg.TopN = 2, 3
+	c.cfg.BatchSize, c.cfg.TopN = 2, 3
 	r = checktest.Run(t, cl, c, checktest.Options{})
 	d = Data{}
 	r.Decode(t, &d)
-	if d.NotRead != 4 || len(d.Columns) != 3 || !d.Truncated || len(r.WithCode("L003/not-read")) != 1 {
-		t.Errorf("max_sequences 2: not read %d, columns %d: %+v", d.NotRead, len(d.Columns), r.Findings)
+	if d.NotRead != 0 || d.Sequences != 6 || d.Batches != 3 || len(d.Columns) != 3 || !d.Truncated || d.AtP1 != 1 || d.AtP2 != 2 {
+		t.Errorf("batch_size 2: %d sequences in %d batches, not read %d, columns %d, at P1 %d, at P2 %d",
+			d.Sequences, d.Batches, d.NotRead, len(d.Columns), d.AtP1, d.AtP2)
+	}
+	if len(r.WithCode("L003/integer-capacity")) != 3 {
+		t.Errorf("top_n 3 lists the three columns past P2: %+v", r.Findings)
 	}
 }
 

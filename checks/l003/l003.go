@@ -14,6 +14,9 @@ import (
 //go:embed l003.sql
 var query string
 
+//go:embed l003_read.sql
+var readQuery string
+
 // Check is L003.
 type Check struct{ cfg Config }
 
@@ -25,13 +28,24 @@ type Config struct {
 	P2Pct float64 `toml:"p2_pct"`
 	// TopN limits the columns listed, fullest first.
 	TopN int `toml:"top_n"`
-	// MaxSequences caps the sequences read in one run: each read holds a lock until the
-	// query ends, and thousands of locks can exhaust the shared lock table.
-	MaxSequences int `toml:"max_sequences"`
+	// BatchSize is how many sequences one statement reads. Each read holds a lock until
+	// the statement's transaction ends, so a statement holds at most this many locks
+	// however many sequences there are; every sequence is read, in
+	// ceil(sequences / batch_size) statements.
+	BatchSize int `toml:"batch_size"`
 }
 
-// New returns L003 with its defaults.
-func New() *Check { return &Check{cfg: Config{P1Pct: 75, P2Pct: 50, TopN: 50, MaxSequences: 1000}} }
+// Validate implements checks.Validator.
+func (c *Config) Validate() error {
+	if c.BatchSize < 1 {
+		return fmt.Errorf("batch_size must be at least 1, not %d", c.BatchSize)
+	}
+	return nil
+}
+
+// New returns L003 with its defaults. A batch of 400 stays far below the shared lock
+// table of a default server (max_locks_per_transaction 64 × max_connections 100 and more).
+func New() *Check { return &Check{cfg: Config{P1Pct: 75, P2Pct: 50, TopN: 50, BatchSize: 400}} }
 
 // Config implements checks.Configurable.
 func (c *Check) Config() any { return &c.cfg }
@@ -42,14 +56,16 @@ func (c *Check) Meta() checks.Meta {
 }
 
 // Queries implements checks.Check.
-func (c *Check) Queries() []checks.Query { return []checks.Query{{Name: "l003.sql", SQL: query}} }
+func (c *Check) Queries() []checks.Query {
+	return []checks.Query{{Name: "l003.sql", SQL: query}, {Name: "l003_read.sql", SQL: readQuery}}
+}
 
 // Column states.
 const (
 	StateRead       checks.Label = "read"        // last_value read, UsedPct set
 	StateUnused     checks.Label = "unused"      // no last_value: never called, or reset with setval(..., false)
 	StateNotVisible checks.Label = "not-visible" // the role may not read the sequence
-	StateNotRead    checks.Label = "not-read"    // beyond max_sequences, or unlogged on a standby
+	StateNotRead    checks.Label = "not-read"    // unlogged, on a standby (or dropped while the check ran)
 	StateLocked     checks.Label = "locked"      // another session holds or awaits an ACCESS EXCLUSIVE lock on it
 )
 
@@ -78,19 +94,27 @@ type Column struct {
 
 // Data is what L003 reports.
 type Data struct {
-	Columns    []Column `json:"columns"`
-	Total      int      `json:"total"` // sequence-fed int2/int4 columns
+	Columns    []Column `json:"columns"` // the top_n fullest
+	Total      int      `json:"total"`   // sequence-fed int2/int4 columns, all read
 	NotVisible int      `json:"not_visible"`
 	NotRead    int      `json:"not_read"`
 	Unused     int      `json:"unused"`
+	// AtP1 and AtP2 count every column, listed or not, whose share used is at least
+	// p1_pct, and at least p2_pct but below p1_pct.
+	AtP1 int `json:"at_p1"`
+	AtP2 int `json:"at_p2"`
 	// Locked are the sequences another session holds or awaits an ACCESS EXCLUSIVE lock
 	// on: reading them would wait for it, and pgcheckup never waits for locks.
 	Locked       []Sequence          `json:"locked"`
 	SchemaGrants []checks.Definition `json:"schema_grants"` // GRANTs that make the hidden sequences readable
 	Truncated    bool                `json:"truncated"`
 	TopN         int                 `json:"top_n"`
-	MaxSequences int                 `json:"max_sequences"`
-	User         checks.Name         `json:"user"`
+	// Sequences is how many sequences were read, in Batches statements of at most
+	// BatchSize each.
+	Sequences int         `json:"sequences"`
+	Batches   int         `json:"batches"`
+	BatchSize int         `json:"batch_size"`
+	User      checks.Name `json:"user"`
 }
 
 // Sequence names a sequence.
@@ -101,56 +125,15 @@ type Sequence struct {
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	d := Data{Columns: []Column{}, SchemaGrants: []checks.Definition{}, Locked: []Sequence{}, TopN: c.cfg.TopN, MaxSequences: c.cfg.MaxSequences,
-		User: checks.Name(t.Node.User)}
-	rows, err := t.DB.Query(ctx, query, c.cfg.TopN, c.cfg.MaxSequences)
+	cols, err := readColumns(ctx, t.DB)
 	if err != nil {
-		return nil, fmt.Errorf("read sequences: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var x Column
-		var visible, read, locked bool
-		var alterSeq *string
-		var grants []checks.Definition
-		var lockedSchemas, lockedNames []string
-		if err := rows.Scan(&x.Schema, &x.Table, &x.Column, &x.Type, &x.Identity, &x.Rows, &x.SeqSchema, &x.Sequence,
-			&x.SeqType, &x.Increment, &x.SeqMin, &x.SeqMax, &x.Cycle, &visible, &read, &locked, &x.LastValue, &x.UsedPct,
-			&x.AlterCol, &alterSeq, &x.Grant, &d.Total, &d.NotVisible, &d.NotRead, &lockedSchemas, &lockedNames, &d.Unused, &grants); err != nil {
-			return nil, fmt.Errorf("read sequences: %w", err)
-		}
-		if alterSeq != nil {
-			x.AlterSeq = checks.Definition(*alterSeq)
-		}
-		if grants != nil {
-			d.SchemaGrants = grants
-		}
-		if len(d.Locked) == 0 {
-			for i := range min(len(lockedSchemas), len(lockedNames)) {
-				d.Locked = append(d.Locked, Sequence{Schema: checks.Name(lockedSchemas[i]), Name: checks.Name(lockedNames[i])})
-			}
-		}
-		x.State = state(visible, read, x.LastValue != nil)
-		if locked && visible {
-			x.State = StateLocked
-		}
-		d.Columns = append(d.Columns, x)
+	batches, err := readPositions(ctx, t.DB, cols, max(c.cfg.BatchSize, 1))
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read sequences: %w", err)
-	}
-	d.Truncated = d.Total > len(d.Columns)
+	d := summarize(cols, c.cfg, t.Node.User)
+	d.Batches = batches
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
-}
-
-func state(visible, read, hasValue bool) checks.Label {
-	switch {
-	case !visible:
-		return StateNotVisible
-	case !read:
-		return StateNotRead
-	case !hasValue:
-		return StateUnused
-	}
-	return StateRead
 }

@@ -72,8 +72,8 @@ func TestAnalyzeUnknown(t *testing.T) {
 			t.Errorf("%q missing: %+v", want, got[0])
 		}
 	}
-	got = analyze(Data{Total: 5, NotRead: 4, MaxSequences: 1}, cfg)
-	if len(got) != 1 || got[0].Code != "L003/not-read" || got[0].Severity != checks.Info {
+	got = analyze(Data{Total: 5, NotRead: 4}, cfg)
+	if len(got) != 1 || got[0].Code != "L003/not-read" || got[0].Severity != checks.Info || got[0].Weight() != 4 {
 		t.Fatalf("not read: %+v", got)
 	}
 }
@@ -95,5 +95,78 @@ func TestState(t *testing.T) {
 	}
 	if checks.QuoteIdent("mon") != "mon" || checks.QuoteIdent("Mon") != `"Mon"` || checks.QuoteIdent(`a"b`) != `"a""b"` || checks.QuoteIdent("1a") != `"1a"` {
 		t.Error("quoteIdent")
+	}
+}
+
+func TestAnalyzeUnlisted(t *testing.T) {
+	cfg := New().cfg
+	d := Data{Columns: []Column{col(80, StateRead), col(60, StateRead), col(10, StateRead)}, AtP1: 5, AtP2: 3}
+	weight := map[checks.Severity]int{}
+	for _, f := range analyze(d, cfg) {
+		if f.Code != "L003/integer-capacity" {
+			t.Fatalf("unexpected %+v", f)
+		}
+		weight[f.Severity] += f.Weight()
+	}
+	if weight[checks.P1] != 5 || weight[checks.P2] != 3 {
+		t.Errorf("counted %v, want every column: 5 at P1, 3 at P2", weight)
+	}
+	d.AtP1, d.AtP2 = 1, 1
+	if got := analyze(d, cfg); len(got) != 2 {
+		t.Errorf("all listed: want only the two listed findings, got %+v", got)
+	}
+	d = Data{Columns: []Column{}, AtP2: 7}
+	got := analyze(d, cfg)
+	if len(got) != 1 || got[0].Weight() != 7 || !strings.Contains(got[0].Conclusion, "none are listed") {
+		t.Errorf("nothing listed: %+v", got)
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	cfg := New().cfg
+	cfg.TopN = 3
+	v := func(n int64) *int64 { return &n }
+	cand := func(table string, int2 bool, inc, last int64, visible, read, locked bool) candidate {
+		return candidate{Column: Column{Schema: "s", Table: checks.Name(table), Column: "id", SeqSchema: "s", Sequence: checks.Name(table + "_seq"),
+			SeqType: "integer", Increment: inc, SeqMin: 1, SeqMax: 2147483647, LastValue: func() *int64 {
+				if last == 0 {
+					return nil
+				}
+				return v(last)
+			}()}, seq: uint32(len(table)), int2: int2, visible: visible, read: read, locked: locked}
+	}
+	cols := []candidate{
+		cand("low", false, 1, 10, true, true, false),
+		cand("hidden", false, 1, 0, false, false, false),
+		cand("p1", false, 1, 2000000000, true, true, false),
+		cand("p2", true, 1, 20000, true, true, false), // int2: 61%
+		cand("unused", false, 1, 0, true, true, false),
+		cand("locked", false, 1, 5, true, true, true),
+		cand("standby", false, 1, 0, true, false, false),
+	}
+	d := summarize(cols, cfg, "Mon")
+	if d.Total != 7 || d.AtP1 != 1 || d.AtP2 != 1 || d.NotVisible != 1 || d.NotRead != 1 || d.Unused != 1 || !d.Truncated {
+		t.Fatalf("%+v", d)
+	}
+	if len(d.Columns) != 3 || d.Columns[0].Table != "p1" || d.Columns[1].Table != "p2" || d.Columns[2].Table != "low" {
+		t.Fatalf("fullest first: %+v", d.Columns)
+	}
+	if p := *d.Columns[1].UsedPct; p < 61.03 || p > 61.05 {
+		t.Errorf("int2 share %.3f", p)
+	}
+	if d.Columns[0].AlterCol != "ALTER TABLE s.p1 ALTER COLUMN id TYPE bigint;" || d.Columns[0].AlterSeq != "ALTER SEQUENCE s.p1_seq AS bigint;" ||
+		d.Columns[0].Grant != `GRANT SELECT ON SEQUENCE s.p1_seq TO "Mon";` {
+		t.Errorf("statements: %+v", d.Columns[0])
+	}
+	if len(d.SchemaGrants) != 1 || d.SchemaGrants[0] != `GRANT SELECT ON ALL SEQUENCES IN SCHEMA s TO "Mon";` {
+		t.Errorf("grants %v", d.SchemaGrants)
+	}
+	if len(d.Locked) != 1 || d.Locked[0].Name != "locked_seq" {
+		t.Errorf("locked %v", d.Locked)
+	}
+	// descending: the share counts from the top of the range down
+	down := candidate{Column: Column{Increment: -1, SeqMin: -2147483648, SeqMax: -1, LastValue: v(-1000000000)}}
+	if p := usedPct(&down); p < 46.56 || p > 46.58 {
+		t.Errorf("descending %.3f", p)
 	}
 }
