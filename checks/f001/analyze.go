@@ -59,30 +59,45 @@ func analyze(d Data, cfg Config) []checks.Finding {
 func disabledFinding(d Data) checks.Finding {
 	var names, stmts []string
 	var objects []checks.Name
+	index := map[checks.Name]int{} // a table's place in names, when named
 	for _, t := range d.Tables {
 		if !t.Disabled {
 			continue
 		}
-		objects = append(objects, t.Ident)
-		if len(names) >= shown {
-			continue
-		}
-		opt, label := "autovacuum_enabled", string(t.Ident)
+		opt := "autovacuum_enabled"
 		if t.Toast {
-			opt, label = "toast.autovacuum_enabled", string(t.Ident)+" (TOAST)"
+			opt = "toast.autovacuum_enabled"
 		}
-		names = append(names, checks.Code(label))
+		i, seen := index[t.Ident]
+		if !seen {
+			objects = append(objects, t.Ident)
+			if len(names) >= shown {
+				continue
+			}
+			i = len(names)
+			index[t.Ident] = i
+			names = append(names, "")
+		}
+		switch {
+		case !seen && t.Toast:
+			names[i] = checks.Code(string(t.Ident) + " (TOAST)")
+		case !seen:
+			names[i] = checks.Code(string(t.Ident))
+		default: // the table and its TOAST table
+			names[i] = checks.Code(string(t.Ident)) + " (and its TOAST table)"
+		}
 		stmts = append(stmts, checks.Code(fmt.Sprintf("ALTER TABLE %s RESET (%s);", t.Ident, opt)))
 	}
 	list := strings.Join(names, ", ")
 	if more := d.TablesDisabled - len(names); more > 0 {
-		list += fmt.Sprintf(" and %d more", more)
+		list += fmt.Sprintf(" and %s more", checks.Thousands(int64(more)))
 	}
-	return checks.Finding{Code: "F001/table-autovacuum-disabled", Severity: checks.P2,
-		Conclusion: fmt.Sprintf("Autovacuum is disabled (`autovacuum_enabled = false`) on %d table(s): %s. "+
+	// The finding stands for every table, listed or not: a table and its TOAST table are one.
+	return checks.Finding{Code: "F001/table-autovacuum-disabled", Severity: checks.P2, Count: d.TablesDisabled,
+		Conclusion: fmt.Sprintf("Autovacuum is disabled (`autovacuum_enabled = false`) on %s table(s): %s. "+
 			"They are neither vacuumed nor analyzed automatically: dead rows accumulate, statistics go stale, and "+
 			"only the forced anti-wraparound vacuum still runs, which cannot be skipped and comes at a bad time.",
-			d.TablesDisabled, list),
+			checks.Thousands(int64(d.TablesDisabled)), list),
 		Recommendation: "Re-enable it unless someone vacuums and analyzes these tables on a schedule: " +
 			strings.Join(stmts, " ") + " To make autovacuum gentler on a table, tune its " +
 			"`autovacuum_vacuum_cost_*` options rather than turning it off.",

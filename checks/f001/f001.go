@@ -87,7 +87,10 @@ type Data struct {
 	Tables            []Table                `json:"tables"`
 	TablesWithOptions int                    `json:"tables_with_options"` // all of them, listed or not
 	TablesDisabled    int                    `json:"tables_disabled"`     // all of them, listed or not
-	Limit             int                    `json:"limit"`
+	// Relations counts the rows Tables is the top of: a table and its TOAST table are two
+	// relations but one table in the counts above.
+	Relations int `json:"relations"`
+	Limit     int `json:"limit"`
 }
 
 // Run implements checks.Check.
@@ -108,7 +111,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		var opts []string
 		var total, disabled int
 		if err := rows.Scan(&tb.Schema, &tb.Table, &tb.Ident, &tb.Toast, &tb.Disabled, &opts, &tb.Bytes,
-			&total, &disabled); err != nil {
+			&d.Relations, &total, &disabled); err != nil {
 			return nil, fmt.Errorf("read table options: %w", err)
 		}
 		for _, o := range opts {
@@ -127,7 +130,7 @@ const doc = `Reads the autovacuum settings from ` + "`pg_settings`" + ` (value, 
 default of the running major, pending restart) and, in the current database, every table and
 TOAST table whose ` + "`reloptions`" + ` hold autovacuum or vacuum options (largest first, tables
 with autovacuum disabled before all others, at most ` + "`max_tables`" + `, default 50; the totals
-count all of them). Sizes are ` + "`relpages`" + ` as of the last VACUUM or ANALYZE. Worker count,
+count all of them, a table and its TOAST table as one table). Sizes are ` + "`relpages`" + ` as of the last VACUUM or ANALYZE. Worker count,
 cost limits and memory are judged in F008.
 
 Defaults are those of the running major (` + "`boot_val`" + `; the report shows them next to each

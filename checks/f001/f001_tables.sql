@@ -15,16 +15,22 @@ WITH rel AS (
                    AND NOT pg_catalog.split_part(o, '=', 2)::boolean) AS disabled
   FROM rel r
   WHERE pg_catalog.cardinality(r.options) > 0
+), listed AS (
+  -- one row per relation with options: a table and its TOAST table are two rows here,
+  -- but one table in the totals
+  SELECT f.*, n.nspname, t.relname
+  FROM flagged f
+  JOIN pg_catalog.pg_class t ON t.oid = f.table_oid
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
 )
-SELECT n.nspname, t.relname,
-       pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(t.relname) AS ident,
-       f.is_toast, f.disabled, f.options,
-       f.relpages::bigint * pg_catalog.current_setting('block_size')::bigint AS bytes,
-       pg_catalog.count(*) OVER () AS total,
-       pg_catalog.count(*) FILTER (WHERE f.disabled) OVER () AS total_disabled
-FROM flagged f
-JOIN pg_catalog.pg_class t ON t.oid = f.table_oid
-JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
-WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
-ORDER BY f.disabled DESC, f.relpages DESC, n.nspname, t.relname, f.is_toast
+SELECT l.nspname, l.relname,
+       pg_catalog.quote_ident(l.nspname) || '.' || pg_catalog.quote_ident(l.relname) AS ident,
+       l.is_toast, l.disabled, l.options,
+       l.relpages::bigint * pg_catalog.current_setting('block_size')::bigint AS bytes,
+       pg_catalog.count(*) OVER () AS relations,
+       (SELECT pg_catalog.count(DISTINCT a.table_oid) FROM listed a) AS total,
+       (SELECT pg_catalog.count(DISTINCT a.table_oid) FROM listed a WHERE a.disabled) AS total_disabled
+FROM listed l
+ORDER BY l.disabled DESC, l.relpages DESC, l.nspname, l.relname, l.is_toast
 LIMIT $1
