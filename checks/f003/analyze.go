@@ -20,13 +20,12 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
 	var dead, never, stale []Table
 	for _, t := range d.Tables {
-		if int64(t.DeadTuples) >= cfg.MinDeadTuples && t.DeadPercent >= cfg.DeadPercent {
+		if isDead(t, cfg) {
 			dead = append(dead, t)
 		}
-		if t.NeverAnalyzed && int64(t.LiveTuples) >= cfg.MinRowsNeverAnalyzed {
+		if isNeverAnalyzed(t, cfg) {
 			never = append(never, t)
-		} else if !t.NeverAnalyzed && int64(t.ModSinceAnalyze) >= cfg.MinModSinceAnalyze &&
-			float64(t.ModSinceAnalyze) > cfg.ModPercent/100*max(float64(t.RelTuples), float64(t.LiveTuples)) {
+		} else if isStale(t, cfg) {
 			stale = append(stale, t)
 		}
 	}
@@ -39,7 +38,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			parts = append(parts, fmt.Sprintf("%s (about %s live rows)", checks.Code(qualified(t)), count(t.LiveTuples)))
 			stmts = append(stmts, checks.Code("ANALYZE "+ident(t)+";"))
 		}
-		out = append(out, checks.Finding{Code: "F003/never-analyzed", Severity: checks.P3, Objects: names(never),
+		out = append(out, checks.Finding{Code: "F003/never-analyzed", Severity: checks.P3, Objects: names(never), Count: len(never),
 			Conclusion: fmt.Sprintf("No ANALYZE of %s is recorded since the statistics were reset (%s): the planner estimates "+
 				"its rows without statistics and may choose bad plans.", strings.Join(parts, ", "), since(d)) + estimates,
 			Recommendation: "Analyze " + plural(len(never), "it", "them") + ": " + strings.Join(stmts, " ") +
@@ -53,11 +52,52 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				checks.Code(qualified(t)), count(t.ModSinceAnalyze), count(max(t.RelTuples, t.LiveTuples)), ago(t.AnalyzeAgeSec), count(checks.Estimate(t.AnalyzeTrigger))))
 			stmts = append(stmts, checks.Code("ANALYZE "+ident(t)+";"))
 		}
-		out = append(out, checks.Finding{Code: "F003/stale-statistics", Severity: checks.P3, Objects: names(stale),
+		out = append(out, checks.Finding{Code: "F003/stale-statistics", Severity: checks.P3, Objects: names(stale), Count: len(stale),
 			Conclusion: fmt.Sprintf("Rows modified since the last analyze exceed %.0f%% of the table: %s. The planner works from outdated statistics.",
 				cfg.ModPercent, strings.Join(parts, ", ")) + estimates,
 			Recommendation: "Analyze now: " + strings.Join(stmts, " ") + " If it keeps happening, let autoanalyze run sooner for such tables, e.g. " +
 				checks.Code("ALTER TABLE ... SET (autovacuum_analyze_scale_factor = 0.02);") + "."})
+	}
+	// The listing holds the top_n of each ranking; the totals count every table.
+	listed := fmt.Sprintf("those among the top %d of each ranking", d.TopN)
+	for _, u := range []*checks.Finding{
+		checks.Unlisted("F003/dead-tuples", checks.P2, d.Totals.Dead-len(dead), d.Totals.Dead, "tables with many dead tuples", listed),
+		checks.Unlisted("F003/never-analyzed", checks.P3, d.Totals.NeverAnalyzed-len(never), d.Totals.NeverAnalyzed, "tables never analyzed", listed),
+		checks.Unlisted("F003/stale-statistics", checks.P3, d.Totals.Stale-len(stale), d.Totals.Stale, "tables with stale statistics", listed),
+	} {
+		if u != nil {
+			out = append(out, *u)
+		}
+	}
+	return append(out, pastTriggers(d)...)
+}
+
+// pastTriggers counts the tables autovacuum should be working on now. Passing a trigger
+// is normal for up to a naptime; many tables past it mean autovacuum is behind or kept
+// away, so these are informational.
+func pastTriggers(d Data) []checks.Finding {
+	var out []checks.Finding
+	n := d.Totals
+	disabled := func(k int) string {
+		if k == 0 {
+			return ""
+		}
+		return fmt.Sprintf(" (%s of them with autovacuum disabled)", checks.Thousands(int64(k)))
+	}
+	if n.PastVacuumTrigger > 0 {
+		out = append(out, checks.Finding{Code: "F003/past-vacuum-trigger", Severity: checks.Info, Count: n.PastVacuumTrigger,
+			Conclusion: fmt.Sprintf("In database %s, %s table(s)%s have more dead tuples than autovacuum's vacuum trigger "+
+				"(threshold + scale factor × rows): autovacuum has not vacuumed them yet.",
+				checks.Code(string(d.Database)), checks.Thousands(int64(n.PastVacuumTrigger)), disabled(n.PastVacuumTriggerDisabled)) + estimates,
+			Recommendation: "A few tables past the trigger are normal between autovacuum rounds (" + checks.Code("autovacuum_naptime") +
+				"). If many stay there, autovacuum is behind: see F008 for its workers and cost limits, and F001 for tables with autovacuum disabled."})
+	}
+	if n.PastAnalyzeTrigger > 0 {
+		out = append(out, checks.Finding{Code: "F003/past-analyze-trigger", Severity: checks.Info, Count: n.PastAnalyzeTrigger,
+			Conclusion: fmt.Sprintf("In database %s, %s table(s)%s have more rows modified since their last analyze than autovacuum's "+
+				"analyze trigger: autoanalyze has not analyzed them yet.",
+				checks.Code(string(d.Database)), checks.Thousands(int64(n.PastAnalyzeTrigger)), disabled(n.PastAnalyzeTriggerDisabled)) + estimates,
+			Recommendation: "A few are normal between autovacuum rounds. If many stay there, autovacuum is behind (F008) or disabled for them (F001)."})
 	}
 	return out
 }
@@ -93,7 +133,7 @@ func deadFinding(d Data, dead []Table) checks.Finding {
 		rec += " Turn autovacuum back on: " + checks.Code("ALTER SYSTEM SET autovacuum = on; SELECT pg_catalog.pg_reload_conf();")
 	}
 	rec += " If VACUUM VERBOSE reports dead row versions that \"cannot be removed yet\", an old snapshot holds them back: C007 names it."
-	return checks.Finding{Code: "F003/dead-tuples", Severity: checks.P2, Objects: names(dead), Conclusion: concl + estimates, Recommendation: rec}
+	return checks.Finding{Code: "F003/dead-tuples", Severity: checks.P2, Objects: names(dead), Count: len(dead), Conclusion: concl + estimates, Recommendation: rec}
 }
 
 func qualified(t Table) string { return string(t.Schema) + "." + string(t.Name) }

@@ -15,6 +15,8 @@ import (
 
 var (
 	//go:embed f003.sql
+	queryStats string
+	//go:embed f003_tables.sql
 	queryTables string
 	//go:embed f003_settings.sql
 	querySettings string
@@ -59,7 +61,8 @@ func (c *Check) Meta() checks.Meta {
 
 // Queries implements checks.Check.
 func (c *Check) Queries() []checks.Query {
-	return []checks.Query{{Name: "f003.sql", SQL: queryTables}, {Name: "f003_settings.sql", SQL: querySettings}}
+	return []checks.Query{{Name: "f003.sql", SQL: queryStats}, {Name: "f003_tables.sql", SQL: queryTables},
+		{Name: "f003_settings.sql", SQL: querySettings}}
 }
 
 // Table is one table's statistics. Tuple counts are the statistics system's estimates.
@@ -104,6 +107,21 @@ type Data struct {
 	SecondsSinceStatsReset *float64    `json:"seconds_since_stats_reset"`
 	Tables                 []Table     `json:"tables"`
 	TopN                   int         `json:"top_n"`
+	Totals                 Totals      `json:"totals"`
+}
+
+// Totals count every table of the database, listed or not.
+type Totals struct {
+	Active        int `json:"active"` // with dead tuples or modifications, or never analyzed
+	Dead          int `json:"dead"`   // as F003/dead-tuples judges
+	NeverAnalyzed int `json:"never_analyzed"`
+	Stale         int `json:"stale"`
+	// Tables whose dead tuples (modifications) exceed autovacuum's vacuum (analyze)
+	// trigger, and of those the ones with autovacuum disabled.
+	PastVacuumTrigger          int `json:"past_vacuum_trigger"`
+	PastVacuumTriggerDisabled  int `json:"past_vacuum_trigger_disabled"`
+	PastAnalyzeTrigger         int `json:"past_analyze_trigger"`
+	PastAnalyzeTriggerDisabled int `json:"past_analyze_trigger_disabled"`
 }
 
 // Run implements checks.Check.
@@ -113,24 +131,13 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		&d.AnalyzeThreshold, &d.AnalyzeScaleFactor, &d.StatsReset, &d.SecondsSinceStatsReset); err != nil {
 		return nil, fmt.Errorf("read settings: %w", err)
 	}
-	rows, err := t.DB.Query(ctx, queryTables, c.cfg.TopN, c.cfg.MinDeadTuples)
+	all, err := readStats(ctx, t.DB, d)
 	if err != nil {
-		return nil, fmt.Errorf("read table statistics: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var tb Table
-		var opts []string
-		if err := rows.Scan(&tb.Schema, &tb.Name, &tb.LiveTuples, &tb.DeadTuples, &tb.ModSinceAnalyze, &tb.RelTuples,
-			&tb.LastVacuum, &tb.LastAutovacuum, &tb.LastAnalyze, &tb.LastAutoanalyze, &tb.VacuumAgeSec, &tb.AnalyzeAgeSec,
-			&tb.VacuumCount, &tb.AutovacuumCount, &tb.AnalyzeCount, &tb.AutoanalyzeCount, &opts, &tb.NeverAnalyzed); err != nil {
-			return nil, fmt.Errorf("read table statistics: %w", err)
-		}
-		applyOptions(&tb, d, opts)
-		d.Tables = append(d.Tables, tb)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read table statistics: %w", err)
+	d.Totals = tally(all, c.cfg)
+	if d.Tables, err = readTables(ctx, t.DB, pick(all, c.cfg)); err != nil {
+		return nil, err
 	}
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
 }
