@@ -17,11 +17,11 @@ func TestTallyAndPick(t *testing.T) {
 		return s
 	}
 	all := []stat{
-		mk(1, 5000, 15000, 0, 20000, false),                                // dead, past vacuum trigger (4050)
+		mk(1, 5000, 15000, 0, 20000, false),                               // dead, past vacuum trigger (4050)
 		mk(2, 90000, 30000, 0, 100000, false, "autovacuum_enabled=false"), // most dead, 25%: dead; past trigger, disabled
-		mk(3, 2000, 0, 0, 0, true),                                         // never analyzed
-		mk(4, 100000, 0, 30000, 100000, false),                             // stale (30% > 20%), past analyze trigger (10050)
-		mk(5, 100000, 100, 60, 100000, false),                              // nothing
+		mk(3, 2000, 0, 0, 0, true),                                        // never analyzed
+		mk(4, 100000, 0, 30000, 100000, false),                            // stale (30% > 20%), past analyze trigger (10050)
+		mk(5, 100000, 100, 60, 100000, false),                             // nothing
 	}
 	n := tally(all, cfg)
 	want := Totals{Active: 5, Dead: 2, NeverAnalyzed: 1, Stale: 1, PastVacuumTrigger: 2, PastVacuumTriggerDisabled: 1,
