@@ -9,14 +9,60 @@ import (
 
 func analyze(d Data, cfg Config) []checks.Finding {
 	out := slotFindings(d, cfg)
+	shown := map[holderKey]int{}
 	for i, h := range d.Holders {
 		sev, ok := severity(h, d, cfg)
 		if !ok {
 			continue
 		}
+		shown[holderKey{holderCode(h.Kind), sev}]++
 		out = append(out, holderFinding(d, i, h, sev))
 	}
+	return append(out, unlisted(d, shown)...)
+}
+
+type holderKey struct {
+	code string
+	sev  checks.Severity
+}
+
+var holderWhat = map[string]string{"C007/xmin-held-by-backend": "sessions holding back the xmin horizon",
+	"C007/xmin-held-by-prepared-transaction": "prepared transactions holding back the xmin horizon",
+	"C007/xmin-held-by-slot":                 "replication slots holding back the xmin horizon",
+	"C007/xmin-held-by-standby":              "standbys holding back the xmin horizon"}
+
+// unlisted counts the holders beyond top_n under the code their listed kin would have,
+// one finding per code and severity.
+func unlisted(d Data, shown map[holderKey]int) []checks.Finding {
+	n := map[holderKey]int{}
+	var order []holderKey
+	for _, g := range d.Unlisted {
+		k := holderKey{holderCode(g.Kind), g.Severity}
+		if _, ok := n[k]; !ok {
+			order = append(order, k)
+		}
+		n[k] += g.Count
+	}
+	var out []checks.Finding
+	for _, k := range order {
+		what := holderWhat[k.code]
+		if what == "" {
+			what = "holders of the xmin horizon"
+		}
+		what += " at " + k.sev.String()
+		if f := checks.Unlisted(k.code, k.sev, n[k], shown[k]+n[k], what,
+			fmt.Sprintf("%d of them (among the %d oldest holders)", shown[k], len(d.Holders))); f != nil {
+			out = append(out, *f)
+		}
+	}
 	return out
+}
+
+func holderCode(kind checks.Label) string {
+	if c := codes[kind]; c != "" {
+		return c
+	}
+	return "C007/xmin-held"
 }
 
 func slotFindings(d Data, cfg Config) []checks.Finding {
@@ -123,11 +169,7 @@ func holderFinding(d Data, i int, h Holder, sev checks.Severity) checks.Finding 
 		concl = fmt.Sprintf("%s holds an old xmin: %s (number %d; the horizon itself is held by %s). Even once that one is gone, %s",
 			capitalize(describe(d, h)), age, i+1, describe(d, d.Holders[0]), effect)
 	}
-	code := codes[h.Kind]
-	if code == "" {
-		code = "C007/xmin-held"
-	}
-	return checks.Finding{Code: code, Severity: sev, Objects: objects(h),
+	return checks.Finding{Code: holderCode(h.Kind), Severity: sev, Objects: objects(h),
 		Conclusion:     concl,
 		Recommendation: advice(d, h)}
 }

@@ -32,6 +32,9 @@ const (
 	v17 = 170000
 )
 
+// severities maps the query's severity numbers (0 none, 1 P3, 2 P2, 3 P1).
+var severities = map[int]checks.Severity{0: checks.Info, 1: checks.P3, 2: checks.P2, 3: checks.P1}
+
 // Check is C007.
 type Check struct{ cfg Config }
 
@@ -117,18 +120,29 @@ type Holder struct {
 	AgeSec   *float64     `json:"age_sec"` // of the transaction, when known
 }
 
+// HolderGroup counts the holders beyond top_n of one kind and severity.
+type HolderGroup struct {
+	Kind     checks.Label    `json:"kind"`
+	Severity checks.Severity `json:"severity"`
+	Count    int             `json:"count"`
+	MaxAge   int64           `json:"max_xmin_age"` // the oldest of them
+}
+
 // Data is what C007 reports.
 type Data struct {
-	InRecovery   bool                   `json:"in_recovery"`
-	Slots        []Slot                 `json:"slots"`
-	Holders      []Holder               `json:"holders"` // oldest first, top_n
+	InRecovery bool     `json:"in_recovery"`
+	Slots      []Slot   `json:"slots"`
+	Holders    []Holder `json:"holders"` // oldest first, top_n
+	// Unlisted are the holders beyond top_n that would be findings, counted by the
+	// same rule on the server.
+	Unlisted     []HolderGroup          `json:"unlisted_holders"`
 	FreezeMaxAge int64                  `json:"freeze_max_age"`
 	Settings     []pgsettings.Converted `json:"settings"`
 }
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	d := Data{InRecovery: t.Node.InRecovery, Slots: []Slot{}, Holders: []Holder{}, Settings: []pgsettings.Converted{}}
+	d := Data{InRecovery: t.Node.InRecovery, Slots: []Slot{}, Holders: []Holder{}, Unlisted: []HolderGroup{}, Settings: []pgsettings.Converted{}}
 	q, _ := checks.Pick(c.Queries(), "c007_slots.sql", t.Node.VersionNum)
 	rows, err := t.DB.Query(ctx, q)
 	if err != nil {
@@ -148,17 +162,27 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read replication slots: %w", err)
 	}
-	rows, err = t.DB.Query(ctx, queryHolders, c.cfg.TopN)
+	cfg := c.cfg
+	rows, err = t.DB.Query(ctx, queryHolders, cfg.TopN, cfg.XminAgeP2, cfg.XminAgeP3, cfg.XminSecondsP2, cfg.XminSecondsP3,
+		cfg.FreezeMaxPercent)
 	if err != nil {
 		return nil, fmt.Errorf("read xmin holders: %w", err)
 	}
 	for rows.Next() {
 		var h Holder
-		if err := rows.Scan(&h.Kind, &h.PID, &h.Name, &h.Owner, &h.Database, &h.State, &h.Detail, &h.XminAge, &h.AgeSec); err != nil {
+		var listed bool
+		var sev int
+		var n int
+		if err := rows.Scan(&listed, &h.Kind, &h.PID, &h.Name, &h.Owner, &h.Database, &h.State, &h.Detail, &h.XminAge, &h.AgeSec,
+			&sev, &n); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read xmin holders: %w", err)
 		}
-		d.Holders = append(d.Holders, h)
+		if listed {
+			d.Holders = append(d.Holders, h)
+		} else {
+			d.Unlisted = append(d.Unlisted, HolderGroup{Kind: h.Kind, Severity: severities[sev], Count: n, MaxAge: h.XminAge})
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -29,8 +29,23 @@ WITH h AS (
            pg_catalog.age(r.backend_xmin)::bigint, NULL
     FROM pg_catalog.pg_stat_replication r
     WHERE r.backend_xmin IS NOT NULL
+), judged AS (
+    -- the severity rule of analyze, over every holder, so that those beyond the $1 listed
+    -- are counted: 3 = P1 (past $6 percent of autovacuum_freeze_max_age), 2 = P2 (from $2
+    -- transactions or $4 seconds), 1 = P3 (from $3 or $5), 0 = no finding
+    SELECT h.*,
+           CASE WHEN h.xmin_age > pg_catalog.current_setting('autovacuum_freeze_max_age')::float8 * $6::float8 / 100 THEN 3
+                WHEN h.xmin_age >= $2::bigint OR h.seconds >= $4::float8 THEN 2
+                WHEN h.xmin_age >= $3::bigint OR h.seconds >= $5::float8 THEN 1
+                ELSE 0 END AS severity,
+           pg_catalog.row_number() OVER (ORDER BY h.xmin_age DESC, h.kind, h.name) AS rank
+    FROM h
 )
-SELECT kind, pid, name, owner, database, state, detail, xmin_age, seconds
-FROM h
-ORDER BY xmin_age DESC, kind, name
-LIMIT $1
+-- the oldest $1, one row each, then one row per kind and severity for the others
+SELECT true AS listed, kind, pid, name, owner, database, state, detail, xmin_age, seconds, severity, 1::bigint AS n
+FROM (SELECT * FROM judged WHERE rank <= $1 ORDER BY rank) l
+UNION ALL
+SELECT false, kind, NULL, '', NULL, NULL, '', '', pg_catalog.max(xmin_age), NULL, severity, pg_catalog.count(*)
+FROM judged
+WHERE rank > $1 AND severity > 0
+GROUP BY kind, severity

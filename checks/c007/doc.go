@@ -31,4 +31,6 @@ from the last received position.
   ` + "`xmin_age_p3`" + ` (1,000,000) transactions or ` + "`xmin_seconds_p3`" + ` (3600) seconds open; **P2** from
   ` + "`xmin_age_p2`" + ` (10,000,000) or ` + "`xmin_seconds_p2`" + ` (86400); **P1** beyond ` + "`freeze_max_percent`" + `
   (100) of ` + "`autovacuum_freeze_max_age`" + `, where anti-wraparound vacuums cannot succeed.
-  Only the ` + "`top_n`" + ` (20) oldest holders are read.`
+  Only the ` + "`top_n`" + ` (20) oldest holders are listed; the others that reach a threshold
+  are counted on the server by the same rule, in one finding per code and severity
+  ("… in all; … are listed, … more are not"), so the summary counts every one.`
