@@ -13,17 +13,18 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	out := make([]checks.Finding, 0, len(d.Indexes))
 	for _, x := range d.Indexes {
 		table := string(x.Schema) + "." + string(x.Table)
-		code, what := "H004/redundant-index", "is redundant: its key columns are a leading prefix of"
+		code, what := "H004/redundant-index", ruleText(x.Rule)
 		if x.Duplicate {
 			code, what = "H004/duplicate-index", "is an exact duplicate of"
 		}
-		sev := checks.P3
-		if x.DropBytes != nil && *x.DropBytes >= cfg.P2Bytes {
-			sev = checks.P2
-		}
+		sev := severity(x.Rule, x.DropBytes != nil && *x.DropBytes >= cfg.P2Bytes)
 		concl := fmt.Sprintf("Index %s on %s %s %s (same access method, operator classes, collations, ordering, "+
 			"predicate and expressions); dropping it saves %s.",
 			checks.Code(string(x.Drop)), checks.Code(table), what, checks.Code(string(x.Keep)), saves(x))
+		if x.Rule == "gist-prefix" {
+			concl += " A search on the leading columns alone reads more of the wider GiST index than of this one, " +
+				"so the saving is less certain: compare the plans and timings of those queries before dropping."
+		}
 		if x.DropScans != nil && *x.DropScans > 0 {
 			concl += fmt.Sprintf(" It was scanned %d time(s) since the statistics were reset; %s can serve those scans.",
 				*x.DropScans, checks.Code(string(x.Keep)))
@@ -42,6 +43,17 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: code, Severity: sev, Conclusion: concl, Recommendation: rec,
 			Objects: []checks.Name{checks.Name(string(x.Schema) + "." + string(x.Drop)), checks.Name(string(x.Schema) + "." + string(x.Keep))}})
 	}
+	for _, u := range []struct {
+		sev checks.Severity
+		n   int
+	}{{checks.P2, d.Unlisted.P2}, {checks.P3, d.Unlisted.P3}, {checks.Info, d.Unlisted.Info}} {
+		if f := checks.Unlisted("H004/redundant-index", u.sev, u.n, d.Total,
+			"redundant or duplicate indexes", fmt.Sprintf("the %d largest", len(d.Indexes))); f != nil {
+			f.Conclusion += fmt.Sprintf(" Severity of those is judged from the catalog's page count (a partitioned index, "+
+				"which has none of its own, counts as under %s).", checks.Bytes(cfg.P2Bytes))
+			out = append(out, *f)
+		}
+	}
 	if len(d.NotCompared) > 0 {
 		names := make([]string, len(d.NotCompared))
 		objects := make([]checks.Name, len(d.NotCompared))
@@ -56,6 +68,34 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Recommendation: "Run the check again when the lock is gone."})
 	}
 	return out
+}
+
+// severity is P2 for a large index and P3 otherwise, one level lower for a GiST prefix,
+// whose saving is uncertain.
+func severity(rule checks.Label, large bool) checks.Severity {
+	switch {
+	case rule == "gist-prefix" && large:
+		return checks.P3
+	case rule == "gist-prefix":
+		return checks.Info
+	case large:
+		return checks.P2
+	}
+	return checks.P3
+}
+
+// ruleText says by which rule the kept index serves the dropped one's uses.
+func ruleText(rule checks.Label) string {
+	switch rule {
+	case "btree-prefix":
+		return "is redundant: its key columns are a leading prefix of those of the btree index"
+	case "gist-prefix":
+		return "is redundant: its key columns are a leading prefix of those of the GiST index"
+	case "gin-subset":
+		return "is redundant: a multicolumn GIN index serves a search on any subset of its columns, and all of its " +
+			"columns are in the GIN index"
+	}
+	return "is redundant: it has the same key columns as"
 }
 
 // saves is the size a drop frees, or why it is unknown.
@@ -82,17 +122,32 @@ func recreate(x Index) string {
 
 const doc = `Finds indexes that another index on the same table makes unnecessary, and says which to
 keep, which to drop, the space saved, the ` + "`DROP INDEX CONCURRENTLY`" + ` statement and the
-statement that recreates the dropped index. Reads ` + "`pg_index`" + ` and ` + "`pg_stat_all_indexes`" + `
-in one query; reports the top ` + "`top_n`" + ` (default 50), largest first.
+statement that recreates the dropped index. Reads ` + "`pg_index`" + ` in one query, comparing each index
+only with the other indexes of its table (found through the catalog's index on the table, so
+no sort or hash over the whole catalog spills to disk); sizes, definitions and scan counts
+(` + "`idx_scan`" + `) only for the top ` + "`top_n`" + ` (default 50), largest first by ` + "`relpages`" + `. The rest
+are counted by severity (judged from ` + "`relpages`" + `; a partitioned index counts as small) and
+reported as one finding per severity, so that the summary counts every one.
 
 Index A is **redundant** to index B on the same table when all of this holds:
 
-- A's key columns are a leading prefix of B's, compared as column numbers (never as text:
-  an index on (c1, c2) is not a prefix of one on (c1, c23)). Only a btree serves a search on
-  its leading columns alone; for other access methods only identical key lists count.
-- Same access method, and for A's columns the same operator classes, collations and
-  ordering (ASC/DESC, NULLS FIRST/LAST; conservative: a btree could scan one column
-  backwards, but mixed orderings over several columns differ).
+- Same access method, and B serves every search A serves, by the rule of that method (the
+  finding names the rule; columns are compared as column numbers, never as text: an index
+  on (c1, c2) is not a prefix of one on (c1, c23)):
+  - **same-keys** (every method): the same key columns in the same order. For BRIN and
+    access methods from extensions the storage parameters must be equal too
+    (` + "`pages_per_range`" + ` changes what a BRIN index can tell apart).
+  - **btree-prefix**: A's key columns are a leading prefix of B's.
+  - **gist-prefix**: the same for GiST, which searches well on its leading column. A search
+    on that column alone reads more of the wider index than of A, so the saving is
+    uncertain: these findings are one level lower (info, or P3 from ` + "`p2_bytes`" + `).
+  - **gin-subset**: every column of A is a column of B, in any order. A multicolumn GIN
+    index serves a search on any subset of its columns as well as a narrower one does.
+    When A has expression columns, their list must equal B's (compared as text).
+  - Hash, SP-GiST, BRIN and other methods: same-keys only.
+- For A's columns the same operator classes, collations and ordering (ASC/DESC, NULLS
+  FIRST/LAST; conservative: a btree could scan one column backwards, but mixed orderings
+  over several columns differ).
 - Same predicate (both not partial, or the same WHERE) and, when A has expression columns,
   the same expressions.
 - A's INCLUDE columns are columns of B.
@@ -103,7 +158,8 @@ Index A is **redundant** to index B on the same table when all of this holds:
   of a non-unique one, nor of a unique one on more columns (that enforces less).
 
 An **exact duplicate** (same keys, INCLUDE columns and uniqueness) is its own finding. Of
-two identical indexes the one backing a constraint is kept, else the one the table is
+two identical indexes (or two GIN indexes on the same columns in another order) the one
+backing a constraint is kept, else the one the table is
 CLUSTERed on, else the older one (lower OID). When several indexes could replace A, the
 widest is named, so that no kept index is itself in the list.
 
@@ -114,4 +170,5 @@ Before dropping: B is larger than A, so queries that used A may read a little mo
 DROP INDEX CONCURRENTLY waits for running transactions but does not block reads or writes.
 
 - **P2** the index to drop is at least ` + "`p2_bytes`" + ` (default 1 GiB).
-- **P3** any other redundant or duplicate index.`
+- **P3** any other redundant or duplicate index; a GiST prefix of at least ` + "`p2_bytes`" + `.
+- **info** a smaller GiST prefix.`

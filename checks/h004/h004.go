@@ -55,6 +55,10 @@ type Index struct {
 	Drop      checks.Name `json:"drop_index"`
 	Keep      checks.Name `json:"keep_index"`
 	Duplicate bool        `json:"duplicate"` // identical to the kept one
+	// Rule is why the kept index serves every use of the dropped one: "same-keys" (any
+	// access method), "btree-prefix", "gist-prefix" (a leading prefix of its key
+	// columns) or "gin-subset" (a GIN index serves any subset of its columns).
+	Rule checks.Label `json:"rule"`
 	// DropBytes and KeepBytes are nil for an index another session holds or awaits an
 	// ACCESS EXCLUSIVE lock on (pgcheckup never waits for locks); for a partitioned index
 	// they leave out its locked partitions.
@@ -74,14 +78,24 @@ type Index struct {
 
 // Data is what H004 reports.
 type Data struct {
-	Indexes   []Index `json:"indexes"`
-	Total     int     `json:"total"` // droppable indexes before the limit
-	Truncated bool    `json:"truncated"`
-	TopN      int     `json:"top_n"`
+	Indexes []Index `json:"indexes"`
+	Total   int     `json:"total"` // droppable indexes before the limit
+	// Unlisted counts the droppable indexes beyond the limit by the severity analyze
+	// would give them, judged in SQL by relpages.
+	Unlisted  Unlisted `json:"unlisted"`
+	Truncated bool     `json:"truncated"`
+	TopN      int      `json:"top_n"`
 	// NotCompared are tables under another session's ACCESS EXCLUSIVE lock whose partial
 	// or expression indexes were not compared: that needs the table's lock. Indexes
 	// without a predicate or expressions are compared on them all the same.
 	NotCompared []Table `json:"not_compared"`
+}
+
+// Unlisted counts unlisted indexes by severity.
+type Unlisted struct {
+	P2   int `json:"p2"`
+	P3   int `json:"p3"`
+	Info int `json:"info"`
 }
 
 // Table names a table.
@@ -94,21 +108,21 @@ type Table struct {
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	q, _ := checks.Pick(c.Queries(), "h004.sql", t.Node.VersionNum)
 	d := Data{Indexes: []Index{}, TopN: c.cfg.TopN, NotCompared: []Table{}}
-	rows, err := t.DB.Query(ctx, q, c.cfg.TopN)
+	rows, err := t.DB.Query(ctx, q, c.cfg.TopN, c.cfg.P2Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("read indexes: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		// The statement returns one row with only not_compared when no index is listed.
-		var schema, table, drop, keep, dropSQL *string
+		var schema, table, drop, keep, dropSQL, rule *string
 		var dup, partitioned, clustered, locked *bool
 		var dropDef, keepDef *string
 		var ncSchemas, ncTables []string
 		var x Index
-		if err := rows.Scan(&schema, &table, &drop, &keep, &dup, &x.DropBytes, &x.KeepBytes,
+		if err := rows.Scan(&schema, &table, &drop, &keep, &dup, &rule, &x.DropBytes, &x.KeepBytes,
 			&x.DropScans, &x.KeepScans, &partitioned, &clustered, &dropDef, &keepDef, &locked, &dropSQL,
-			&d.Total, &ncSchemas, &ncTables); err != nil {
+			&d.Total, &d.Unlisted.P2, &d.Unlisted.P3, &d.Unlisted.Info, &ncSchemas, &ncTables); err != nil {
 			return nil, fmt.Errorf("read indexes: %w", err)
 		}
 		if len(d.NotCompared) == 0 {
@@ -120,6 +134,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 			continue
 		}
 		x.Schema, x.Table, x.Drop, x.Keep = checks.Name(val(schema)), checks.Name(val(table)), checks.Name(*drop), checks.Name(val(keep))
+		x.Rule = checks.Label(val(rule))
 		x.Duplicate, x.Partitioned, x.Clustered, x.Locked = val(dup), val(partitioned), val(clustered), val(locked)
 		x.DropDef, x.KeepDef, x.DropSQL = checks.Definition(val(dropDef)), checks.Definition(val(keepDef)), checks.Definition(val(dropSQL))
 		d.Indexes = append(d.Indexes, x)

@@ -1,4 +1,8 @@
 /* pgcheckup H004 */
+-- Each index is compared only with the other indexes of its own table, reached through
+-- pg_index's index on indrelid in LATERAL subqueries with a LIMIT (which the planner
+-- cannot flatten into a join): nested loops over catalog indexes, no sort or hash over a
+-- whole catalog, so nothing spills to temporary files at tens of thousands of tables.
 WITH RECURSIVE locked AS (
     -- pg_relation_size locks the index, pg_get_expr and pg_get_indexdef its table: behind
     -- an ACCESS EXCLUSIVE lock (held or awaited by another session) they would wait until
@@ -8,8 +12,20 @@ WITH RECURSIVE locked AS (
     WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
       AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()
-), ix AS (
-    SELECT i.indexrelid AS oid, i.indrelid, ic.relam, ic.relkind, ic.relpages,
+), am AS MATERIALIZED (
+    -- the access methods with rules of their own; the other ones compare identical keys only
+    SELECT (SELECT m.oid FROM pg_catalog.pg_am m WHERE m.amname = 'btree') AS btree,
+           (SELECT m.oid FROM pg_catalog.pg_am m WHERE m.amname = 'gist') AS gist,
+           (SELECT m.oid FROM pg_catalog.pg_am m WHERE m.amname = 'gin') AS gin,
+           -- BRIN's pages_per_range and an extension's options change what an index holds:
+           -- for those, identical keys must also have identical options
+           ARRAY(SELECT m.oid FROM pg_catalog.pg_am m WHERE m.amname IN ('btree', 'hash', 'gist', 'spgist', 'gin')) AS no_options,
+           ARRAY(SELECT n.oid FROM pg_catalog.pg_namespace n
+                 WHERE n.nspname IN ('pg_catalog', 'information_schema') OR n.nspname ~ '^pg_toast') AS system
+), a AS (
+    -- every valid index outside the system schemas; whether a constraint needs it is
+    -- looked up below, only for the indexes that another index can replace
+    SELECT i.indexrelid AS oid, i.indrelid, c.relkind, c.relpages, c.relam,
            i.indnkeyatts AS nk,
            (i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1] AS keys,
            COALESCE((i.indkey::pg_catalog.int2[])[i.indnkeyatts:i.indnatts - 1], '{}') AS incl,
@@ -17,69 +33,130 @@ WITH RECURSIVE locked AS (
            (i.indcollation::pg_catalog.oid[])[0:i.indnkeyatts - 1] AS coll,
            (i.indoption::pg_catalog.int2[])[0:i.indnkeyatts - 1] AS opt,
            i.indisunique AS uniq, i.indimmediate AS immediate, i.indnullsnotdistinct AS nnd,
-           i.indisclustered AS clustered, i.indisreplident AS replident,
-           i.indpred IS NOT NULL AS partial,
-           i.indrelid IN (SELECT relation FROM locked) AS table_locked,
-           -- dropping an index that backs a constraint (its own, or a foreign key
-           -- referencing it) or the replica identity is never proposed
-           i.indisreplident OR EXISTS (
-               SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = i.indexrelid) AS protected,
-           -- a partition's index attached to a partitioned index goes with its parent
-           EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid) AS attached
+           i.indisclustered AS clustered, i.indpred, i.indexprs,
+           i.indrelid IN (SELECT relation FROM locked) AS table_locked
     FROM pg_catalog.pg_index i
-    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-    JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace
-    WHERE i.indisvalid AND i.indisready AND i.indislive
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-), pair AS (
-    SELECT a.oid AS drop_oid, b.oid AS keep_oid, a.indrelid, a.relpages, a.relkind, a.clustered, a.table_locked,
-           a.nk = b.nk AND a.incl @> b.incl AND a.incl <@ b.incl AND a.uniq = b.uniq AS duplicate,
-           b.nk AS keep_nk, b.uniq AS keep_uniq, pg_catalog.cardinality(b.incl) AS keep_incl, b.protected AS keep_protected,
-           b.clustered AS keep_clustered
-    FROM ix a
-    JOIN ix b ON b.indrelid = a.indrelid AND b.oid <> a.oid AND b.relam = a.relam
-    JOIN pg_catalog.pg_am am ON am.oid = a.relam
-    WHERE NOT a.protected AND NOT a.attached
-      AND a.nk <= b.nk
-      -- key columns, operator classes, collations and ordering: a leading prefix,
-      -- compared as numbers (never as text)
-      AND a.keys = b.keys[1:a.nk] AND a.opc = b.opc[1:a.nk]
-      AND a.coll = b.coll[1:a.nk] AND a.opt = b.opt[1:a.nk]
-      -- only a btree serves a search on its leading columns alone
-      AND (a.nk = b.nk OR am.amname = 'btree')
-      AND a.incl <@ (b.keys || b.incl)
-      AND a.partial = b.partial
-      -- a unique index is only replaced by one enforcing the same uniqueness
-      AND (NOT a.uniq OR (b.uniq AND a.nk = b.nk AND a.immediate = b.immediate AND a.nnd = b.nnd))
-), checked AS (
-    SELECT p.*
-    FROM pair p
-    JOIN pg_catalog.pg_index ai ON ai.indexrelid = p.drop_oid
-    JOIN pg_catalog.pg_index bi ON bi.indexrelid = p.keep_oid
-    WHERE CASE WHEN p.table_locked
-               -- the table is locked: only what needs no pg_get_expr is compared, the
-               -- others are named in not_compared below
-               THEN ai.indpred IS NULL AND bi.indpred IS NULL AND ai.indexprs IS NULL
-               ELSE pg_catalog.pg_get_expr(ai.indpred, ai.indrelid) IS NOT DISTINCT FROM pg_catalog.pg_get_expr(bi.indpred, bi.indrelid)
-                 -- expressions: when the dropped index has any, the other's must be the same list
-                 AND (ai.indexprs IS NULL
-                      OR pg_catalog.pg_get_expr(ai.indexprs, ai.indrelid) = pg_catalog.pg_get_expr(bi.indexprs, bi.indrelid))
-          END
-      -- of two identical indexes, keep the one that backs a constraint, else the
-      -- clustered one, else the older (lower OID)
-      AND (NOT p.duplicate OR p.keep_protected
-           OR (p.keep_clustered AND NOT p.clustered)
-           OR (p.keep_clustered = p.clustered AND p.keep_oid < p.drop_oid))
-), best AS (
-    -- one keeper per dropped index: the widest, so that no keeper is itself dropped
-    SELECT DISTINCT ON (drop_oid) *
-    FROM checked
-    ORDER BY drop_oid, keep_nk DESC, keep_incl DESC, keep_uniq DESC, keep_protected DESC, keep_clustered DESC, keep_oid
+    CROSS JOIN am
+    CROSS JOIN LATERAL (
+        SELECT c.relkind, c.relpages, c.relam
+        FROM pg_catalog.pg_class c
+        WHERE c.oid = i.indexrelid AND NOT c.relispartition AND c.relnamespace <> ALL (am.system)
+        LIMIT 1) c
+    WHERE i.indisvalid AND i.indisready AND i.indislive AND NOT i.indisreplident
+), cand AS (
+    -- each index that can be dropped, with its keeper: the widest index that serves all
+    -- its uses. Not proposed: an index backing a constraint (its own, or a foreign key
+    -- referencing it), the replica identity, and a partition's index attached to a
+    -- partitioned one (it goes with its parent).
+    SELECT a.oid AS drop_oid, k.keep_oid, a.indrelid, a.relpages, a.relkind, a.clustered, a.table_locked,
+           k.duplicate, k.rule, k.compared
+    FROM a
+    CROSS JOIN am
+    CROSS JOIN LATERAL (
+        SELECT b.indexrelid AS keep_oid, r.rule,
+               r.rule = 'same-keys' AND a.incl @> bk.incl AND a.incl <@ bk.incl AND a.uniq = b.indisunique AS duplicate,
+               CASE WHEN a.table_locked THEN a.indpred IS NULL AND b.indpred IS NULL AND a.indexprs IS NULL ELSE true END AS compared,
+               EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = a.indrelid AND k.conindid = a.oid)
+                 -- a foreign key depends on the unique index it references
+                 OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                            WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid = a.oid
+                              AND d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass) AS drop_protected
+        FROM pg_catalog.pg_index b
+        CROSS JOIN LATERAL (
+            SELECT (b.indkey::pg_catalog.int2[])[0:b.indnkeyatts - 1] AS keys,
+                   COALESCE((b.indkey::pg_catalog.int2[])[b.indnkeyatts:b.indnatts - 1], '{}') AS incl,
+                   (b.indclass::pg_catalog.oid[])[0:b.indnkeyatts - 1] AS opc,
+                   (b.indcollation::pg_catalog.oid[])[0:b.indnkeyatts - 1] AS coll,
+                   (b.indoption::pg_catalog.int2[])[0:b.indnkeyatts - 1] AS opt,
+                   b.indisreplident
+                     OR EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = b.indrelid AND k.conindid = b.indexrelid)
+                     OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                                WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid = b.indexrelid
+                                  AND d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass) AS protected) bk
+        CROSS JOIN LATERAL (
+            -- the rule by which b serves every use of a; key columns, operator classes,
+            -- collations and ordering are compared as numbers, never as text. An operator
+            -- class belongs to one access method, so equal classes mean the same method.
+            SELECT CASE
+                WHEN a.nk = b.indnkeyatts AND a.keys = bk.keys AND a.opc = bk.opc AND a.coll = bk.coll AND a.opt = bk.opt
+                     AND (a.relam = ANY (am.no_options)
+                          OR (SELECT ac.reloptions FROM pg_catalog.pg_class ac WHERE ac.oid = a.oid)
+                               IS NOT DISTINCT FROM (SELECT bc.reloptions FROM pg_catalog.pg_class bc WHERE bc.oid = b.indexrelid))
+                    THEN 'same-keys'
+                -- a btree or GiST index serves a search on its leading columns
+                WHEN a.nk < b.indnkeyatts AND a.keys = bk.keys[1:a.nk]
+                     AND a.opc = bk.opc[1:a.nk] AND a.coll = bk.coll[1:a.nk] AND a.opt = bk.opt[1:a.nk]
+                     AND a.relam IN (am.btree, am.gist)
+                    THEN CASE WHEN a.relam = am.btree
+                              THEN 'btree-prefix' ELSE 'gist-prefix' END
+                -- a GIN index serves a search on any subset of its columns: each plain
+                -- column of a, with its operator class and collation, is one of b's, and
+                -- a's expression columns (compared as text below) have b's classes in order
+                WHEN a.nk <= b.indnkeyatts AND a.relam = am.gin
+                     AND NOT EXISTS (
+                         SELECT 1 FROM ROWS FROM (pg_catalog.unnest(a.keys), pg_catalog.unnest(a.opc), pg_catalog.unnest(a.coll)) u(k, o, c)
+                         WHERE u.k <> 0 AND NOT EXISTS (
+                             SELECT 1 FROM ROWS FROM (pg_catalog.unnest(bk.keys), pg_catalog.unnest(bk.opc), pg_catalog.unnest(bk.coll)) v(k, o, c)
+                             WHERE v.k = u.k AND v.o = u.o AND v.c = u.c))
+                     AND (a.indexprs IS NULL OR (
+                         ARRAY(SELECT u.o FROM ROWS FROM (pg_catalog.unnest(a.keys), pg_catalog.unnest(a.opc)) WITH ORDINALITY u(k, o, n) WHERE u.k = 0 ORDER BY u.n)
+                           = ARRAY(SELECT v.o FROM ROWS FROM (pg_catalog.unnest(bk.keys), pg_catalog.unnest(bk.opc)) WITH ORDINALITY v(k, o, n) WHERE v.k = 0 ORDER BY v.n)
+                         AND ARRAY(SELECT u.c FROM ROWS FROM (pg_catalog.unnest(a.keys), pg_catalog.unnest(a.coll)) WITH ORDINALITY u(k, c, n) WHERE u.k = 0 ORDER BY u.n)
+                           = ARRAY(SELECT v.c FROM ROWS FROM (pg_catalog.unnest(bk.keys), pg_catalog.unnest(bk.coll)) WITH ORDINALITY v(k, c, n) WHERE v.k = 0 ORDER BY v.n)))
+                    THEN 'gin-subset'
+            END AS rule,
+            -- of two indexes that serve each other (GIN: the same columns in another order), one is kept
+            a.nk = b.indnkeyatts AND a.incl @> bk.incl AND a.incl <@ bk.incl AND a.uniq = b.indisunique
+              AND NOT EXISTS (
+                  SELECT 1 FROM ROWS FROM (pg_catalog.unnest(bk.keys), pg_catalog.unnest(bk.opc), pg_catalog.unnest(bk.coll)) v(k, o, c)
+                  WHERE v.k <> 0 AND NOT EXISTS (
+                      SELECT 1 FROM ROWS FROM (pg_catalog.unnest(a.keys), pg_catalog.unnest(a.opc), pg_catalog.unnest(a.coll)) u(k, o, c)
+                      WHERE u.k = v.k AND u.o = v.o AND u.c = v.c)) AS equivalent) r
+        WHERE b.indrelid = a.indrelid AND b.indexrelid <> a.oid
+          AND b.indisvalid AND b.indisready AND b.indislive
+          AND r.rule IS NOT NULL
+          AND a.incl <@ (bk.keys || bk.incl)
+          AND (a.indpred IS NULL) = (b.indpred IS NULL)
+          -- a unique index is only replaced by one enforcing the same uniqueness
+          AND (NOT a.uniq OR (b.indisunique AND a.nk = b.indnkeyatts AND a.immediate = b.indimmediate
+                              AND a.nnd = b.indnullsnotdistinct))
+          AND CASE WHEN a.table_locked
+                   -- the table is locked: what needs pg_get_expr is not compared (compared
+                   -- is false), and the table is named in not_compared below
+                   THEN true
+                   ELSE pg_catalog.pg_get_expr(a.indpred, a.indrelid) IS NOT DISTINCT FROM pg_catalog.pg_get_expr(b.indpred, b.indrelid)
+                     -- expressions: when the dropped index has any, the other's must be the same list
+                     AND (a.indexprs IS NULL
+                          OR pg_catalog.pg_get_expr(a.indexprs, a.indrelid) = pg_catalog.pg_get_expr(b.indexprs, b.indrelid))
+              END
+          -- of two equivalent indexes, keep the one that backs a constraint, else the
+          -- clustered one, else the older (lower OID)
+          AND (NOT r.equivalent OR bk.protected
+               OR (b.indisclustered AND NOT a.clustered)
+               OR (b.indisclustered = a.clustered AND b.indexrelid < a.oid))
+        -- the widest keeper, so that no keeper is itself dropped
+        ORDER BY compared DESC, b.indnkeyatts DESC, pg_catalog.cardinality(bk.incl) DESC, b.indisunique DESC,
+                 bk.protected DESC, b.indisclustered DESC, b.indexrelid
+        LIMIT 1) k
+    WHERE NOT k.drop_protected
 ), ranked AS (
-    SELECT best.*, pg_catalog.count(*) OVER () AS total
-    FROM best
-    ORDER BY relpages DESC, drop_oid
+    SELECT c.*
+    FROM cand c
+    WHERE c.compared
+    ORDER BY c.relpages DESC, c.drop_oid
     LIMIT $1
+), totals AS (
+    -- how many indexes are not listed, by the severity analyze() gives: by relpages (a
+    -- partitioned index has none of its own, so it counts as small); a GiST prefix is a
+    -- level lower because the saving is uncertain
+    SELECT pg_catalog.count(*) AS total,
+           pg_catalog.count(*) FILTER (WHERE unlisted AND big AND NOT uncertain) AS p2,
+           pg_catalog.count(*) FILTER (WHERE unlisted AND big = uncertain) AS p3,
+           pg_catalog.count(*) FILTER (WHERE unlisted AND uncertain AND NOT big) AS info
+    FROM (SELECT c.drop_oid NOT IN (SELECT drop_oid FROM ranked) AS unlisted,
+                 c.rule = 'gist-prefix' AS uncertain,
+                 c.relpages::pg_catalog.int8 * pg_catalog.current_setting('block_size')::pg_catalog.int8 >= $2 AS big
+          FROM cand c WHERE c.compared) s
 ), itree(root, relid) AS (
     -- a partitioned index and the indexes of its partitions
     SELECT o.oid, o.oid
@@ -94,24 +171,21 @@ WITH RECURSIVE locked AS (
            pg_catalog.bool_or(relid IN (SELECT relation FROM locked)) AS locked
     FROM itree GROUP BY root
 ), not_compared AS (
-    -- tables under a lock with candidate pairs whose predicates or expressions could not
-    -- be compared
+    -- tables under a lock with an index whose predicate or expressions could not be
+    -- compared with another's
     SELECT pg_catalog.array_agg(n.nspname ORDER BY n.nspname, t.relname) AS schemas, pg_catalog.array_agg(t.relname ORDER BY n.nspname, t.relname) AS names
-    FROM (SELECT DISTINCT p.indrelid
-          FROM pair p
-          JOIN pg_catalog.pg_index ai ON ai.indexrelid = p.drop_oid
-          JOIN pg_catalog.pg_index bi ON bi.indexrelid = p.keep_oid
-          WHERE p.table_locked AND NOT (ai.indpred IS NULL AND bi.indpred IS NULL AND ai.indexprs IS NULL)) u
+    FROM (SELECT DISTINCT c.indrelid FROM cand c WHERE NOT c.compared) u
     JOIN pg_catalog.pg_class t ON t.oid = u.indrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
 )
 SELECT n.nspname AS schema, t.relname AS "table",
-       d.relname AS drop_index, k.relname AS keep_index, r.duplicate,
+       d.relname AS drop_index, k.relname AS keep_index, r.duplicate, r.rule,
        CASE WHEN r.relkind = 'I' THEN dsz.bytes
             WHEN r.drop_oid NOT IN (SELECT relation FROM locked) THEN pg_catalog.pg_relation_size(r.drop_oid) END AS drop_bytes,
        CASE WHEN r.relkind = 'I' THEN ksz.bytes
             WHEN r.keep_oid NOT IN (SELECT relation FROM locked) THEN pg_catalog.pg_relation_size(r.keep_oid) END AS keep_bytes,
-       ds.idx_scan AS drop_scans, ks.idx_scan AS keep_scans,
+       -- what pg_stat_all_indexes.idx_scan shows, without reading the view for every index
+       pg_catalog.pg_stat_get_numscans(r.drop_oid) AS drop_scans, pg_catalog.pg_stat_get_numscans(r.keep_oid) AS keep_scans,
        r.relkind = 'I' AS partitioned, r.clustered,
        CASE WHEN NOT r.table_locked AND r.drop_oid NOT IN (SELECT relation FROM locked)
             THEN pg_catalog.pg_get_indexdef(r.drop_oid) END AS drop_def,
@@ -122,17 +196,16 @@ SELECT n.nspname AS schema, t.relname AS "table",
        CASE WHEN r.drop_oid IS NOT NULL
             THEN pg_catalog.format(CASE WHEN r.relkind = 'I' THEN 'DROP INDEX %I.%I;' ELSE 'DROP INDEX CONCURRENTLY %I.%I;' END,
                                    n.nspname, d.relname) END AS drop_statement,
-       COALESCE(r.total, 0) AS total, nc.schemas AS not_compared_schemas, nc.names AS not_compared_tables
--- one row with only not_compared when no index is listed
+       tot.total::int, tot.p2::int AS unlisted_p2, tot.p3::int AS unlisted_p3, tot.info::int AS unlisted_info,
+       nc.schemas AS not_compared_schemas, nc.names AS not_compared_tables
+-- one row with only the totals and not_compared when no index is listed
 FROM not_compared nc
+CROSS JOIN totals tot
 LEFT JOIN (ranked r
     JOIN pg_catalog.pg_class d ON d.oid = r.drop_oid
     JOIN pg_catalog.pg_class k ON k.oid = r.keep_oid
-    JOIN pg_catalog.pg_index di ON di.indexrelid = r.drop_oid
-    JOIN pg_catalog.pg_class t ON t.oid = di.indrelid
+    JOIN pg_catalog.pg_class t ON t.oid = r.indrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
     LEFT JOIN isize dsz ON dsz.root = r.drop_oid
-    LEFT JOIN isize ksz ON ksz.root = r.keep_oid
-    LEFT JOIN pg_catalog.pg_stat_all_indexes ds ON ds.indexrelid = r.drop_oid
-    LEFT JOIN pg_catalog.pg_stat_all_indexes ks ON ks.indexrelid = r.keep_oid) ON true
+    LEFT JOIN isize ksz ON ksz.root = r.keep_oid) ON true
 ORDER BY r.relpages DESC, r.drop_oid

@@ -30,6 +30,10 @@ func TestAnalyze(t *testing.T) {
 		{"partitions locked", func(x *Index) { x.Partitioned, x.Locked = true, true }, "H004/redundant-index", checks.P3,
 			[]string{"at least 1024.0 MiB", "some partitions are locked"}},
 		{"clustered", func(x *Index) { x.Clustered = true }, "H004/redundant-index", checks.P3, []string{"CLUSTER ON t_a_b"}},
+		{"gin subset", func(x *Index) { x.Rule = "gin-subset" }, "H004/redundant-index", checks.P3, []string{"any subset of its columns"}},
+		{"gist prefix", func(x *Index) { x.Rule = "gist-prefix" }, "H004/redundant-index", checks.Info, []string{"GiST index", "less certain"}},
+		{"large gist prefix", func(x *Index) { x.Rule, x.DropBytes = "gist-prefix", &large }, "H004/redundant-index", checks.P3, nil},
+		{"btree prefix", func(x *Index) { x.Rule = "btree-prefix" }, "H004/redundant-index", checks.P3, []string{"leading prefix of those of the btree index"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,5 +64,21 @@ func TestAnalyzeNotCompared(t *testing.T) {
 	if len(got) != 1 || got[0].Code != "H004/not-compared" || got[0].Severity != checks.Info ||
 		!strings.Contains(got[0].Conclusion, "`s.busy`") || got[0].Objects[0] != "s.busy" {
 		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestAnalyzeUnlisted(t *testing.T) {
+	got := analyze(Data{Total: 24473, Unlisted: Unlisted{P2: 2, P3: 24000, Info: 421}}, New().cfg)
+	want := map[checks.Severity]int{checks.P2: 2, checks.P3: 24000, checks.Info: 421}
+	if len(got) != 3 {
+		t.Fatalf("got %+v", got)
+	}
+	for _, f := range got {
+		if f.Code != "H004/redundant-index" || f.Count != want[f.Severity] || !strings.Contains(f.Conclusion, "24,473 redundant or duplicate indexes in all") {
+			t.Errorf("got %+v", f)
+		}
+	}
+	if got := analyze(Data{Total: 3, Unlisted: Unlisted{}}, New().cfg); len(got) != 0 {
+		t.Errorf("nothing unlisted: %+v", got)
 	}
 }
