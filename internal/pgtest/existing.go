@@ -37,8 +37,10 @@ func Kept(ctx context.Context, dir string, opts Options) (c *Cluster, fresh bool
 		if err := c.readVersion(); err != nil {
 			return nil, false, err
 		}
-		// A server killed without a clean stop leaves its pid file; pg_ctl copes with
-		// a stale one, and recovery replays what the WAL holds.
+		// A benchmark killed before it stopped the server leaves it running: stop it
+		// (an error only means none runs). A server killed itself leaves a stale pid
+		// file, which pg_ctl copes with; recovery replays what the WAL holds.
+		_ = c.run("pg_ctl", "-D", c.DataDir(), "-m", "fast", "-w", "-t", "60", "stop")
 		if err := c.startOnFreePort(ctx); err != nil {
 			return nil, false, fmt.Errorf("start kept cluster %s: %w", dir, err)
 		}
