@@ -28,11 +28,13 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		}
 	}
 	if idle := session(d, "idle_in_transaction"); idle != nil && (d.IdleInTxShort > 0 || d.IdleInTxLong > 0) {
-		sev := checks.P3
+		// One finding at the worst severity stands for the sessions of that severity; the
+		// others (past the P3 limit only) are counted apart, so the summary counts each.
+		sev, n := checks.P3, int(d.IdleInTxShort)
 		if d.IdleInTxLong > 0 {
-			sev = checks.P2
+			sev, n = checks.P2, int(d.IdleInTxLong)
 		}
-		out = append(out, checks.Finding{Code: "G002/idle-in-transaction", Severity: sev, Objects: objects(*idle),
+		out = append(out, checks.Finding{Code: "G002/idle-in-transaction", Severity: sev, Objects: objects(*idle), Count: n,
 			Conclusion: fmt.Sprintf("%d session(s) idle in transaction longer than %s, %d longer than %s. The oldest: %s, idle in transaction for %s. "+
 				"An open transaction keeps its locks and holds back vacuum in its database (see C007).",
 				d.IdleInTxShort, checks.Duration(cfg.IdleInTransactionP3), d.IdleInTxLong, checks.Duration(cfg.IdleInTransactionP2),
@@ -41,6 +43,13 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				"Set a safety net: " + checks.Code("ALTER SYSTEM SET idle_in_transaction_session_timeout = '10min'; SELECT pg_catalog.pg_reload_conf();") +
 				fmt.Sprintf(" (now %s). To end the oldest one now: %s.", checks.Code(string(d.IdleInTransactionTimeout)),
 					checks.Code(fmt.Sprintf("SELECT pg_catalog.pg_terminate_backend(%d);", idle.PID)))})
+		if sev == checks.P2 {
+			if f := checks.Unlisted("G002/idle-in-transaction", checks.P3, int(d.IdleInTxShort-d.IdleInTxLong), int(d.IdleInTxShort),
+				"sessions idle in transaction longer than "+checks.Duration(cfg.IdleInTransactionP3),
+				"those past "+checks.Duration(cfg.IdleInTransactionP2)+" are the finding above"); f != nil {
+				out = append(out, *f)
+			}
+		}
 	}
 	if tx := session(d, "transaction"); tx != nil && tx.AgeSec > cfg.LongTransactionP3 && !reported(out, d, tx) {
 		sev := checks.P3
@@ -74,9 +83,14 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				checks.Code(string(p.Owner)), checks.Code(string(p.Database)), checks.Duration(p.AgeSec)))
 			fixes = append(fixes, checks.Code("COMMIT PREPARED "+checks.QuoteLiteral(string(p.GID))+";")+" or "+checks.Code("ROLLBACK PREPARED "+checks.QuoteLiteral(string(p.GID))+";"))
 		}
-		out = append(out, checks.Finding{Code: "G002/prepared-transaction", Severity: checks.P2, Objects: names,
-			Conclusion: fmt.Sprintf("%d prepared transaction(s) older than %s: %s. A prepared transaction survives restarts and "+
-				"keeps its locks and its snapshot until someone commits or rolls it back.", len(old), checks.Duration(cfg.PreparedP2), strings.Join(parts, ", ")),
+		total := max(d.PreparedOld, len(old))
+		listed := ""
+		if total > len(old) {
+			listed = fmt.Sprintf(" (the oldest %d listed)", len(old))
+		}
+		out = append(out, checks.Finding{Code: "G002/prepared-transaction", Severity: checks.P2, Objects: names, Count: total,
+			Conclusion: fmt.Sprintf("%d prepared transaction(s) older than %s%s: %s. A prepared transaction survives restarts and "+
+				"keeps its locks and its snapshot until someone commits or rolls it back.", total, checks.Duration(cfg.PreparedP2), listed, strings.Join(parts, ", ")),
 			Recommendation: "Ask the transaction manager that prepared it; if it has forgotten it, resolve it by hand in its database: " +
 				strings.Join(fixes, "; ") + ". If nothing should use two-phase commit, set " + checks.Code("max_prepared_transactions = 0") + " (restart)."})
 	}

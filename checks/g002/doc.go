@@ -27,4 +27,9 @@ pg_read_all_stats): without it other roles' sessions show no state or times.
   the session already reported as idle in transaction.
 - ` + "`G002/long-query`" + `: **P3** a query running longer than ` + "`long_query_p3_seconds`" + ` (3600).
 - ` + "`G002/prepared-transaction`" + `: **P2** a prepared transaction older than
-  ` + "`prepared_transaction_p2_seconds`" + ` (300); normal ones last milliseconds.`
+  ` + "`prepared_transaction_p2_seconds`" + ` (300); normal ones last milliseconds. The oldest
+  ` + "`top_n`" + ` are named; the finding counts all of them.
+
+Findings count what they stand for: the idle-in-transaction finding counts the sessions of
+its severity (past the P2 limit when any is), and the sessions past only the P3 limit are
+counted in a second finding of the same code, so the summary counts each session once.`

@@ -117,7 +117,10 @@ type Data struct {
 	Groups map[checks.Label]int64 `json:"groups"`
 
 	Oldest   []Session  `json:"oldest"`
-	Prepared []Prepared `json:"prepared"`
+	Prepared []Prepared `json:"prepared"` // the oldest top_n
+	// PreparedOld counts every prepared transaction older than
+	// prepared_transaction_p2_seconds, listed or not.
+	PreparedOld int `json:"prepared_old"`
 
 	IdleP3Seconds float64 `json:"idle_p3_seconds"`
 	IdleP2Seconds float64 `json:"idle_p2_seconds"`
@@ -139,7 +142,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	if err := readOldest(ctx, t.DB, &d); err != nil {
 		return nil, err
 	}
-	if err := readPrepared(ctx, t.DB, c.cfg.TopN, &d); err != nil {
+	if err := readPrepared(ctx, t.DB, c.cfg.TopN, c.cfg.PreparedP2, &d); err != nil {
 		return nil, err
 	}
 	d.Available = d.MaxConnections - d.SuperuserReserved - d.Reserved
@@ -209,15 +212,15 @@ func readOldest(ctx context.Context, db checks.Querier, d *Data) error {
 	return nil
 }
 
-func readPrepared(ctx context.Context, db checks.Querier, topN int, d *Data) error {
-	rows, err := db.Query(ctx, queryPrepared, topN)
+func readPrepared(ctx context.Context, db checks.Querier, topN int, olderThan float64, d *Data) error {
+	rows, err := db.Query(ctx, queryPrepared, topN, olderThan)
 	if err != nil {
 		return fmt.Errorf("read prepared transactions: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var p Prepared
-		if err := rows.Scan(&p.GID, &p.Owner, &p.Database, &p.XIDAge, &p.AgeSec); err != nil {
+		if err := rows.Scan(&p.GID, &p.Owner, &p.Database, &p.XIDAge, &p.AgeSec, &d.PreparedOld); err != nil {
 			return fmt.Errorf("read prepared transactions: %w", err)
 		}
 		d.Prepared = append(d.Prepared, p)

@@ -67,7 +67,10 @@ func TestAnalyze(t *testing.T) {
 			fs := analyze(d, New().cfg)
 			got := map[string]checks.Severity{}
 			for _, f := range fs {
-				got[f.Code] = f.Severity
+				// the worst per code: a code may also have a finding that counts the rest
+				if s, ok := got[f.Code]; !ok || f.Severity > s {
+					got[f.Code] = f.Severity
+				}
 			}
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %v, want %v", got, tc.want)
@@ -115,3 +118,21 @@ func TestQueriesPassAudit(t *testing.T) {
 }
 
 func render(t *testing.T, d Data) string { return checktest.Template(t, "G002", d) }
+
+// TestAnalyzeCounts: the findings count every session and prepared transaction past
+// their limits, per severity, not only the ones named.
+func TestAnalyzeCounts(t *testing.T) {
+	d := Data{IdleInTxShort: 5, IdleInTxLong: 2, PreparedOld: 12,
+		Oldest:   []Session{{Kind: "idle_in_transaction", PID: 7, AgeSec: 90000}},
+		Prepared: []Prepared{{GID: "a", AgeSec: 900}, {GID: "b", AgeSec: 800}}}
+	w := map[string]int{}
+	for _, f := range analyze(d, New().cfg) {
+		w[f.Code+" "+f.Severity.String()] += f.Weight()
+	}
+	want := map[string]int{"G002/idle-in-transaction P2": 2, "G002/idle-in-transaction P3": 3, "G002/prepared-transaction P2": 12}
+	for k, v := range want {
+		if w[k] != v {
+			t.Errorf("%s: %d, want %d (all %v)", k, w[k], v, w)
+		}
+	}
+}
