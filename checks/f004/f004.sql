@@ -62,10 +62,13 @@ SELECT c.oid, c.nspname, c.relname, c.relkind = 'm' AS matview,
        COALESCE(p.dropped, '{}'), COALESCE(p.lens, '{}'), COALESCE(p.aligns, '{}'),
        COALESCE(p.visible, '{}'), COALESCE(p.has_stats, '{}'), COALESCE(p.widths, '{}'),
        COALESCE(p.null_fracs, '{}'), COALESCE(p.is_virtual, '{}'),
+       -- The whole catalog is counted only when the list is full: a CASE evaluates the
+       -- scan's subplan only if it takes that branch.
+       CASE WHEN (SELECT pg_catalog.count(*) FROM cand) < $2 THEN (SELECT pg_catalog.count(*) FROM cand) ELSE
        (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class a
         WHERE a.relkind IN ('r', 'm') AND a.relpersistence <> 't'
           AND a.relam = (SELECT m.oid FROM pg_catalog.pg_am m WHERE m.amname = 'heap')
-          AND a.relpages >= (SELECT ($1::int8 + b.bs - 1) / b.bs FROM (SELECT pg_catalog.current_setting('block_size')::int8 AS bs) b)) AS total
+          AND a.relpages >= (SELECT ($1::int8 + b.bs - 1) / b.bs FROM (SELECT pg_catalog.current_setting('block_size')::int8 AS bs) b)) END AS total
 FROM cand c
 LEFT JOIN percol p ON p.oid = c.oid
 LEFT JOIN LATERAL (

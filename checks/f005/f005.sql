@@ -96,13 +96,16 @@ SELECT c.oid, c.nspname, c.tblname, c.idxname, c.relpages::int8, c.reltuples::fl
        COALESCE(p.has_stats, '{}'), COALESCE(p.widths, '{}'), COALESCE(p.null_fracs, '{}'),
        COALESCE(p.is_expr, '{}'), COALESCE(p.toastable, '{}'), COALESCE(p.cstring, '{}'),
        COALESCE(p.cstring_widths, '{}'),
-       -- pg_index is looked up per index over the size floor (LATERAL, OFFSET 0), not scanned whole.
+       -- The whole catalog is counted only when the list is full: a CASE evaluates the
+       -- scan's subplan only if it takes that branch. pg_index is looked up per index over
+       -- the size floor (LATERAL, OFFSET 0), not scanned whole.
+       CASE WHEN (SELECT pg_catalog.count(*) FROM cand) < $2 THEN (SELECT pg_catalog.count(*) FROM cand) ELSE
        (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class a
         CROSS JOIN LATERAL (SELECT 1 FROM pg_catalog.pg_index i
                             WHERE i.indexrelid = a.oid AND i.indisvalid AND i.indisready OFFSET 0) i
         WHERE a.relkind = 'i' AND a.relpersistence <> 't'
           AND a.relam = (SELECT m.oid FROM pg_catalog.pg_am m WHERE m.amname = 'btree')
-          AND a.relpages >= (SELECT ($1::int8 + b.bs - 1) / b.bs FROM (SELECT pg_catalog.current_setting('block_size')::int8 AS bs) b)) AS total
+          AND a.relpages >= (SELECT ($1::int8 + b.bs - 1) / b.bs FROM (SELECT pg_catalog.current_setting('block_size')::int8 AS bs) b)) END AS total
 FROM cand c
 LEFT JOIN percol p ON p.oid = c.oid
 LEFT JOIN LATERAL (
