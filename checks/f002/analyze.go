@@ -60,10 +60,21 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, tableFinding(d, "F002/table-mxid-freeze-overdue", "multixact", "autovacuum_multixact_freeze_max_age", mx,
 			func(t Table) (int64, int64) { return t.MXIDAge, t.MXIDFreezeMaxAge }))
 	}
+	// The listing holds the oldest top_n by each age; every relation was read and counted.
+	for _, u := range []*checks.Finding{
+		checks.Unlisted("F002/table-freeze-overdue", checks.P2, d.XIDOverdue-len(xid), d.XIDOverdue,
+			"tables and TOAST tables past their freeze max age for transaction IDs", listedText(len(xid), d.TopN)),
+		checks.Unlisted("F002/table-mxid-freeze-overdue", checks.P2, d.MXIDOverdue-len(mx), d.MXIDOverdue,
+			"tables and TOAST tables past their freeze max age for multixact IDs", listedText(len(mx), d.TopN)),
+	} {
+		if u != nil {
+			out = append(out, *u)
+		}
+	}
 	var names []checks.Name
 	var parts []string
 	for _, db := range d.Databases {
-		if critical[db.Name] || db.Current && len(xid)+len(mx) > 0 {
+		if critical[db.Name] || db.Current && len(xid)+len(mx)+d.XIDOverdue+d.MXIDOverdue > 0 {
 			continue
 		}
 		x := float64(db.XIDAge) > float64(d.FreezeMaxAge)*cfg.OverduePercent/100
@@ -110,7 +121,7 @@ func tableFinding(d Data, code, what, setting string, ts []Table, age func(Table
 		names = append(names, t.Schema+"."+t.Name)
 	}
 	stmts := vacuumStatements(ts, len(ts))
-	return checks.Finding{Code: code, Severity: checks.P2, Objects: names,
+	return checks.Finding{Code: code, Severity: checks.P2, Objects: names, Count: len(ts),
 		Conclusion: fmt.Sprintf("In database %s, %s %s past the freeze max age for %s IDs (%s): autovacuum should have frozen %s to prevent wraparound and has not caught up.",
 			checks.Code(string(d.Database)), strings.Join(parts, ", "), plural(len(ts), "is", "are"), what, checks.Code(setting), plural(len(ts), "it", "them")),
 		Recommendation: "Vacuum " + plural(len(ts), "it", "them") + " now, outside peak hours (the whole table is read): " + strings.Join(stmts, " ") +
@@ -131,6 +142,13 @@ func vacuumStatements(ts []Table, n int) []string {
 		}
 	}
 	return out
+}
+
+func listedText(n, topN int) string {
+	if n == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("the %d among the %d oldest by each age", n, topN)
 }
 
 func plural(n int, one, many string) string {

@@ -2,11 +2,14 @@ package f002
 
 const doc = `Reads ` + "`age(datfrozenxid)`" + ` and ` + "`mxid_age(datminmxid)`" + ` of every database
 (` + "`pg_database`" + ` is shared, so one connection sees them all), and for the connected
-database the oldest tables by ` + "`age(relfrozenxid)`" + ` and by ` + "`mxid_age(relminmxid)`" + ` (top
-` + "`top_n`" + ` of each, TOAST tables included and named with their owner), with each table's
-effective ` + "`autovacuum_freeze_max_age`" + ` / ` + "`autovacuum_multixact_freeze_max_age`" + ` (the
-setting, or the table's smaller storage parameter), its last vacuum and whether a vacuum
-runs on it now.
+database the ages of every table, materialized view and TOAST table in one scan of
+` + "`pg_class`" + `, with each one's effective ` + "`autovacuum_freeze_max_age`" + ` /
+` + "`autovacuum_multixact_freeze_max_age`" + ` (the setting, or the table's smaller storage
+parameter; a TOAST table without its own follows its owner's). pgcheckup ranks and counts
+them itself; the oldest by ` + "`age(relfrozenxid)`" + ` and by ` + "`mxid_age(relminmxid)`" + ` (top
+` + "`top_n`" + ` of each, TOAST tables named with their owner) are listed with their size, last
+vacuum and whether a vacuum runs on them now. The overdue findings count every relation
+past its freeze max age, listed or not.
 
 **How to read it.** Transaction and multixact IDs are 32-bit counters compared modulo
 2^31: a row version older than 2^31 IDs would suddenly look like it is in the future. Vacuum

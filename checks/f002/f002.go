@@ -13,6 +13,8 @@ import (
 var (
 	//go:embed f002_databases.sql
 	queryDatabases string
+	//go:embed f002_ages.sql
+	queryAges string
 	//go:embed f002_tables.sql
 	queryTables string
 )
@@ -49,7 +51,8 @@ func (c *Check) Meta() checks.Meta {
 
 // Queries implements checks.Check.
 func (c *Check) Queries() []checks.Query {
-	return []checks.Query{{Name: "f002_databases.sql", SQL: queryDatabases}, {Name: "f002_tables.sql", SQL: queryTables}}
+	return []checks.Query{{Name: "f002_databases.sql", SQL: queryDatabases}, {Name: "f002_ages.sql", SQL: queryAges},
+		{Name: "f002_tables.sql", SQL: queryTables}}
 }
 
 // Database is one database's age.
@@ -97,6 +100,12 @@ type Data struct {
 	Databases        []Database  `json:"databases"`
 	Tables           []Table     `json:"tables"`
 	TopN             int         `json:"top_n"`
+	// Relations is how many tables, materialized views and TOAST tables were read;
+	// XIDOverdue and MXIDOverdue count those of them past overdue_percent of their
+	// effective freeze max age, listed or not.
+	Relations   int `json:"relations"`
+	XIDOverdue  int `json:"xid_overdue"`
+	MXIDOverdue int `json:"mxid_overdue"`
 }
 
 // Run implements checks.Check.
@@ -119,28 +128,14 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read database ages: %w", err)
 	}
-	rows, err = t.DB.Query(ctx, queryTables, c.cfg.TopN)
+	all, err := readAges(ctx, t.DB, d)
 	if err != nil {
-		return nil, fmt.Errorf("read table ages: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var tb Table
-		var toast *string
-		var fma, mfma *int64
-		if err := rows.Scan(&tb.Schema, &tb.Name, &toast, &tb.XIDAge, &tb.MXIDAge, &fma, &mfma,
-			&tb.SizeBytes, &tb.Locked, &tb.LastVacuumAgeSec, &tb.VacuumRunning); err != nil {
-			return nil, fmt.Errorf("read table ages: %w", err)
-		}
-		if toast != nil {
-			tb.Toast = checks.Name(*toast)
-		}
-		tb.FreezeMaxAge = effective(d.FreezeMaxAge, fma)
-		tb.MXIDFreezeMaxAge = effective(d.MXIDFreezeMaxAge, mfma)
-		d.Tables = append(d.Tables, tb)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read table ages: %w", err)
+	d.Relations = len(all)
+	d.XIDOverdue, d.MXIDOverdue = countOverdue(all, c.cfg)
+	if d.Tables, err = readTables(ctx, t.DB, oldest(all, c.cfg.TopN)); err != nil {
+		return nil, err
 	}
 	fill(&d)
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
