@@ -71,10 +71,26 @@ func analyze(d Data) []checks.Finding {
 				"so the unused indexes are listed as info only. Scans were counted %s.", node, d.StatsAgeDays, d.MinStatsAgeDays, since),
 			Recommendation: "Run this check again later; weekly or monthly jobs may use indexes that a short period never shows."})
 	}
-	if d.Total > len(d.Indexes) {
-		out = append(out, checks.Finding{Code: "H002/more-unused-indexes", Severity: checks.Info,
-			Conclusion:     fmt.Sprintf("%d indexes have no scans; only the %d largest are listed (top_n).", d.Total, len(d.Indexes)),
-			Recommendation: "Raise `top_n` in `[checks.H002]` to see them all."})
+	listed := fmt.Sprintf("the %d largest", len(d.Indexes))
+	if f := checks.Unlisted("H002/unused-fk-index", checks.Info, d.UnlistedFK, d.Total, "indexes without scans", listed); f != nil {
+		f.Conclusion += " Those support a foreign key: they are not proposed for dropping."
+		out = append(out, *f)
+	}
+	sev := checks.P3
+	if d.TooYoung {
+		sev = checks.Info
+	}
+	if f := checks.Unlisted("H002/unused-index", sev, d.UnlistedLarge, d.Total, "indexes without scans", listed); f != nil {
+		f.Conclusion += fmt.Sprintf(" Those are at least %s by the catalog's page count; smaller ones make no finding.",
+			checks.Bytes(d.MinSizeBytes))
+		out = append(out, *f)
+	}
+	if d.Unjudged > 0 {
+		out = append(out, checks.Finding{Code: "H002/not-judged", Severity: checks.Info, Count: d.Unjudged,
+			Conclusion: fmt.Sprintf("%s index(es) of partitioned tables without partitions yet were not judged: "+
+				"nothing below them can be scanned, so no scan count can say whether they are needed.",
+				checks.Thousands(int64(d.Unjudged))),
+			Recommendation: "Nothing to do now; they are judged once partitions are attached and queried."})
 	}
 	return out
 }
@@ -129,7 +145,11 @@ statistics began counting, largest first (top ` + "`top_n`" + `, default 50; siz
 Never listed: unique and primary-key indexes, exclusion indexes, indexes behind any constraint
 (` + "`pg_constraint.conindid`" + `), invalid indexes (see H001), system schemas. A partitioned index is
 judged as a whole (scans and sizes summed over its partitions); partition indexes attached to it
-are not listed on their own, as they cannot be dropped alone.
+are not listed on their own, as they cannot be dropped alone. An index of a partitioned
+table that has no partitions yet is not judged either: no scan of it can happen or be
+counted, so calling it unused would be a guess. Such indexes are counted in an info finding
+(` + "`H002/not-judged`" + `). The unused indexes beyond ` + "`top_n`" + ` are counted by the finding they would make
+(judged by ` + "`relpages`" + `), so that the summary counts every one.
 
 **Foreign keys.** An index supports a foreign key when its leading columns are exactly the key's
 columns on the referencing table, in any order, compared as attribute numbers (not as text

@@ -84,12 +84,19 @@ type Index struct {
 
 // Data is what H002 reports.
 type Data struct {
-	Indexes         []Index `json:"indexes"`
-	Total           int     `json:"total"` // unused indexes before the limit
-	TopN            int     `json:"top_n"`
-	MinSizeBytes    int64   `json:"min_size_bytes"`
-	MinStatsAgeDays int     `json:"min_stats_age_days"`
-	TrackCounts     bool    `json:"track_counts"`
+	Indexes []Index `json:"indexes"`
+	Total   int     `json:"total"` // unused indexes before the limit
+	// UnlistedFK and UnlistedLarge count the unused indexes beyond the limit that support a
+	// foreign key, and the others of at least min_size_bytes (judged by relpages).
+	UnlistedFK    int `json:"unlisted_fk"`
+	UnlistedLarge int `json:"unlisted_large"`
+	// Unjudged counts indexes of partitioned tables that have no partitions yet: nothing
+	// below them can be scanned, so they are neither used nor unused.
+	Unjudged        int   `json:"unjudged"`
+	TopN            int   `json:"top_n"`
+	MinSizeBytes    int64 `json:"min_size_bytes"`
+	MinStatsAgeDays int   `json:"min_stats_age_days"`
+	TrackCounts     bool  `json:"track_counts"`
 	// InRecovery: this node is a standby. Scans are counted per node either way.
 	InRecovery bool `json:"in_recovery"`
 
@@ -124,7 +131,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 }
 
 func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data) error {
-	rows, err := db.Query(ctx, query, c.cfg.TopN)
+	rows, err := db.Query(ctx, query, c.cfg.TopN, c.cfg.MinSizeBytes)
 	if err != nil {
 		return fmt.Errorf("read unused indexes: %w", err)
 	}
@@ -132,10 +139,23 @@ func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data) err
 	for rows.Next() {
 		var ix Index
 		var def *checks.Definition
-		if err := rows.Scan(&ix.Schema, &ix.Name, &ix.Table, &ix.Ident, &ix.Partitions, &ix.IdxScan, &ix.SizeBytes, &ix.Locked,
-			&ix.TableLocked, &ix.Expressions, &ix.Partial, &def, &ix.SupportsFKs, &d.Total); err != nil {
+		var schema, name, table *checks.Name
+		var ident *checks.Definition
+		var partitions *int
+		var scans *int64
+		var locked, tableLocked, expressions, partial *bool
+		if err := rows.Scan(&schema, &name, &table, &ident, &partitions, &scans, &ix.SizeBytes, &locked,
+			&tableLocked, &expressions, &partial, &def, &ix.SupportsFKs, &d.Total, &d.UnlistedFK, &d.UnlistedLarge,
+			&d.Unjudged); err != nil {
 			return fmt.Errorf("read unused indexes: %w", err)
 		}
+		// The statement returns one row with only the totals when no index is listed.
+		if name == nil {
+			continue
+		}
+		ix.Schema, ix.Name, ix.Table, ix.Ident = val(schema), *name, val(table), val(ident)
+		ix.Partitions, ix.IdxScan, ix.Locked, ix.TableLocked = val(partitions), val(scans), val(locked), val(tableLocked)
+		ix.Expressions, ix.Partial = val(expressions), val(partial)
 		if def != nil {
 			ix.Definition = *def
 		}
@@ -148,6 +168,15 @@ func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data) err
 		return fmt.Errorf("read unused indexes: %w", err)
 	}
 	return nil
+}
+
+// val is *p, or the zero value for nil.
+func val[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 // fill works out how long the statistics have been counting, and which indexes are small.

@@ -29,8 +29,11 @@ WITH RECURSIVE locked AS (
     FROM tree t JOIN pg_catalog.pg_class c ON c.oid = t.relid
     WHERE c.relkind = 'i'
     GROUP BY t.root
-), ranked AS (
-    SELECT u.*, pg_catalog.count(*) OVER () AS total
+), unused AS NOT MATERIALIZED (
+    -- read twice (for the listing and for the totals) rather than materialized: tens of
+    -- thousands of rows would spill to a temporary file
+    SELECT u.indexrelid, u.pages, u.scans, u.partitions, i.indrelid, i.indpred IS NULL AS not_partial,
+           i.indkey, i.indnkeyatts
     FROM unit u
     JOIN pg_catalog.pg_index i ON i.indexrelid = u.indexrelid
     JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid
@@ -40,8 +43,41 @@ WITH RECURSIVE locked AS (
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
       AND n.nspname !~ '^pg_(toast|temp_)'
+), ranked AS (
+    SELECT u.indexrelid, u.pages, u.scans, u.partitions
+    FROM unused u
     ORDER BY u.pages DESC, u.indexrelid
     LIMIT $1
+), totals AS (
+    -- every unused index, and the unlisted ones by the finding they would make (by
+    -- relpages): supporting a foreign key (info), at least min_size_bytes (P3, or info
+    -- while the statistics are too young), or smaller (no finding)
+    SELECT pg_catalog.count(*) AS total,
+           pg_catalog.count(*) FILTER (WHERE unlisted AND fk) AS fk,
+           pg_catalog.count(*) FILTER (WHERE unlisted AND NOT fk AND big) AS big
+    FROM (SELECT u.indexrelid NOT IN (SELECT indexrelid FROM ranked) AS unlisted,
+                 u.pages * pg_catalog.current_setting('block_size')::bigint >= $2 AS big,
+                 u.not_partial AND EXISTS (
+                     SELECT 1 FROM pg_catalog.pg_constraint f
+                     WHERE f.contype = 'f' AND f.conrelid = u.indrelid
+                       AND pg_catalog.cardinality(f.conkey) <= u.indnkeyatts
+                       AND (SELECT pg_catalog.array_agg(x.k ORDER BY x.k)
+                            FROM pg_catalog.unnest(u.indkey::pg_catalog.int2[]) WITH ORDINALITY x(k, o)
+                            WHERE x.o <= pg_catalog.cardinality(f.conkey))
+                         = (SELECT pg_catalog.array_agg(k ORDER BY k) FROM pg_catalog.unnest(f.conkey) k)) AS fk
+          FROM unused u) v
+), unjudged AS (
+    -- indexes of partitioned tables without partitions yet (none below them is an index
+    -- with storage): no scan of them can be counted, so they are not judged
+    SELECT pg_catalog.count(*) AS n
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'I' AND NOT c.relispartition
+      AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
+      AND NOT EXISTS (SELECT 1 FROM tree t JOIN pg_catalog.pg_class l ON l.oid = t.relid WHERE t.root = c.oid AND l.relkind = 'i')
 )
 SELECT n.nspname AS schema, ic.relname AS index, tc.relname AS "table",
        pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(ic.relname) AS ident,
@@ -69,10 +105,13 @@ SELECT n.nspname AS schema, ic.relname AS index, tc.relname AS "table",
                WHERE u.o <= pg_catalog.cardinality(f.conkey))
             = (SELECT pg_catalog.array_agg(k ORDER BY k) FROM pg_catalog.unnest(f.conkey) k)
        ) AS supports_fks,
-       r.total
-FROM ranked r
-JOIN pg_catalog.pg_index i ON i.indexrelid = r.indexrelid
-JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace
+       tot.total::int, tot.fk::int AS unlisted_fk, tot.big::int AS unlisted_big, uj.n::int AS unjudged
+-- one row with only the totals when no index is listed
+FROM totals tot
+CROSS JOIN unjudged uj
+LEFT JOIN (ranked r
+    JOIN pg_catalog.pg_index i ON i.indexrelid = r.indexrelid
+    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace) ON true
 ORDER BY r.pages DESC, r.indexrelid

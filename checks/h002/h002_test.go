@@ -100,8 +100,11 @@ func TestAnalyze(t *testing.T) {
 			map[string]checks.Severity{"H002/unused-index": checks.P3}, []string{"or earlier", "at least 45 days", "assumes the database was not created"}, nil},
 		{"track_counts off", func() Data { d := base(idx(nil)); d.TrackCounts = false; return d }(),
 			map[string]checks.Severity{"H002/no-statistics": checks.Info}, nil, nil},
-		{"truncated", func() Data { d := base(idx(nil)); d.Total = 7; return d }(),
-			map[string]checks.Severity{"H002/unused-index": checks.P3, "H002/more-unused-indexes": checks.Info}, []string{"7 indexes"}, nil},
+		{"truncated", func() Data { d := base(idx(nil)); d.Total, d.UnlistedFK = 7, 6; return d }(),
+			map[string]checks.Severity{"H002/unused-index": checks.P3, "H002/unused-fk-index": checks.Info},
+			[]string{"7 indexes without scans in all; the 1 largest are listed, 6 more are not"}, nil},
+		{"not judged", func() Data { d := base(); d.Unjudged = 2; return d }(),
+			map[string]checks.Severity{"H002/not-judged": checks.Info}, []string{"2 index(es) of partitioned tables without partitions"}, nil},
 		{"nothing", base(), map[string]checks.Severity{}, nil, nil},
 	}
 	for _, tc := range cases {

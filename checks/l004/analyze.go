@@ -12,7 +12,11 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	for _, x := range d.Tables {
 		table := string(x.Schema) + "." + string(x.Table)
 		what := "table"
-		if x.Partitioned {
+		switch {
+		case x.Partitioned && x.Partitions == 0:
+			// still a table without a key: every partition attached later inherits that
+			what = "partitioned table (no partitions yet)"
+		case x.Partitioned:
 			what = fmt.Sprintf("partitioned table (%d partitions)", x.Partitions)
 		}
 		concl := fmt.Sprintf("The %s %s (%s, about %.0f rows) has no primary key and no unique index over NOT NULL columns.",
@@ -44,6 +48,23 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: code, Severity: sev, Conclusion: concl, Recommendation: rec,
 			Objects: []checks.Name{checks.Name(table)}})
 	}
+	listed := fmt.Sprintf("the %d largest", len(d.Tables))
+	for _, u := range []struct {
+		code, what string
+		sev        checks.Severity
+		n          int
+	}{
+		{"L004/published-without-replica-identity", "tables without a key", checks.P1, d.Unlisted.P1},
+		{"L004/no-key", "tables without a key", checks.P2, d.Unlisted.P2},
+		{"L004/no-key", "tables without a key", checks.P3, d.Unlisted.P3},
+	} {
+		if f := checks.Unlisted(u.code, u.sev, u.n, d.Total, u.what, listed); f != nil {
+			if u.sev == checks.P1 {
+				f.Conclusion += " Those are in a publication of updates or deletes without a replica identity: every UPDATE and DELETE on them fails."
+			}
+			out = append(out, *f)
+		}
+	}
 	return out
 }
 
@@ -64,7 +85,9 @@ key too), and duplicate rows in them cannot be told apart.
 Reads catalogs only, in one query; lists the top ` + "`top_n`" + ` (default 50) by size (` + "`relpages`" + `,
 as of the last VACUUM/ANALYZE). Partitions are not listed on their own: a key on the
 partitioned table is a key on every partition, so the partitioned table is reported once,
-with the size of all its partitions. Temporary tables and tables that belong to an
+with the size of all its partitions; one without partitions yet is reported too (size 0):
+every partition attached to it will lack a key as well. The tables beyond ` + "`top_n`" + ` are
+counted by severity, one finding per severity, so that the summary counts every one. Temporary tables and tables that belong to an
 extension are left out.
 
 - **P1** the table is in a publication of UPDATE or DELETE with no replica identity

@@ -60,29 +60,48 @@ type Table struct {
 
 // Data is what L004 reports.
 type Data struct {
-	Tables    []Table `json:"tables"`
-	Total     int     `json:"total"`
-	Truncated bool    `json:"truncated"`
-	TopN      int     `json:"top_n"`
+	Tables []Table `json:"tables"`
+	Total  int     `json:"total"`
+	// Unlisted counts the tables beyond the limit by the severity analyze would give them.
+	Unlisted  Unlisted `json:"unlisted"`
+	Truncated bool     `json:"truncated"`
+	TopN      int      `json:"top_n"`
+}
+
+// Unlisted counts unlisted tables by severity.
+type Unlisted struct {
+	P1 int `json:"p1"`
+	P2 int `json:"p2"`
+	P3 int `json:"p3"`
 }
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	d := Data{Tables: []Table{}, TopN: c.cfg.TopN}
-	rows, err := t.DB.Query(ctx, query, c.cfg.TopN)
+	rows, err := t.DB.Query(ctx, query, c.cfg.TopN, c.cfg.P2Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("read tables: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var x Table
-		var cand *string
-		var ident string
-		if err := rows.Scan(&x.Schema, &x.Table, &x.Partitioned, &x.Partitions, &x.Bytes, &x.Rows, &ident,
-			&x.Unlogged, &x.Published, &cand, &x.NullableColumns, &d.Total); err != nil {
+		var schema, table, cand, ident *string
+		var partitioned, unlogged, published *bool
+		var partitions, bytes *int64
+		var rowsEst *checks.Estimate
+		if err := rows.Scan(&schema, &table, &partitioned, &partitions, &bytes, &rowsEst, &ident,
+			&unlogged, &published, &cand, &x.NullableColumns,
+			&d.Total, &d.Unlisted.P1, &d.Unlisted.P2, &d.Unlisted.P3); err != nil {
 			return nil, fmt.Errorf("read tables: %w", err)
 		}
-		x.ReplicaIdentity = replicaIdentity(ident)
+		// The statement returns one row with only the totals when no table is listed.
+		if table == nil {
+			continue
+		}
+		x.Schema, x.Table = checks.Name(val(schema)), checks.Name(*table)
+		x.Partitioned, x.Partitions, x.Bytes, x.Rows = val(partitioned), val(partitions), val(bytes), val(rowsEst)
+		x.Unlogged, x.Published = val(unlogged), val(published)
+		x.ReplicaIdentity = replicaIdentity(val(ident))
 		if cand != nil {
 			x.CandidateIndex = checks.Name(*cand)
 		}
@@ -93,6 +112,15 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	}
 	d.Truncated = d.Total > len(d.Tables)
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
+}
+
+// val is *p, or the zero value for nil.
+func val[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 // replicaIdentity spells out pg_class.relreplident.
