@@ -90,6 +90,9 @@ func printSize(w io.Writer, r sizeResult) {
 		maxOf(r.Runs, func(x runResult) int64 { return int64(x.Connections) }))
 	mr := medianRun(r.Runs)
 	fmt.Fprintf(w, "slowest checks        %s (median run)\n", strings.Join(slowest(mr.Report, 5), ", "))
+	inChecks := checksTime(mr.Report)
+	fmt.Fprintf(w, "time in checks        %s of the run's %s; the rest is starting, connecting and writing the report\n",
+		secs(inChecks), secs(mr.Wall))
 	if errs := failed(mr.Report); len(errs) > 0 {
 		fmt.Fprintf(w, "checks in error       %s\n", strings.Join(errs, "; "))
 	}
@@ -121,6 +124,18 @@ func slowest(rep *report.Report, n int) []string {
 		out = append(out, fmt.Sprintf("%s %.2f s", c.id, c.ms/1000))
 	}
 	return out
+}
+
+// checksTime is the sum of every check's duration on every node (checks run one after
+// the other on a node).
+func checksTime(rep *report.Report) time.Duration {
+	var ms float64
+	for _, c := range rep.Checks {
+		for _, r := range c.Results {
+			ms += r.DurationMS
+		}
+	}
+	return time.Duration(ms * float64(time.Millisecond))
 }
 
 // failed lists the checks that ended in error, with the reason.
