@@ -28,6 +28,12 @@ import (
 func TestEveryRecommendationExecutes(t *testing.T) {
 	ctx := t.Context()
 	cl := pgtest.ForTest(t, pgtest.Options{})
+	// The oldest, the default and the newest major: the statements that differ between
+	// majors (CONCURRENTLY, ALTER CONSTRAINT, settings) differ at their ends. The other
+	// majors would add two minutes each to CI and cover nothing these do not.
+	if cl.Major != 12 && cl.Major != 15 && cl.Major != 18 {
+		t.Skipf("runs on 12, 15 and 18; this server is %d", cl.Major)
+	}
 	if err := demodb.Load(ctx, cl, filepath.Join("..", "..", "testdata", "demo")); err != nil {
 		t.Fatal(err)
 	}
