@@ -75,10 +75,22 @@ func analyze(d Data) []checks.Finding {
 		out = append(out, checks.Finding{Code: "H001/invalid-index", Severity: checks.P2,
 			Conclusion: c.String(), Recommendation: rec, Objects: objects})
 	}
-	if d.Total > len(d.Indexes) {
-		out = append(out, checks.Finding{Code: "H001/more-invalid-indexes", Severity: checks.Info,
-			Conclusion:     fmt.Sprintf("%d invalid indexes exist; only the %d largest are listed (top_n).", d.Total, len(d.Indexes)),
-			Recommendation: "Raise `top_n` in `[checks.H001]` to see them all."})
+	// the unlisted ones, by severity: what is not listed is the total less what is
+	stored, parted := d.TotalStored, d.Total-d.TotalStored
+	for _, ix := range d.Indexes {
+		if ix.Partitioned {
+			parted--
+		} else {
+			stored--
+		}
+	}
+	listed := fmt.Sprintf("the %d largest", len(d.Indexes))
+	if f := checks.Unlisted("H001/invalid-index", checks.P2, stored, d.Total, "invalid indexes", listed); f != nil {
+		out = append(out, *f)
+	}
+	if f := checks.Unlisted("H001/partitioned-index-incomplete", checks.P3, parted, d.Total, "invalid indexes", listed); f != nil {
+		f.Conclusion += " Those are indexes of partitioned tables that lack an index on some partition."
+		out = append(out, *f)
 	}
 	return out
 }
@@ -101,7 +113,8 @@ updated on every write. An index on a partitioned table is also invalid while so
 has no index attached to it (after ` + "`CREATE INDEX ... ON ONLY`" + `).
 
 Reads ` + "`pg_index`" + ` in one query; size and definition only for the rows reported (top
-` + "`top_n`" + `, default 100, largest first).
+` + "`top_n`" + `, default 100, largest first). The others are counted, one finding per severity, so
+that the summary counts every invalid index.
 
 Indexes being worked on right now are left out and listed as in progress: those named by
 ` + "`pg_stat_progress_create_index`" + ` (CREATE INDEX CONCURRENTLY, also while it waits between

@@ -81,7 +81,10 @@ type Busy struct {
 type Data struct {
 	Indexes []Index `json:"indexes"`
 	Total   int     `json:"total"` // invalid indexes not in progress, before the limit
-	TopN    int     `json:"top_n"`
+	// TotalStored counts those of Total that are not partitioned (P2 when listed); the
+	// rest are partitioned indexes (P3).
+	TotalStored int `json:"total_stored"`
+	TopN        int `json:"top_n"`
 	// InProgress are excluded from the findings: they are invalid only while being built.
 	InProgress []Busy `json:"in_progress"`
 	// BuildsVisible: the role sees other sessions' index builds (pg_read_all_stats). If
@@ -109,7 +112,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		var def *checks.Definition
 		var dup *checks.Name
 		if err := rows.Scan(&ix.Schema, &ix.Name, &ix.Table, &ix.Ident, &busy, &ix.Unique, &ix.Ready,
-			&ix.Partitioned, &size, &def, &dup, &ix.TableLocked, &d.Total); err != nil {
+			&ix.Partitioned, &size, &def, &dup, &ix.TableLocked, &d.Total, &d.TotalStored); err != nil {
 			return nil, fmt.Errorf("read invalid indexes: %w", err)
 		}
 		if busy {

@@ -25,7 +25,7 @@ WITH db AS (
   UNION
     SELECT relation FROM ae
 ), invalid AS (
-    SELECT i.indexrelid, ic.relpages, i.indexrelid IN (SELECT oid FROM busy) AS busy,
+    SELECT i.indexrelid, ic.relpages, ic.relkind, i.indexrelid IN (SELECT oid FROM busy) AS busy,
            i.indrelid IN (SELECT relation FROM ae) AS table_locked
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
@@ -33,7 +33,9 @@ WITH db AS (
 ), ranked AS (
     SELECT v.*,
            pg_catalog.row_number() OVER (PARTITION BY v.busy ORDER BY v.relpages DESC, v.indexrelid) AS rn,
-           pg_catalog.count(*) FILTER (WHERE NOT v.busy) OVER () AS total
+           pg_catalog.count(*) FILTER (WHERE NOT v.busy) OVER () AS total,
+           -- unlisted ones by severity: a partitioned index (no storage) is P3, others P2
+           pg_catalog.count(*) FILTER (WHERE NOT v.busy AND v.relkind <> 'I') OVER () AS all_p2
     FROM invalid v
 )
 SELECT n.nspname AS schema, ic.relname AS index, tc.relname AS "table",
@@ -55,7 +57,7 @@ SELECT n.nspname AS schema, ic.relname AS index, tc.relname AS "table",
         ORDER BY vc.relname
         LIMIT 1) END AS valid_duplicate,
        r.table_locked,
-       r.total
+       r.total, r.all_p2
 FROM ranked r
 JOIN pg_catalog.pg_index i ON i.indexrelid = r.indexrelid
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid

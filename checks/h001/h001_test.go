@@ -23,31 +23,31 @@ func TestAnalyze(t *testing.T) {
 		want      []string // substrings of conclusion + recommendation
 		notWanted []string
 	}{
-		{"plain invalid: rebuild", Data{Indexes: []Index{ix(func(*Index) {})}, Total: 1, BuildsVisible: true},
+		{"plain invalid: rebuild", Data{Indexes: []Index{ix(func(*Index) {})}, Total: 1, TotalStored: 1, BuildsVisible: true},
 			"H001/invalid-index", checks.P2,
 			[]string{"REINDEX INDEX CONCURRENTLY public.t_a_idx;", "CREATE INDEX CONCURRENTLY t_a_idx ON public.t", "updated on every insert"},
 			[]string{"uniqueness", "duplicate exists", "cannot see"}},
-		{"valid duplicate: drop", Data{Indexes: []Index{ix(func(i *Index) { i.ValidDuplicate = "t_a_idx2" })}, Total: 1, BuildsVisible: true},
+		{"valid duplicate: drop", Data{Indexes: []Index{ix(func(i *Index) { i.ValidDuplicate = "t_a_idx2" })}, Total: 1, TotalStored: 1, BuildsVisible: true},
 			"H001/invalid-index", checks.P2,
 			[]string{"Valid duplicate exists", "`t_a_idx2`", "Drop the invalid one: `DROP INDEX CONCURRENTLY public.t_a_idx;`"},
 			[]string{"REINDEX"}},
-		{"unique not ready", Data{Indexes: []Index{ix(func(i *Index) { i.Unique, i.Ready = true, false })}, Total: 1, BuildsVisible: true},
+		{"unique not ready", Data{Indexes: []Index{ix(func(i *Index) { i.Unique, i.Ready = true, false })}, Total: 1, TotalStored: 1, BuildsVisible: true},
 			"H001/invalid-index", checks.P2,
 			[]string{"does not enforce uniqueness", "writes do not maintain it", "duplicate values", "DROP INDEX CONCURRENTLY"},
 			[]string{"updated on every insert"}},
-		{"table locked: no definition", Data{Indexes: []Index{ix(func(i *Index) { i.TableLocked, i.Definition = true, "" })}, Total: 1, BuildsVisible: true},
+		{"table locked: no definition", Data{Indexes: []Index{ix(func(i *Index) { i.TableLocked, i.Definition = true, "" })}, Total: 1, TotalStored: 1, BuildsVisible: true},
 			"H001/invalid-index", checks.P2, []string{"ACCESS EXCLUSIVE lock on the table", "REINDEX INDEX CONCURRENTLY"}, []string{"create it again"}},
 		{"toast index: drop, not reindex", Data{Indexes: []Index{ix(func(i *Index) {
 			i.Schema, i.Name, i.Table, i.Ident = "pg_toast", "pg_toast_1_index_ccnew", "pg_toast_1", "pg_toast.pg_toast_1_index_ccnew"
-		})}, Total: 1, BuildsVisible: true},
+		})}, Total: 1, TotalStored: 1, BuildsVisible: true},
 			"H001/invalid-index", checks.P2, []string{"`DROP INDEX CONCURRENTLY pg_toast.pg_toast_1_index_ccnew;`", "REINDEX refuses"},
 			[]string{"REINDEX INDEX"}},
-		{"builds not visible", Data{Indexes: []Index{ix(func(*Index) {})}, Total: 1},
+		{"builds not visible", Data{Indexes: []Index{ix(func(*Index) {})}, Total: 1, TotalStored: 1},
 			"H001/invalid-index", checks.P2, []string{"cannot see other sessions' index builds"}, nil},
-		{"partitioned", Data{Indexes: []Index{ix(func(i *Index) { i.Partitioned, i.Ready = true, true })}, Total: 1, BuildsVisible: true},
+		{"partitioned", Data{Indexes: []Index{ix(func(i *Index) { i.Partitioned, i.Ready = true, true })}, Total: 1, TotalStored: 0, BuildsVisible: true},
 			"H001/partitioned-index-incomplete", checks.P3,
 			[]string{"ATTACH PARTITION", "`DROP INDEX public.t_a_idx;`"}, []string{"CONCURRENTLY public"}},
-		{"odd name quoted by the server", Data{Indexes: []Index{ix(func(i *Index) { i.Name, i.Ident = "a|b`c", `public."a|b`+"`"+`c"` })}, Total: 1, BuildsVisible: true},
+		{"odd name quoted by the server", Data{Indexes: []Index{ix(func(i *Index) { i.Name, i.Ident = "a|b`c", `public."a|b`+"`"+`c"` })}, Total: 1, TotalStored: 1, BuildsVisible: true},
 			"H001/invalid-index", checks.P2, []string{"`` public.a\\|b`c ``", "`` DROP INDEX CONCURRENTLY public.\"a\\|b`c\"; ``"}, nil},
 	}
 	for _, tc := range cases {
@@ -79,9 +79,12 @@ func TestAnalyzeNothingAndTruncated(t *testing.T) {
 	if fs := analyze(Data{InProgress: []Busy{{Schema: "s", Name: "i", Table: "t"}}}); len(fs) != 0 {
 		t.Fatalf("in progress: %+v", fs)
 	}
-	d := Data{Indexes: []Index{{Schema: "s", Name: "i", Table: "t", Ident: "s.i", Ready: true}}, Total: 3}
+	// 3 invalid indexes, 1 listed: of the 2 others, 1 is partitioned.
+	d := Data{Indexes: []Index{{Schema: "s", Name: "i", Table: "t", Ident: "s.i", Ready: true}}, Total: 3, TotalStored: 2}
 	fs := analyze(d)
-	if len(fs) != 2 || fs[1].Code != "H001/more-invalid-indexes" || fs[1].Severity != checks.Info {
+	if len(fs) != 3 || fs[1].Code != "H001/invalid-index" || fs[1].Severity != checks.P2 || fs[1].Count != 1 ||
+		fs[2].Code != "H001/partitioned-index-incomplete" || fs[2].Severity != checks.P3 || fs[2].Count != 1 ||
+		!strings.Contains(fs[1].Conclusion, "3 invalid indexes in all; the 1 largest are listed, 1 more are not") {
 		t.Fatalf("truncated: %+v", fs)
 	}
 }
