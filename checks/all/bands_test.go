@@ -32,8 +32,8 @@ var nearCopies = map[string][2][]string{
 		nil,
 		{"AND v.indnullsnotdistinct = i.indnullsnotdistinct"}},
 	"H004 h004.sql band 1": {
-		{"i.indisunique AS uniq, i.indimmediate AS immediate, false AS nnd,"},
-		{"i.indisunique AS uniq, i.indimmediate AS immediate, i.indnullsnotdistinct AS nnd,"}},
+		{"i.indisunique AS uniq, i.indimmediate AS immediate, false AS nnd,", "AND NOT a.nnd))"},
+		{"i.indisunique AS uniq, i.indimmediate AS immediate, i.indnullsnotdistinct AS nnd,", "AND a.nnd = b.indnullsnotdistinct))"}},
 }
 
 // nearCopyLines is how many differing lines make two bands of a statement near-copies.
