@@ -37,9 +37,9 @@ func TestReportCountsEveryPlantedProblem(t *testing.T) {
 	list := all.Checks()
 	for _, c := range list {
 		if cf, ok := c.(checks.Configurable); ok {
-			// top_n far below what is planted; max_sequences below L003's candidates
-			// (keys a check does not have are ignored)
-			if _, err := toml.Decode("top_n = 5\nmax_sequences = 50", cf.Config()); err != nil {
+			// top_n far below what is planted, and L003's sequences read in several
+			// batches (keys a check does not have are ignored)
+			if _, err := toml.Decode("top_n = 5\nbatch_size = 50", cf.Config()); err != nil {
 				t.Fatalf("%s: %v", c.Meta().ID, err)
 			}
 		}
