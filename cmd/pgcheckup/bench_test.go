@@ -11,7 +11,7 @@ import (
 
 // BenchmarkRunLargeCatalog runs every check against a database with many tables (each
 // with a primary key, a secondary index, a foreign key and a sequence):
-// PGCHECKUP_BENCH_TABLES sets how many (default 10000). Run with `make bench`.
+// PGCHECKUP_BENCH_TABLES sets how many (default 10000). Run with `make bench-go`.
 func BenchmarkRunLargeCatalog(b *testing.B) {
 	n := 10000
 	if v, err := strconv.Atoi(os.Getenv("PGCHECKUP_BENCH_TABLES")); err == nil && v > 0 {

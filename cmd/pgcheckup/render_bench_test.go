@@ -12,7 +12,7 @@ import (
 
 // BenchmarkRenderMemory renders a report.json of 50 MB with the real binary and reports
 // the peak resident memory of the `pgcheckup render` process (maxrss_MB). Issue 12 asks
-// for a few times the report's size: under 250 MB. Run with `make bench`.
+// for a few times the report's size: under 250 MB. Run with `make bench-go`.
 func BenchmarkRenderMemory(b *testing.B) {
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "pgcheckup")
