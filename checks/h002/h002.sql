@@ -40,7 +40,12 @@ WITH RECURSIVE locked AS (
     JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace
     WHERE u.scans = 0
       AND i.indisvalid AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
-      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)
+      -- a constraint of the table backed by the index (a foreign key only references
+      -- unique indexes, left out above); looked up per index through pg_constraint's
+      -- conrelid index (inside NOT (... OR ...), so that it is not turned into a hash
+      -- join over the whole catalog)
+      AND NOT (i.indisunique OR EXISTS (
+          SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid))
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
       AND n.nspname !~ '^pg_(toast|temp_)'
 ), ranked AS (
@@ -75,7 +80,8 @@ WITH RECURSIVE locked AS (
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind = 'I' AND NOT c.relispartition
       AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
-      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)
+      AND NOT (i.indisunique OR EXISTS (
+          SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid))
       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
       AND NOT EXISTS (SELECT 1 FROM tree t JOIN pg_catalog.pg_class l ON l.oid = t.relid WHERE t.root = c.oid AND l.relkind = 'i')
 )
