@@ -34,9 +34,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		default:
 			concl += " Logical replication cannot replicate its updates and deletes, and duplicate rows cannot be told apart."
 		}
-		rec := "Add a primary key over the columns that identify a row (" + checks.Code("ALTER TABLE "+table+" ADD PRIMARY KEY (...)") +
-			"), or a surrogate one (" + checks.Code("ALTER TABLE "+table+" ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY") +
-			", which rewrites the table under an ACCESS EXCLUSIVE lock)."
+		rec := surrogateAdvice(x)
 		if x.CandidateIndex != "" && !x.Partitioned {
 			rec = fmt.Sprintf("The unique index %s would serve as the key if %s were NOT NULL: set NOT NULL on them (after checking "+
 				"there are no NULLs) and promote it with %s. Otherwise: %s", checks.Code(string(x.CandidateIndex)),
@@ -98,3 +96,19 @@ extension are left out.
 
 When a unique index exists but some of its columns allow NULL, the finding names it and the
 columns to make NOT NULL.`
+
+// surrogateAdvice is the key advice for x: the columns that identify a row, or a surrogate
+// key column under a name the table does not use yet. A partitioned table's key must hold
+// its partition key, so no surrogate column alone can be its key.
+func surrogateAdvice(x Table) string {
+	qt := checks.QuoteIdent(string(x.Schema)) + "." + checks.QuoteIdent(string(x.Table))
+	rec := "Add a primary key over the columns that identify a row (" + checks.Code("ALTER TABLE "+qt+" ADD PRIMARY KEY (...)") + ")"
+	switch {
+	case x.Partitioned:
+		return rec + "; on a partitioned table it must include the partition key's columns."
+	case x.SurrogateColumn == "":
+		return rec + "."
+	}
+	return rec + ", or a surrogate one (" + checks.Code("ALTER TABLE "+qt+" ADD COLUMN "+checks.QuoteIdent(string(x.SurrogateColumn))+
+		" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY") + ", which rewrites the table under an ACCESS EXCLUSIVE lock)."
+}

@@ -56,6 +56,9 @@ type Table struct {
 	// CandidateIndex is a unique index that would be a key if NullableColumns were NOT NULL.
 	CandidateIndex  checks.Name   `json:"candidate_index,omitempty"`
 	NullableColumns []checks.Name `json:"nullable_columns,omitempty"`
+	// SurrogateColumn is a column name the table does not have yet ("id" unless taken),
+	// for the surrogate key the advice offers; empty when all the candidates are taken.
+	SurrogateColumn checks.Name `json:"surrogate_column,omitempty"`
 }
 
 // Data is what L004 reports.
@@ -85,12 +88,12 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	defer rows.Close()
 	for rows.Next() {
 		var x Table
-		var schema, table, cand, ident *string
+		var schema, table, cand, ident, surrogate *string
 		var partitioned, unlogged, published *bool
 		var partitions, bytes *int64
 		var rowsEst *checks.Estimate
 		if err := rows.Scan(&schema, &table, &partitioned, &partitions, &bytes, &rowsEst, &ident,
-			&unlogged, &published, &cand, &x.NullableColumns,
+			&unlogged, &published, &cand, &x.NullableColumns, &surrogate,
 			&d.Total, &d.Unlisted.P1, &d.Unlisted.P2, &d.Unlisted.P3); err != nil {
 			return nil, fmt.Errorf("read tables: %w", err)
 		}
@@ -102,6 +105,7 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		x.Partitioned, x.Partitions, x.Bytes, x.Rows = val(partitioned), val(partitions), val(bytes), val(rowsEst)
 		x.Unlogged, x.Published = val(unlogged), val(published)
 		x.ReplicaIdentity = replicaIdentity(val(ident))
+		x.SurrogateColumn = checks.Name(val(surrogate))
 		if cand != nil {
 			x.CandidateIndex = checks.Name(*cand)
 		}

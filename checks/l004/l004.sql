@@ -65,6 +65,13 @@ SELECT n.nspname AS schema, r.relname AS "table", r.relkind = 'p' AS partitioned
        k.relpages * pg_catalog.current_setting('block_size')::bigint AS bytes, k.reltuples AS rows,
        r.relreplident::text AS replica_identity, r.relpersistence = 'u' AS unlogged, k.published,
        cand.index_name, cand.nullable_columns,
+       -- a name for a surrogate key column that the table does not use yet
+       (SELECT f.name
+        FROM (VALUES (1, 'id'), (2, 'row_id'), (3, 'surrogate_id'), (4, 'pgcheckup_surrogate_id')) f(ord, name)
+        WHERE r.oid IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                          WHERE a.attrelid = r.oid AND a.attname = f.name::pg_catalog.name)
+        ORDER BY f.ord LIMIT 1) AS surrogate_column,
        tot.total::int, tot.p1::int AS unlisted_p1, tot.p2::int AS unlisted_p2, tot.p3::int AS unlisted_p3
 -- one row with only the totals when no table is listed
 FROM totals tot

@@ -9,7 +9,7 @@ import (
 
 func TestAnalyze(t *testing.T) {
 	cfg := New().cfg
-	base := Table{Schema: "s", Table: "t", ReplicaIdentity: "default", Partitions: 1}
+	base := Table{Schema: "s", Table: "t", ReplicaIdentity: "default", Partitions: 1, SurrogateColumn: "id"}
 	cases := []struct {
 		name string
 		edit func(*Table)
@@ -24,6 +24,10 @@ func TestAnalyze(t *testing.T) {
 		{"published, identity full", func(x *Table) { x.Published, x.ReplicaIdentity = true, "full" }, "L004/no-key", checks.P3, "FULL"},
 		{"candidate index", func(x *Table) { x.CandidateIndex, x.NullableColumns = "t_a_key", []checks.Name{"a"} },
 			"L004/no-key", checks.P3, "ADD PRIMARY KEY USING INDEX t_a_key"},
+		{"id taken", func(x *Table) { x.Table, x.SurrogateColumn = "Mixed Case", "row_id" }, "L004/no-key", checks.P3,
+			`ALTER TABLE s."Mixed Case" ADD COLUMN row_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`},
+		{"partitioned, no surrogate", func(x *Table) { x.Partitioned, x.Partitions = true, 2 }, "L004/no-key", checks.P3,
+			"must include the partition key"},
 		{"partitioned", func(x *Table) {
 			x.Partitioned, x.Partitions, x.CandidateIndex, x.NullableColumns = true, 3, "t_a_key", []checks.Name{"a"}
 		}, "L004/no-key", checks.P3, "(3 partitions)"},
