@@ -31,6 +31,11 @@ var nearCopies = map[string][2][]string{
 	"H001 h001.sql band 1": {
 		nil,
 		{"AND v.indnullsnotdistinct = i.indnullsnotdistinct"}},
+	// 18 added NOT ENFORCED constraints (pg_constraint.conenforced).
+	"L005 l005_not_valid.sql band 1": {
+		{"SELECT c.oid, c.conrelid, n.nspname, COALESCE(r.relname, ty.typname) AS object, false AS not_enforced"},
+		{"SELECT c.oid, c.conrelid, n.nspname, COALESCE(r.relname, ty.typname) AS object, NOT c.conenforced AS not_enforced",
+			"-- includes NOT ENFORCED (18): never validated, and VALIDATE refuses them"}},
 	"H004 h004.sql band 1": {
 		{"i.indisunique AS uniq, i.indimmediate AS immediate, false AS nnd,", "AND NOT a.nnd))"},
 		{"i.indisunique AS uniq, i.indimmediate AS immediate, i.indnullsnotdistinct AS nnd,", "AND a.nnd = b.indnullsnotdistinct))"}},
