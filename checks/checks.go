@@ -90,6 +90,12 @@ type Meta struct {
 	Scope      Scope         // Cluster or Database
 	MinVersion int           // lowest server_version_num it supports (0: any supported)
 	Requires   []Requirement // privileges, extensions, node role
+	// OwnSession: the check opens many relations (every sequence, say), which leaves
+	// each one in the server backend's relation cache for as long as the session lasts.
+	// It runs last on the node, on a connection of its own opened after the node's
+	// main one is closed, so that memory goes when it ends and never adds to the
+	// other checks': still one connection to a node at a time.
+	OwnSession bool
 }
 
 // Query is one SQL statement of a check, valid for server versions in [MinVersion,

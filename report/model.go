@@ -90,7 +90,8 @@ type Result struct {
 	Hint       string        `json:"hint,omitempty"`
 	DurationMS float64       `json:"duration_ms"`
 	// Connection numbers the node's connection the check ran on: 1, or more after the
-	// connection dropped and was replaced mid-run.
+	// connection dropped and was replaced mid-run, or for a check that runs on a session
+	// of its own (L003) and the checks after it.
 	Connection int             `json:"connection,omitempty"`
 	Data       json.RawMessage `json:"data,omitempty"`
 	// Outcome is the check's typed outcome while a run assembles the report: the

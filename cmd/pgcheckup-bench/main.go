@@ -24,6 +24,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of pgcheckup and of the floor per size (alternating)")
 	bin := flag.String("pgcheckup", "bin/pgcheckup", "the pgcheckup binary to measure")
 	major := flag.Int("major", 0, "PostgreSQL major (default: PGCHECKUP_PG_MAJOR, else 15)")
+	perCheck := flag.Bool("per-check", false, "then run each check alone once: its wall time, backend peak and temporary files")
 	flag.Parse()
 	if *major == 0 {
 		*major = pgtest.MajorFromEnv()
@@ -48,7 +49,7 @@ func main() {
 	defer stop()
 	var all []sizeResult
 	for _, n := range ns {
-		res, err := measure(ctx, *bin, *major, n, *runs)
+		res, err := measure(ctx, *bin, *major, n, *runs, *perCheck)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "pgcheckup-bench: %d tables: %v\n", n, err)
 			os.Exit(1)

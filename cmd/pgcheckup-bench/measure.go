@@ -28,7 +28,7 @@ type sizeResult struct {
 
 // measure starts (building if needed) the catalog of n tables and alternates pgcheckup
 // and the floor runs times each, after one floor read that warms the caches for both.
-func measure(ctx context.Context, bin string, major, n, runs int) (sizeResult, error) {
+func measure(ctx context.Context, bin string, major, n, runs int, perCheck bool) (sizeResult, error) {
 	res := sizeResult{Tables: n}
 	abs, err := filepath.Abs(bin)
 	if err != nil {
@@ -91,6 +91,9 @@ func measure(ctx context.Context, bin string, major, n, runs int) (sizeResult, e
 			return res, err
 		}
 		res.Floors, res.FloorRows = append(res.Floors, d), rows
+	}
+	if perCheck {
+		return res, alone(ctx, b, res.Runs[0].Report)
 	}
 	return res, nil
 }

@@ -40,7 +40,8 @@ type bench struct {
 }
 
 // pgcheckup runs `pgcheckup run -q --out DIR` with every check, as a child process.
-func (b *bench) pgcheckup(ctx context.Context) (runResult, error) {
+// extra arguments come before the connection string (e.g. --checks H002).
+func (b *bench) pgcheckup(ctx context.Context, extra ...string) (runResult, error) {
 	var r runResult
 	out, err := os.MkdirTemp("", "pgcheckup-bench-")
 	if err != nil {
@@ -53,7 +54,8 @@ func (b *bench) pgcheckup(ctx context.Context) (runResult, error) {
 	}
 	offset := logSize(b.logFile)
 	s := startSampler(b.postmaster, 20*time.Millisecond)
-	cmd := exec.CommandContext(ctx, b.bin, "run", "-q", "--out", out, b.connString)
+	args := append(append([]string{"run", "-q", "--out", out}, extra...), b.connString)
+	cmd := exec.CommandContext(ctx, b.bin, args...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	err = cmd.Run()

@@ -30,6 +30,9 @@ type nodeConn struct {
 	// number counts the node's connections: 1 for the first. Each result records the
 	// connection it ran on.
 	number int
+	// recycled counts the connections closed on purpose (checks.Meta.OwnSession): they
+	// are no drops, so they do not count against maxReconnects.
+	recycled int
 	// lost is why the node was given up: its connection dropped and no new one could
 	// be opened. Once set, nothing more is sent to the node.
 	lost error
@@ -57,13 +60,22 @@ func (n *nodeConn) closed() bool { return n.lost == nil && n.s.IsClosed() }
 
 func (n *nodeConn) close() { n.s.Close(context.Background()) }
 
+// recycle closes the session on purpose; the next check's ensure opens a new one.
+func (n *nodeConn) recycle() {
+	if n.lost != nil || n.s.IsClosed() {
+		return
+	}
+	n.close()
+	n.recycled++
+}
+
 // ensure replaces a dropped connection, trying until the connect timeout ends. It
 // returns n.lost: nil when the node can be queried.
 func (n *nodeConn) ensure(ctx context.Context) error {
 	if !n.closed() {
 		return n.lost
 	}
-	if n.number > maxReconnects {
+	if n.number-n.recycled > maxReconnects {
 		n.lost = fmt.Errorf("connection lost %d times; node given up", n.number)
 		return n.lost
 	}

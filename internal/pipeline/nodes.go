@@ -76,7 +76,19 @@ type nodeRun struct {
 // once more on a new connection; once the run is interrupted, nothing new starts.
 func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []report.Check {
 	out := make([]report.Check, len(list))
+	var order, own []int
 	for i, c := range list {
+		if c.Meta().OwnSession {
+			own = append(own, i)
+		} else {
+			order = append(order, i)
+		}
+	}
+	for _, i := range append(order, own...) {
+		c := list[i]
+		if c.Meta().OwnSession {
+			n.recycle() // the next query opens a new session
+		}
 		var timedOut bool
 		out[i], timedOut = r.once(ctx, c, n)
 		if out[i].Results[0].Status == checks.StatusError && n.closed() && ctx.Err() == nil && !timedOut {

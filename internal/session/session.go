@@ -40,6 +40,9 @@ type Options struct {
 	EmptySearchPath bool
 }
 
+// WorkMem is the work_mem of pgcheckup's sessions.
+const WorkMem = "32MB"
+
 // Session is one read-only connection to one node.
 type Session struct {
 	conn *pgx.Conn
@@ -63,8 +66,15 @@ func Connect(ctx context.Context, cfg *pgx.ConnConfig, opts Options) (*Session, 
 	}
 	cfg.RuntimeParams["statement_timeout"] = millis(opts.StatementTimeout)
 	cfg.RuntimeParams["lock_timeout"] = millis(opts.LockTimeout)
-	// Parallel workers and JIT add nothing to catalog queries but cost on a busy server.
+	// Parallel workers and JIT add nothing to catalog queries but cost on a busy server:
+	// a worker is another process started per query, JIT compiles for longer than a
+	// catalog query runs.
 	cfg.RuntimeParams["jit"] = "off"
+	cfg.RuntimeParams["max_parallel_workers_per_gather"] = "0"
+	// Sorts and hashes over a 50,000-table catalog outgrow the default 4MB and spill to
+	// temporary files; WorkMem keeps them in memory, within the backend memory the
+	// benchmark holds pgcheckup to (docs/benchmarks.md).
+	cfg.RuntimeParams["work_mem"] = WorkMem
 	cfg.BuildContextWatcherHandler = onContextDone
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
