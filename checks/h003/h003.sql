@@ -40,14 +40,17 @@ WITH RECURSIVE fk AS (
           AND NOT EXISTS (
               SELECT 1
               FROM pg_catalog.generate_series(1, m.n) f
-              JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum = fk.conkey[f]
               JOIN pg_catalog.pg_operator o ON o.oid = fk.conpfeqop[f]
               WHERE NOT EXISTS (
                   SELECT 1
                   FROM pg_catalog.generate_series(0, m.n - 1) p
                   JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[p]
                   JOIN pg_catalog.pg_amop ao ON ao.amopfamily = oc.opcfamily AND ao.amopopr = o.oprcom
-                  WHERE i.indkey[p] = fk.conkey[f] AND i.indcollation[p] = a.attcollation))
+                  -- the column's collation, looked up by (attrelid, attnum): a join here
+                  -- made the planner read every column of the table, once per key
+                  WHERE i.indkey[p] = fk.conkey[f]
+                    AND i.indcollation[p] = (SELECT a.attcollation FROM pg_catalog.pg_attribute a
+                                             WHERE a.attrelid = r.oid AND a.attnum = fk.conkey[f])))
     ) AS supported
     FROM fk JOIN pg_catalog.pg_class r ON r.oid = fk.conrelid
     WHERE r.relkind = 'r'
