@@ -90,13 +90,30 @@ type Meta struct {
 	Scope      Scope         // Cluster or Database
 	MinVersion int           // lowest server_version_num it supports (0: any supported)
 	Requires   []Requirement // privileges, extensions, node role
-	// OwnSession: the check opens many relations (every sequence, say), which leaves
-	// each one in the server backend's relation cache for as long as the session lasts.
-	// It runs last on the node, on a connection of its own opened after the node's
-	// main one is closed, so that memory goes when it ends and never adds to the
-	// other checks': still one connection to a node at a time.
-	OwnSession bool
+	// Session is the session of the node the check runs on (see SessionKind).
+	Session SessionKind
 }
+
+// SessionKind says which of a node's sessions a check runs on. A node has one connection
+// at a time: the main session first, then (once it is closed) the catalog session, then
+// one session for each OwnSession check.
+type SessionKind int
+
+// Session kinds.
+const (
+	// MainSession shows the server's settings as any session of the role gets them:
+	// every check that reads pg_settings runs here.
+	MainSession SessionKind = iota
+	// CatalogSession has more work_mem (session.CatalogWorkMem) and no parallel
+	// workers, so that sorts and hashes over a whole catalog stay in memory: for checks
+	// that read no setting but block_size and the like, since the session's own values
+	// would hide the server's.
+	CatalogSession
+	// OwnSession is for a check that opens many relations (every sequence, say): each
+	// stays in the backend's relation cache while the session lasts, so the check gets
+	// a session of its own, closed when it ends. Settings as in CatalogSession.
+	OwnSession
+)
 
 // Query is one SQL statement of a check, valid for server versions in [MinVersion,
 // MaxVersion). Zero bounds are open. Every statement starts with "/* pgcheckup <ID> */".

@@ -36,7 +36,8 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "H004", Title: "Redundant and duplicate indexes", Scope: checks.Database, Doc: doc}
+	return checks.Meta{ID: "H004", Title: "Redundant and duplicate indexes", Scope: checks.Database, Doc: doc,
+		Session: checks.CatalogSession}
 }
 
 // Queries implements checks.Check. PostgreSQL 15 added NULLS NOT DISTINCT, which two

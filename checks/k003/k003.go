@@ -44,7 +44,7 @@ func (c *Check) Config() any { return &c.cfg }
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
 	return checks.Meta{ID: "K003", Title: "Top statements by total time", Scope: checks.Cluster, Doc: doc,
-		Requires: []checks.Requirement{checks.Extension("pg_stat_statements")}}
+		Requires: []checks.Requirement{checks.Extension("pg_stat_statements")}, Session: checks.CatalogSession}
 }
 
 // Queries implements checks.Check. The statement is chosen by the extension's installed

@@ -56,7 +56,7 @@ func (c *Check) Meta() checks.Meta {
 	// relation cached for the session: about 2.6 kB a sequence, 86 MB at 33,000. Its
 	// own session returns that memory when it ends (docs/benchmarks.md).
 	return checks.Meta{ID: "L003", Title: "Integer capacity of sequence-fed columns", Scope: checks.Database, Doc: doc,
-		OwnSession: true}
+		Session: checks.OwnSession}
 }
 
 // Queries implements checks.Check.

@@ -76,18 +76,23 @@ type nodeRun struct {
 // once more on a new connection; once the run is interrupted, nothing new starts.
 func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []report.Check {
 	out := make([]report.Check, len(list))
-	var order, own []int
-	for i, c := range list {
-		if c.Meta().OwnSession {
-			own = append(own, i)
-		} else {
-			order = append(order, i)
+	// main-session checks first, then the catalog session's, then each own session's:
+	// the order of the list within each
+	var order []int
+	for _, kind := range []checks.SessionKind{checks.MainSession, checks.CatalogSession, checks.OwnSession} {
+		for i, c := range list {
+			if c.Meta().Session == kind {
+				order = append(order, i)
+			}
 		}
 	}
-	for _, i := range append(order, own...) {
+	current := checks.MainSession
+	for _, i := range order {
 		c := list[i]
-		if c.Meta().OwnSession {
-			n.recycle() // the next query opens a new session
+		if kind := c.Meta().Session; kind == checks.OwnSession || kind != current {
+			current = kind
+			n.opts.Catalog = true
+			n.recycle() // the next query opens the new session
 		}
 		var timedOut bool
 		out[i], timedOut = r.once(ctx, c, n)

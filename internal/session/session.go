@@ -38,10 +38,15 @@ type Options struct {
 	// EmptySearchPath starts the session with an empty search_path instead of
 	// SearchPath. Tests use it to prove that every name outside pg_catalog is qualified.
 	EmptySearchPath bool
+	// Catalog makes a catalog session (checks.CatalogSession): more work_mem, no parallel
+	// workers. The main session leaves both as the server sets them, because the checks
+	// that read pg_settings would see the session's values instead of the server's.
+	Catalog bool
 }
 
-// WorkMem is the work_mem of pgcheckup's sessions.
-const WorkMem = "32MB"
+// CatalogWorkMem is the work_mem of a catalog session (Options.Catalog): enough for the
+// largest sort of the catalog checks at 50,000 tables (docs/benchmarks.md).
+const CatalogWorkMem = "32MB"
 
 // Session is one read-only connection to one node.
 type Session struct {
@@ -66,15 +71,16 @@ func Connect(ctx context.Context, cfg *pgx.ConnConfig, opts Options) (*Session, 
 	}
 	cfg.RuntimeParams["statement_timeout"] = millis(opts.StatementTimeout)
 	cfg.RuntimeParams["lock_timeout"] = millis(opts.LockTimeout)
-	// Parallel workers and JIT add nothing to catalog queries but cost on a busy server:
-	// a worker is another process started per query, JIT compiles for longer than a
-	// catalog query runs.
+	// JIT compiles for longer than a catalog query runs.
 	cfg.RuntimeParams["jit"] = "off"
-	cfg.RuntimeParams["max_parallel_workers_per_gather"] = "0"
-	// Sorts and hashes over a 50,000-table catalog outgrow the default 4MB and spill to
-	// temporary files; WorkMem keeps them in memory, within the backend memory the
-	// benchmark holds pgcheckup to (docs/benchmarks.md).
-	cfg.RuntimeParams["work_mem"] = WorkMem
+	if opts.Catalog {
+		// Sorts and hashes over a 50,000-table catalog outgrow the default 4MB and spill
+		// to temporary files; CatalogWorkMem keeps them in memory, within the backend
+		// memory the benchmark holds pgcheckup to (docs/benchmarks.md). A parallel
+		// worker is one more process per query, for queries that gain nothing from it.
+		cfg.RuntimeParams["work_mem"] = CatalogWorkMem
+		cfg.RuntimeParams["max_parallel_workers_per_gather"] = "0"
+	}
 	cfg.BuildContextWatcherHandler = onContextDone
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
