@@ -33,6 +33,9 @@ type Config struct {
 	// however many sequences there are; every sequence is read, in
 	// ceil(sequences / batch_size) statements.
 	BatchSize int `toml:"batch_size"`
+	// MaxSequences is read and ignored: it capped the sequences read before every
+	// sequence was (issue 13). Kept so that a configuration that sets it still loads.
+	MaxSequences int `toml:"max_sequences"`
 }
 
 // Validate implements checks.Validator.
