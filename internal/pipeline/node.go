@@ -30,8 +30,9 @@ type nodeConn struct {
 	// number counts the node's connections: 1 for the first. Each result records the
 	// connection it ran on.
 	number int
-	// recycled counts the connections closed on purpose (checks.Meta.OwnSession): they
-	// are no drops, so they do not count against maxReconnects.
+	// recycled counts the connections closed on purpose, between session kinds
+	// (checks.Meta.Session): they are no drops, so they do not count against
+	// maxReconnects.
 	recycled int
 	// lost is why the node was given up: its connection dropped and no new one could
 	// be opened. Once set, nothing more is sent to the node.
@@ -76,7 +77,7 @@ func (n *nodeConn) ensure(ctx context.Context) error {
 		return n.lost
 	}
 	if n.number-n.recycled > maxReconnects {
-		n.lost = fmt.Errorf("connection lost %d times; node given up", n.number)
+		n.lost = fmt.Errorf("connection lost %d times; node given up", n.number-n.recycled)
 		return n.lost
 	}
 	cctx, cancel := context.WithTimeout(ctx, n.opts.ConnectTimeout)

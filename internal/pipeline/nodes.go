@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -78,14 +80,11 @@ func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []r
 	out := make([]report.Check, len(list))
 	// main-session checks first, then the catalog session's, then each own session's:
 	// the order of the list within each
-	var order []int
-	for _, kind := range []checks.SessionKind{checks.MainSession, checks.CatalogSession, checks.OwnSession} {
-		for i, c := range list {
-			if c.Meta().Session == kind {
-				order = append(order, i)
-			}
-		}
+	order := make([]int, len(list))
+	for i := range order {
+		order[i] = i
 	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(list[a].Meta().Session, list[b].Meta().Session) })
 	current := checks.MainSession
 	for _, i := range order {
 		c := list[i]
