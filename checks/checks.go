@@ -43,8 +43,13 @@ type Validator interface {
 // NodeOutcome is one check's outcome on one node, as a run holds it before the report
 // is assembled: typed, not yet sanitized.
 type NodeOutcome struct {
-	Node   Node
-	Status Status
+	// Node is the node; Node.Database the database the check looked at. A node that
+	// could not be reached (or a database that refused the connection) is here too,
+	// with Status StatusError, Outcome nil and Unreachable saying why, so a comparison
+	// can tell "no scans anywhere" from "one node not seen".
+	Node        Node
+	Status      Status
+	Unreachable string
 	// Outcome is nil when the check did not run on the node (skipped by a gate, failed).
 	Outcome *Outcome
 }
@@ -56,6 +61,14 @@ type NodeOutcome struct {
 // added to the check's findings and pass the privacy rules like the others.
 type Comparer interface {
 	Compare(outcomes []NodeOutcome) []Finding
+}
+
+// Replacer is a Comparer whose Compare replaces the findings the check's Run returned
+// on each node (H002: an index is unused only if no node used it), instead of adding to
+// them. The per-node findings still decide each result's status.
+type Replacer interface {
+	Comparer
+	ReplacesNodeFindings() bool
 }
 
 // Scope says whether a check looks at the whole cluster or at one database.
@@ -202,7 +215,14 @@ type Finding struct {
 	Conclusion     string   `json:"conclusion"`     // Markdown
 	Recommendation string   `json:"recommendation"` // Markdown
 	Objects        []Name   `json:"objects,omitempty"`
-	Node           string   `json:"node,omitempty"` // set by the runner
+	// Node is the node that reported the finding, set by the runner. The report merges
+	// the same finding from several nodes into one, with Nodes listing them and Node
+	// empty; a finding of Compare names the nodes it is about in Nodes, or none when it
+	// speaks for the cluster.
+	Node  string   `json:"node,omitempty"`
+	Nodes []string `json:"nodes,omitempty"`
+	// Database is the database a database-scoped check found it in, set by the runner.
+	Database string `json:"database,omitempty"`
 	// Count is how many objects the finding stands for when it speaks for more than one:
 	// the rows a check found beyond those it lists ("24,423 more foreign keys without an
 	// index"). Zero means one. The summary, the chart, the terminal and --fail-on add

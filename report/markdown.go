@@ -239,9 +239,10 @@ func (rd *Renderer) DataMarkdown(id string, res Result) ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// nodeList names the nodes that reported a finding; "all nodes" when every node did.
+// nodeList names the nodes that reported a finding; "all nodes" when every node did,
+// or when none is named (a comparison's finding speaks for the cluster).
 func nodeList(r *Report, nodes []string) string {
-	if len(r.Nodes) > 1 && len(nodes) == len(r.Nodes) {
+	if len(r.Nodes) > 1 && (len(nodes) == len(r.Nodes) || len(nodes) == 0) {
 		return "all nodes"
 	}
 	parts := make([]string, len(nodes))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"time"
 
@@ -18,7 +19,12 @@ import (
 //
 // 2: a finding may carry a count (checks.Finding.Count). Version 1 reports have none,
 // so every finding in them counts one, which is what they meant: they still read.
-const SchemaVersion = 2
+//
+// 3: findings identical on several nodes are one finding with the nodes in "nodes"
+// (checks.Finding.Nodes); results and findings of database-scoped checks name their
+// database; a node lists the databases the run looked at. Older reports are upgraded
+// when read: each finding's "node" becomes its node list, and identical ones merge.
+const SchemaVersion = 3
 
 // oldestReadable is the oldest schema version Read accepts.
 const oldestReadable = 1
@@ -71,6 +77,19 @@ type Node struct {
 	Superuser  bool   `json:"superuser"`
 	PGMonitor  bool   `json:"pg_monitor"`
 	Error      string `json:"error,omitempty"` // why the node could not be checked
+	// Databases are the databases database-scoped checks ran in (or were meant to), in
+	// the order they were checked.
+	Databases []Database `json:"databases,omitempty"`
+	// DatabasesLeftOut counts the databases beyond the run's cap (max_databases).
+	DatabasesLeftOut int `json:"databases_left_out,omitempty"`
+}
+
+// Database is one database of a node, as the run saw it.
+type Database struct {
+	Name string `json:"name"`
+	// Skipped says why database-scoped checks did not run in it (CONNECT revoked, the
+	// connection refused); empty when they ran.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // Check is one check's results across nodes.
@@ -84,7 +103,9 @@ type Check struct {
 
 // Result is how a check ended on one node, with its data.
 type Result struct {
-	Node       string        `json:"node"`
+	Node string `json:"node"`
+	// Database is the database a database-scoped check ran in.
+	Database   string        `json:"database,omitempty"`
 	Status     checks.Status `json:"status"`
 	Reason     string        `json:"reason,omitempty"`
 	Hint       string        `json:"hint,omitempty"`
@@ -129,34 +150,52 @@ func Read(path string) (*Report, error) {
 	return r, nil
 }
 
-// FindingRef is a finding with the check it came from and every node that reported it.
-// The same finding from several nodes (a setting all nodes share) is shown once.
+// FindingRef is a finding with the check it came from.
 type FindingRef struct {
 	CheckID string
 	Title   string
 	checks.Finding
-	Nodes []string
 }
 
-// Merged returns a check's findings with identical ones from different nodes merged, in
-// the order they were first reported.
-func (c *Check) Merged() []FindingRef {
+// MergeFindings merges findings that are the same on several nodes (same code, severity,
+// database, texts, objects and count) into one, whose Nodes lists every node that
+// reported it, in the order they were first reported. A merged finding's Node is empty.
+// Findings that already carry Nodes (from Compare, or merged before) keep them.
+func MergeFindings(in []checks.Finding) []checks.Finding {
 	type key struct {
-		code       string
-		sev        checks.Severity
-		conclusion string
-		rec        string
+		code, db, conclusion, rec string
+		sev                       checks.Severity
+		count                     int
+		objects                   string
 	}
-	var out []FindingRef
+	out := []checks.Finding{}
 	at := map[key]int{}
-	for _, f := range c.Findings {
-		k := key{f.Code, f.Severity, f.Conclusion, f.Recommendation}
-		if i, ok := at[k]; ok {
+	for _, f := range in {
+		nodes := f.Nodes
+		if f.Node != "" {
+			nodes = []string{f.Node}
+		}
+		objs, _ := json.Marshal(f.Objects)
+		k := key{f.Code, f.Database, f.Conclusion, f.Recommendation, f.Severity, f.Count, string(objs)}
+		if i, ok := at[k]; ok && f.Node != "" {
 			out[i].Nodes = append(out[i].Nodes, f.Node)
 			continue
 		}
+		f.Node, f.Nodes = "", slices.Clone(nodes)
+		if f.Nodes == nil && len(nodes) == 0 {
+			f.Nodes = nil
+		}
 		at[k] = len(out)
-		out = append(out, FindingRef{CheckID: c.ID, Title: c.Title, Finding: f, Nodes: []string{f.Node}})
+		out = append(out, f)
+	}
+	return out
+}
+
+// Merged returns a check's findings, each with the check's ID and title.
+func (c *Check) Merged() []FindingRef {
+	out := make([]FindingRef, 0, len(c.Findings))
+	for _, f := range MergeFindings(c.Findings) {
+		out = append(out, FindingRef{CheckID: c.ID, Title: c.Title, Finding: f})
 	}
 	return out
 }

@@ -55,6 +55,12 @@ func decode(in io.Reader) (*Report, error) {
 		return nil, err
 	}
 	r.Checks = list
+	if r.SchemaVersion < 3 {
+		// Before version 3 each node's copy of a finding was its own entry.
+		for i := range r.Checks {
+			r.Checks[i].Findings = MergeFindings(r.Checks[i].Findings)
+		}
+	}
 	return &r, nil
 }
 

@@ -25,7 +25,7 @@ func assemble(rep *report.Report, cfg Config, nodes []checks.Node) error {
 			}
 		}
 		if i < len(cfg.Checks) {
-			if f := compare(cfg.Checks[i], rc.Results, nodes); len(f) > 0 {
+			if f := compare(cfg.Checks[i], rc.Results, rep.Nodes, nodes); len(f) > 0 {
 				compared[i] = &checks.Outcome{Findings: f}
 				all = append(all, compared[i])
 			}
@@ -41,6 +41,12 @@ func assemble(rep *report.Report, cfg Config, nodes []checks.Node) error {
 		rc := &rep.Checks[i]
 		// Findings are taken from the sanitized outcomes; the runner's copies are not.
 		rc.Findings = []checks.Finding{}
+		replaced := false
+		if i < len(cfg.Checks) {
+			if r, ok := cfg.Checks[i].(checks.Replacer); ok && r.ReplacesNodeFindings() {
+				replaced = true
+			}
+		}
 		for j := range rc.Results {
 			res := &rc.Results[j]
 			res.Node = san.NodeName(res.Node)
@@ -52,7 +58,9 @@ func assemble(rep *report.Report, cfg Config, nodes []checks.Node) error {
 			for k := range o.Findings {
 				o.Findings[k].Node = san.NodeName(o.Findings[k].Node)
 			}
-			rc.Findings = append(rc.Findings, o.Findings...)
+			if !replaced {
+				rc.Findings = append(rc.Findings, o.Findings...)
+			}
 			if o.Data == nil {
 				continue
 			}
@@ -64,25 +72,71 @@ func assemble(rep *report.Report, cfg Config, nodes []checks.Node) error {
 			res.Data = b
 		}
 		if compared[i] != nil {
+			for k := range compared[i].Findings {
+				f := &compared[i].Findings[k]
+				for n := range f.Nodes {
+					f.Nodes[n] = san.NodeName(f.Nodes[n])
+				}
+			}
 			rc.Findings = append(rc.Findings, compared[i].Findings...)
 		}
+		rc.Findings = report.MergeFindings(rc.Findings)
 	}
 	return nil
 }
 
-// compare runs a check's comparison over its outcomes on every node, when it has one.
-func compare(c checks.Check, results []report.Result, nodes []checks.Node) []checks.Finding {
+// compare runs a check's comparison over its outcomes on every node of the report, once
+// per database for a database-scoped check. A node that was not reached, or did not
+// check that database, is in the comparison with the reason, so a verdict that needs
+// every node can say "unknown".
+func compare(c checks.Check, results []report.Result, all []report.Node, live []checks.Node) []checks.Finding {
 	cmp, ok := c.(checks.Comparer)
-	if !ok || len(results) != len(nodes) {
+	if !ok {
 		return nil
 	}
-	in := make([]checks.NodeOutcome, len(results))
-	for i, r := range results {
-		in[i] = checks.NodeOutcome{Node: nodes[i], Status: r.Status, Outcome: r.Outcome}
+	info := map[string]checks.Node{}
+	for _, n := range live {
+		info[n.Name] = n
 	}
-	out := cmp.Compare(in)
-	for i := range out {
-		out[i].Node = ""
+	var dbs []string
+	seen := map[string]bool{}
+	for _, r := range results {
+		if !seen[r.Database] {
+			seen[r.Database] = true
+			dbs = append(dbs, r.Database)
+		}
+	}
+	var out []checks.Finding
+	for _, db := range dbs {
+		in := make([]checks.NodeOutcome, 0, len(all))
+		for _, n := range all {
+			no := checks.NodeOutcome{Node: checks.Node{Name: n.Name, Host: n.Host, Role: n.Role, Database: db}, Status: checks.StatusError}
+			if li, ok := info[n.Name]; ok {
+				no.Node = li
+				no.Node.Database = db
+			}
+			switch {
+			case n.Error != "":
+				no.Unreachable = "node not reachable: " + n.Error
+			default:
+				no.Unreachable = "database not checked on this node"
+				for _, r := range results {
+					if r.Node == n.Name && r.Database == db {
+						no.Status, no.Outcome, no.Unreachable = r.Status, r.Outcome, ""
+						break
+					}
+				}
+			}
+			in = append(in, no)
+		}
+		f := cmp.Compare(in)
+		for i := range f {
+			f[i].Node = ""
+			if c.Meta().Scope == checks.Database {
+				f[i].Database = db
+			}
+		}
+		out = append(out, f...)
 	}
 	return out
 }

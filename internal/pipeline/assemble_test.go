@@ -69,7 +69,7 @@ func TestAssembleComparesAndSanitizesTyped(t *testing.T) {
             "table": "n_`) || !strings.Contains(out, `"level": "high"`) {
 		t.Errorf("data not encoded in field order with its label:\n%s", out)
 	}
-	if f := rep.Checks[0].Findings; len(f) != 3 || f[2].Code != "T001/differs" || f[0].Node != "host:5432" || rep.Checks[0].Results[1].Node != "host:5432" {
+	if f := rep.Checks[0].Findings; len(f) != 3 || f[2].Code != "T001/differs" || f[0].Node != "" || len(f[0].Nodes) != 1 || f[0].Nodes[0] != "host:5432" || rep.Checks[0].Results[1].Node != "host:5432" {
 		t.Errorf("findings %+v", f)
 	}
 }

@@ -68,6 +68,11 @@ func Run(ctx context.Context, list []checks.Check, nodes []Node, opts Options) [
 func Exec(ctx context.Context, c checks.Check, n Node, opts Options) report.Result {
 	start := time.Now()
 	res := report.Result{Node: n.Info.Name}
+	db := ""
+	if c.Meta().Scope == checks.Database {
+		db = n.Info.Database
+	}
+	res.Database = db
 	finish := func(s checks.Status, reason, hint string) report.Result {
 		res.Status, res.Reason, res.Hint = s, reason, hint
 		res.DurationMS = float64(time.Since(start).Microseconds()) / 1000
@@ -87,6 +92,7 @@ func Exec(ctx context.Context, c checks.Check, n Node, opts Options) report.Resu
 	res.Outcome = out
 	for i := range out.Findings {
 		out.Findings[i].Node = n.Info.Name
+		out.Findings[i].Database = db
 	}
 	status := checks.StatusOK
 	for _, f := range out.Findings {
