@@ -26,7 +26,7 @@ var (
 	settingNames = []string{"hot_standby", "hot_standby_feedback", "max_standby_archive_delay", "max_standby_streaming_delay",
 		"recovery_min_apply_delay", "wal_keep_size", "wal_keep_segments", "max_slot_wal_keep_size", "max_wal_senders",
 		"max_replication_slots", "synchronous_standby_names", "synchronous_commit", "primary_slot_name",
-		"wal_sender_timeout", "wal_receiver_timeout"}
+		"wal_sender_timeout", "wal_receiver_timeout", "cluster_name"}
 )
 
 const v14 = 140000
@@ -101,6 +101,16 @@ type Receiver struct {
 	Slot               *checks.Name `json:"slot"`
 	LastMessageAgeSec  *float64     `json:"last_message_age_sec"`
 	HasPrimaryConninfo bool         `json:"has_primary_conninfo"`
+	// SenderHost and SenderPort are the upstream the WAL receiver is connected to, as
+	// the receiver resolved it (nil when no receiver is connected). The topology uses
+	// them to tell which node of the report this standby streams from.
+	SenderHost *checks.Text `json:"sender_host"`
+	SenderPort *int         `json:"sender_port"`
+	// UpstreamAheadBytes is how far the upstream's WAL was ahead of what this standby
+	// had flushed, as of the upstream's last message: the standby's own view of its
+	// receive lag. LatestEndAgeSec is how long ago that upstream position last advanced.
+	UpstreamAheadBytes *float64 `json:"upstream_ahead_bytes"`
+	LatestEndAgeSec    *float64 `json:"latest_end_age_sec"`
 }
 
 // Data is what C002 reports.
@@ -115,6 +125,9 @@ type Data struct {
 	ArchiveDelaySec   float64     `json:"archive_delay_sec"`
 	SyncStandbyNames  checks.Text `json:"sync_standby_names"`
 	SyncCommit        checks.Text `json:"sync_commit"`
+	// ClusterName is cluster_name: the WAL receiver's application_name when
+	// primary_conninfo sets none, so the upstream may list this standby under it.
+	ClusterName checks.Text `json:"cluster_name"`
 }
 
 // Run implements checks.Check.
@@ -142,7 +155,8 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		q, _ := checks.Pick(c.Queries(), "c002_receiver.sql", t.Node.VersionNum)
 		var r Receiver
 		if err := t.DB.QueryRow(ctx, q).Scan(&r.ReceiveLSN, &r.ReplayLSN, &r.ReplayLagBytes, &r.LastReplayAgeSec,
-			&r.PauseState, &r.Status, &r.Slot, &r.LastMessageAgeSec, &r.HasPrimaryConninfo); err != nil {
+			&r.PauseState, &r.Status, &r.Slot, &r.LastMessageAgeSec, &r.HasPrimaryConninfo,
+			&r.SenderHost, &r.SenderPort, &r.UpstreamAheadBytes, &r.LatestEndAgeSec); err != nil {
 			return nil, fmt.Errorf("read WAL receiver: %w", err)
 		}
 		d.Receiver = &r
@@ -158,5 +172,6 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	d.ArchiveDelaySec, _ = set["max_standby_archive_delay"].Seconds()
 	d.SyncStandbyNames = set["synchronous_standby_names"].Value
 	d.SyncCommit = set["synchronous_commit"].Value
+	d.ClusterName = set["cluster_name"].Value
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
 }

@@ -2,12 +2,14 @@ package c002
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/checks/c002/topology"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 )
@@ -111,5 +113,90 @@ func waitFor(t *testing.T, conn *pgx.Conn, q string) {
 			t.Fatalf("never true: %s (%v)", q, err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestCascade: primary -> standby1 -> standby2. C002 on all three and Compare give the
+// topology with the cascade, and lag from both ends of each link.
+func TestCascade(t *testing.T) {
+	ctx := context.Background()
+	cl := pgtest.ForTest(t, pgtest.Options{})
+	s1 := pgtest.StandbyForTest(t, cl, nil)
+	s2 := pgtest.CascadingStandbyForTest(t, s1, nil)
+	prim, c1, c2 := connect(t, cl), connect(t, s1), connect(t, s2)
+	waitFor(t, prim, "SELECT EXISTS (SELECT 1 FROM pg_stat_replication WHERE application_name = 'standby1' AND state = 'streaming')")
+	waitFor(t, c1, "SELECT EXISTS (SELECT 1 FROM pg_stat_replication WHERE application_name = 'standby2' AND state = 'streaming')")
+	// Replay paused on the cascading standby while the primary writes: both ends of
+	// standby1 -> standby2 must see it behind.
+	if _, err := c2.Exec(ctx, "SELECT pg_wal_replay_pause()"); err != nil {
+		t.Fatal(err)
+	}
+	cl.MustExec(t, "postgres", "CREATE TABLE big AS SELECT g, repeat('x', 100) AS pad FROM generate_series(1, 50000) g")
+	waitFor(t, c2, "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) > 2 * 1024 * 1024")
+	waitFor(t, c1, "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), replay_lsn) > 2 * 1024 * 1024 FROM pg_stat_replication")
+
+	c := New()
+	var outcomes []checks.NodeOutcome
+	for i, n := range []*pgtest.Cluster{cl, s1, s2} {
+		r := checktest.Run(t, n, c, checktest.Options{})
+		if r.Status != checks.StatusOK && r.Status != checks.StatusFindings { // standby2: replay paused
+			t.Fatalf("%s: %s %s", n.DataDir(), r.Status, r.Reason)
+		}
+		var d Data
+		r.Decode(t, &d)
+		node := r.Node
+		node.Name = []string{"primary", "standby1", "standby2"}[i]
+		outcomes = append(outcomes, checks.NodeOutcome{Node: node, Status: r.Status, Outcome: &checks.Outcome{Data: d}})
+		if i > 0 {
+			up := []*pgtest.Cluster{cl, s1}[i-1]
+			if d.Receiver == nil || d.Receiver.SenderHost == nil || *d.Receiver.SenderHost != "127.0.0.1" ||
+				d.Receiver.SenderPort == nil || *d.Receiver.SenderPort != up.Port || d.Receiver.UpstreamAheadBytes == nil {
+				t.Fatalf("%s receiver %+v", node.Name, d.Receiver)
+			}
+		}
+	}
+	if f := c.Compare(outcomes); len(f) != 0 {
+		t.Errorf("findings of a healthy cascade: %+v", f)
+	}
+	g := topology.Derive(Nodes(outcomes))
+	edges := map[string]topology.Edge{}
+	for _, e := range g.Edges {
+		edges[e.Upstream+"->"+e.Downstream] = e
+	}
+	if len(g.Edges) != 2 {
+		t.Fatalf("edges %+v", g.Edges)
+	}
+	for _, k := range []string{"primary->standby1", "standby1->standby2"} {
+		e, ok := edges[k]
+		if !ok || !e.Matched() || e.Match != topology.ByNodeName || e.Sender.ReplayLagBytes == nil || e.Receiver.BehindBytes() == nil {
+			t.Fatalf("%s: %+v", k, e)
+		}
+	}
+	e := edges["standby1->standby2"]
+	if *e.Sender.ReplayLagBytes < 2<<20 || *e.Receiver.BehindBytes() < 2<<20 || *e.Receiver.ReplayLagBytes < 2<<20 {
+		t.Errorf("cascade lag: upstream sees %v, standby sees %v", *e.Sender.ReplayLagBytes, *e.Receiver.BehindBytes())
+	}
+	if d := g.Depth(); d["primary"] != 0 || d["standby1"] != 1 || d["standby2"] != 2 {
+		t.Errorf("depth %v", d)
+	}
+
+	// Nodes named without regard to application_name: matched by address and elimination.
+	anon := slices.Clone(outcomes)
+	for i := range anon {
+		anon[i].Node.Name = fmt.Sprintf("node%d", i+1)
+	}
+	for _, e := range topology.Derive(Nodes(anon)).Edges {
+		if e.Match != topology.ByElimination || e.Upstream == "" {
+			t.Errorf("anonymous: %+v", e)
+		}
+	}
+
+	// standby1 not reachable: standby2's upstream is known only by address, and the
+	// primary's WAL sender for standby1 has no receiver among the nodes.
+	down := slices.Clone(outcomes)
+	down[1].Status, down[1].Outcome, down[1].Unreachable = checks.StatusError, nil, "node not reachable: connection refused"
+	f := c.Compare(down)
+	if len(f) != 1 || f[0].Code != "C002/upstream-not-checked" || !slices.Equal(f[0].Nodes, []string{"standby2", "standby1"}) {
+		t.Errorf("upstream down: %+v", f)
 	}
 }
