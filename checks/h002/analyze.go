@@ -178,6 +178,32 @@ moment, which no catalog records; the report says so. Per-index resets
 - An expression index is flagged: ANALYZE keeps statistics on its expressions that the planner
   uses for estimates, so dropping it can change plans although it is never scanned.
 
-**One node only.** Scans are counted per server: on a standby only that standby's queries count,
-and the primary does not see the replicas' scans. An index unused here may be used on a
-replica; run pgcheckup on every node before dropping anything.`
+**Every node.** Scans are counted per server: a standby counts only its own queries, and the
+primary does not see the replicas' scans. The report therefore judges each index over every
+node it checked (once per database): each node's data lists its indexes without scans (top
+` + "`top_n`" + `, with ` + "`relpages`" + `, which a standby shares with its primary, so an index missing from a
+node's list is known to be scanned there when it would rank before that list's last row) and
+its large indexes (at least ` + "`rare_min_size_bytes`" + `, default 100 MiB, by ` + "`relpages`" + `; top ` + "`top_n`" + `),
+scanned or not, with their scans, the table's writes (inserts and non-HOT updates, from
+` + "`pg_stat_all_tables`" + `) and, on 16 and later, ` + "`last_idx_scan`" + `. The per-node findings are
+replaced by these:
+
+- **P3** ` + "`H002/unused-index`" + `: no scans on any node, every node of the report reached with
+  statistics old enough. The finding shows each node's zero and since when it counted, then
+  ` + "`DROP INDEX CONCURRENTLY`" + ` with the schema-qualified, quoted name and the ` + "`CREATE INDEX`" + ` that
+  undoes it (its literals withheld unless ` + "`--definition-literals`" + `). A standby not given to
+  pgcheckup is not seen: the recommendation says to check it.
+- **info** ` + "`H002/unused-unknown`" + `: no scans on the nodes seen, but a node was unreachable, did not
+  run the check, has ` + "`track_counts`" + ` off or statistics younger than ` + "`min_stats_age_days`" + `, or did
+  not list the index (beyond its ` + "`top_n`" + `); ` + "`H002/incomplete`" + ` names those nodes and why. Never a
+  drop. Unused indexes beyond ` + "`top_n`" + ` cannot be matched across nodes: with several nodes they are
+  counted here too.
+- **info** ` + "`H002/used-on-standby-only`" + `: no scans on the primary, scans on a standby. Not unused:
+  dropping it on the primary drops it on the standbys, whose queries use it.
+- **P3** ` + "`H002/rarely-used`" + ` (postgres-checkup's class): a large index whose scans, summed over
+  every node, are fewer than one per ` + "`rare_writes_per_scan`" + ` (default 1,000) of its table's writes
+  on the primary. Judged only when every node was seen with old enough statistics, and only
+  for the listed large indexes. Its advice is to find the queries that still use it first: a
+  rare scan may be one that matters.
+- **info** ` + "`H002/not-compared`" + `: the nodes' system identifiers differ (not one cluster): nothing is
+  compared.`

@@ -18,6 +18,8 @@ var (
 	query string
 	//go:embed h002_stats.sql
 	statsQuery string
+	//go:embed h002_lastscan.sql
+	lastScanQuery string
 )
 
 // Check is H002.
@@ -32,10 +34,19 @@ type Config struct {
 	MinStatsAgeDays int `toml:"min_stats_age_days"`
 	// MinSizeBytes: smaller unused indexes are listed but make no finding.
 	MinSizeBytes int64 `toml:"min_size_bytes"`
+	// RareMinSizeBytes: indexes at least this large (by relpages) have their scans and
+	// their table's writes listed on every node, scanned or not, and may be rarely used.
+	RareMinSizeBytes int64 `toml:"rare_min_size_bytes"`
+	// RareWritesPerScan: a large index is rarely used when its table had more than this
+	// many index-writing row changes per scan (summed over every node).
+	RareWritesPerScan int64 `toml:"rare_writes_per_scan"`
 }
 
 // New returns H002 with its defaults.
-func New() *Check { return &Check{cfg: Config{TopN: 50, MinStatsAgeDays: 30, MinSizeBytes: 1 << 20}} }
+func New() *Check {
+	return &Check{cfg: Config{TopN: 50, MinStatsAgeDays: 30, MinSizeBytes: 1 << 20, RareMinSizeBytes: 100 << 20,
+		RareWritesPerScan: 1000}}
+}
 
 // Config implements checks.Configurable.
 func (c *Check) Config() any { return &c.cfg }
@@ -51,6 +62,7 @@ func (c *Check) Queries() []checks.Query {
 	return []checks.Query{
 		{Name: "h002_stats.sql", SQL: statsQuery},
 		{Name: "h002.sql", SQL: query},
+		{Name: "h002_lastscan.sql", MinVersion: 160000, SQL: lastScanQuery},
 	}
 }
 
@@ -63,8 +75,18 @@ type Index struct {
 	// Partitions is 0 for a plain index; for a partitioned index, the number of partition
 	// indexes whose scans and sizes are summed.
 	Partitions int `json:"partitions,omitempty"`
-	// IdxScan is pg_stat_all_indexes.idx_scan (summed over partitions): 0 by selection.
+	// IdxScan is pg_stat_all_indexes.idx_scan (summed over partitions): 0 in Indexes.
 	IdxScan int64 `json:"idx_scan"`
+	// RelPages is pg_class.relpages (summed over partitions): the listings' order, the
+	// same on a primary and its standbys.
+	RelPages int64 `json:"relpages"`
+	// Writes counts the rows inserted into the table, or updated other than HOT, since the
+	// statistics began: each adds an entry to the index. Counted where the writes happen:
+	// 0 on a standby.
+	Writes int64 `json:"writes"`
+	// LastIdxScan is pg_stat_all_indexes.last_idx_scan (16+, plain indexes of Large).
+	LastIdxScan *time.Time `json:"last_idx_scan,omitempty"`
+	oid         uint32
 	// SizeBytes is nil when another session holds an ACCESS EXCLUSIVE lock on it (or on
 	// all of its partitions): pgcheckup does not wait for locks.
 	SizeBytes *int64 `json:"size_bytes"`
@@ -87,6 +109,13 @@ type Index struct {
 type Data struct {
 	Indexes []Index `json:"indexes"`
 	Total   int     `json:"total"` // unused indexes before the limit
+	// Large are the top_n largest indexes of at least rare_min_size_bytes (by relpages),
+	// scanned or not, with their scans and writes: the same indexes on every node, so
+	// Compare sees each node's scans side by side. LargeTotal counts them all.
+	Large             []Index `json:"large"`
+	LargeTotal        int     `json:"large_total"`
+	RareMinSizeBytes  int64   `json:"rare_min_size_bytes"`
+	RareWritesPerScan int64   `json:"rare_writes_per_scan"`
 	// UnlistedFK and UnlistedLarge count the unused indexes beyond the limit that support a
 	// foreign key, and the others of at least min_size_bytes (judged by relpages).
 	UnlistedFK    int `json:"unlisted_fk"`
@@ -117,7 +146,8 @@ type Data struct {
 
 // Run implements checks.Check.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
-	d := Data{Indexes: []Index{}, TopN: c.cfg.TopN, MinSizeBytes: c.cfg.MinSizeBytes, MinStatsAgeDays: c.cfg.MinStatsAgeDays}
+	d := Data{Indexes: []Index{}, Large: []Index{}, TopN: c.cfg.TopN, MinSizeBytes: c.cfg.MinSizeBytes,
+		MinStatsAgeDays: c.cfg.MinStatsAgeDays, RareMinSizeBytes: c.cfg.RareMinSizeBytes, RareWritesPerScan: c.cfg.RareWritesPerScan}
 	if err := t.DB.QueryRow(ctx, statsQuery).Scan(&d.StatsReset, &d.PostmasterStart, &d.CrashReset,
 		&d.TrackCounts, &d.InRecovery); err != nil {
 		return nil, fmt.Errorf("read statistics age: %w", err)
@@ -126,13 +156,18 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		if err := c.readIndexes(ctx, t.DB, &d); err != nil {
 			return nil, err
 		}
+		if q, ok := checks.Pick(c.Queries(), "h002_lastscan.sql", t.Node.VersionNum); ok {
+			if err := readLastScans(ctx, t.DB, q, d.Large); err != nil {
+				return nil, err
+			}
+		}
 	}
 	fill(&d, t.Now)
 	return &checks.Outcome{Data: d, Findings: analyze(d)}, nil
 }
 
 func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data) error {
-	rows, err := db.Query(ctx, query, c.cfg.TopN, c.cfg.MinSizeBytes)
+	rows, err := db.Query(ctx, query, c.cfg.TopN, c.cfg.MinSizeBytes, c.cfg.RareMinSizeBytes)
 	if err != nil {
 		return fmt.Errorf("read unused indexes: %w", err)
 	}
@@ -143,11 +178,12 @@ func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data) err
 		var schema, name, table *checks.Name
 		var ident *checks.Definition
 		var partitions *int
-		var scans *int64
-		var locked, tableLocked, expressions, partial *bool
-		if err := rows.Scan(&schema, &name, &table, &ident, &partitions, &scans, &ix.SizeBytes, &locked,
-			&tableLocked, &expressions, &partial, &def, &ix.SupportsFKs, &d.Total, &d.UnlistedFK, &d.UnlistedLarge,
-			&d.Unjudged); err != nil {
+		var scans, pages, writes *int64
+		var oid *uint32
+		var large, locked, tableLocked, expressions, partial *bool
+		if err := rows.Scan(&large, &oid, &pages, &schema, &name, &table, &ident, &partitions, &scans, &writes,
+			&ix.SizeBytes, &locked, &tableLocked, &expressions, &partial, &def, &ix.SupportsFKs, &d.Total,
+			&d.UnlistedFK, &d.UnlistedLarge, &d.LargeTotal, &d.Unjudged); err != nil {
 			return fmt.Errorf("read unused indexes: %w", err)
 		}
 		// The statement returns one row with only the totals when no index is listed.
@@ -157,16 +193,55 @@ func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data) err
 		ix.Schema, ix.Name, ix.Table, ix.Ident = val(schema), *name, val(table), val(ident)
 		ix.Partitions, ix.IdxScan, ix.Locked, ix.TableLocked = val(partitions), val(scans), val(locked), val(tableLocked)
 		ix.Expressions, ix.Partial = val(expressions), val(partial)
+		ix.RelPages, ix.Writes, ix.oid = val(pages), val(writes), val(oid)
 		if def != nil {
 			ix.Definition = *def
 		}
 		if ix.SupportsFKs == nil {
 			ix.SupportsFKs = []checks.Name{}
 		}
-		d.Indexes = append(d.Indexes, ix)
+		if val(large) {
+			d.Large = append(d.Large, ix)
+		} else {
+			d.Indexes = append(d.Indexes, ix)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read unused indexes: %w", err)
+	}
+	return nil
+}
+
+// readLastScans sets LastIdxScan of the plain indexes in large (16+).
+func readLastScans(ctx context.Context, db checks.Querier, q string, large []Index) error {
+	at := map[uint32]int{}
+	var oids []uint32
+	for i, ix := range large {
+		if ix.Partitions == 0 {
+			at[ix.oid] = i
+			oids = append(oids, ix.oid)
+		}
+	}
+	if len(oids) == 0 {
+		return nil
+	}
+	rows, err := db.Query(ctx, q, oids)
+	if err != nil {
+		return fmt.Errorf("read last scans: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var oid uint32
+		var last *time.Time
+		if err := rows.Scan(&oid, &last); err != nil {
+			return fmt.Errorf("read last scans: %w", err)
+		}
+		if i, ok := at[oid]; ok {
+			large[i].LastIdxScan = last
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read last scans: %w", err)
 	}
 	return nil
 }

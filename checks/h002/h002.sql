@@ -30,15 +30,17 @@ WITH RECURSIVE locked AS (
     WHERE c.relkind = 'i'
     GROUP BY t.root
 ), unused AS MATERIALIZED (
-    -- read twice (for the listing and for the totals): kept rather than computed twice
-    -- (tens of thousands of rows at 50,000 tables fit pgcheckup's work_mem)
+    -- read three times (for the listings and for the totals): kept rather than computed
+    -- again (tens of thousands of rows at 50,000 tables fit pgcheckup's work_mem). Holds the
+    -- indexes without scans and the large ones (at least $3 bytes by relpages, scanned or
+    -- not), whose scans are listed on every node alike, so nodes can be compared
     SELECT u.indexrelid, u.pages, u.scans, u.partitions, i.indrelid, i.indpred IS NULL AS not_partial,
            i.indkey, i.indnkeyatts
     FROM unit u
     JOIN pg_catalog.pg_index i ON i.indexrelid = u.indexrelid
     JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace
-    WHERE u.scans = 0
+    WHERE (u.scans = 0 OR u.pages * pg_catalog.current_setting('block_size')::bigint >= $3)
       AND i.indisvalid AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
       -- a constraint of the table backed by the index (a foreign key only references
       -- unique indexes, left out above); looked up per index through pg_constraint's
@@ -49,18 +51,30 @@ WITH RECURSIVE locked AS (
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
       AND n.nspname !~ '^pg_(toast|temp_)'
 ), ranked AS (
-    SELECT u.indexrelid, u.pages, u.scans, u.partitions
-    FROM unused u
-    ORDER BY u.pages DESC, u.indexrelid
-    LIMIT $1
+    -- the largest without scans, and the largest of at least $3 bytes, scanned or not:
+    -- the latter are the same indexes on every node of a cluster (relpages is replicated)
+    (SELECT false AS large, u.indexrelid, u.pages, u.scans, u.partitions
+     FROM unused u
+     WHERE u.scans = 0
+     ORDER BY u.pages DESC, u.indexrelid
+     LIMIT $1)
+  UNION ALL
+    (SELECT true, u.indexrelid, u.pages, u.scans, u.partitions
+     FROM unused u
+     WHERE u.pages * pg_catalog.current_setting('block_size')::bigint >= $3
+     ORDER BY u.pages DESC, u.indexrelid
+     LIMIT $1)
 ), totals AS (
     -- every unused index, and the unlisted ones by the finding they would make (by
     -- relpages): supporting a foreign key (info), at least min_size_bytes (P3, or info
     -- while the statistics are too young), or smaller (no finding)
-    SELECT pg_catalog.count(*) AS total,
-           pg_catalog.count(*) FILTER (WHERE unlisted AND fk) AS fk,
-           pg_catalog.count(*) FILTER (WHERE unlisted AND NOT fk AND big) AS big
-    FROM (SELECT u.indexrelid NOT IN (SELECT indexrelid FROM ranked) AS unlisted,
+    SELECT pg_catalog.count(*) FILTER (WHERE unused) AS total,
+           pg_catalog.count(*) FILTER (WHERE unused AND unlisted AND fk) AS fk,
+           pg_catalog.count(*) FILTER (WHERE unused AND unlisted AND NOT fk AND big) AS big,
+           pg_catalog.count(*) FILTER (WHERE large) AS large
+    FROM (SELECT u.scans = 0 AS unused,
+                 u.pages * pg_catalog.current_setting('block_size')::bigint >= $3 AS large,
+                 u.indexrelid NOT IN (SELECT indexrelid FROM ranked WHERE NOT large) AS unlisted,
                  u.pages * pg_catalog.current_setting('block_size')::bigint >= $2 AS big,
                  u.not_partial AND EXISTS (
                      SELECT 1 FROM pg_catalog.pg_constraint f
@@ -87,9 +101,22 @@ WITH RECURSIVE locked AS (
       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
       AND NOT EXISTS (SELECT 1 FROM tree t JOIN pg_catalog.pg_class l ON l.oid = t.relid WHERE t.root = c.oid AND l.relkind = 'i')
 )
-SELECT n.nspname AS schema, ic.relname AS index, tc.relname AS "table",
+SELECT r.large, r.indexrelid, r.pages,
+       n.nspname AS schema, ic.relname AS index, tc.relname AS "table",
        pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(ic.relname) AS ident,
        r.partitions, r.scans AS idx_scan,
+       -- rows written to the table since the statistics began that add index entries
+       -- (inserts and updates other than HOT ones), summed over the partitions' tables;
+       -- counted only where they happen: 0 on a standby
+       -- (through the view, one table at a time: its GROUP BY takes the relid filter)
+       CASE WHEN r.partitions = 0 THEN
+                (SELECT s.n_tup_ins + s.n_tup_upd - s.n_tup_hot_upd FROM pg_catalog.pg_stat_all_tables s WHERE s.relid = i.indrelid)
+            ELSE (SELECT pg_catalog.sum((SELECT s.n_tup_ins + s.n_tup_upd - s.n_tup_hot_upd
+                                         FROM pg_catalog.pg_stat_all_tables s WHERE s.relid = pi.indrelid))::bigint
+                  FROM tree t JOIN pg_catalog.pg_index pi ON pi.indexrelid = t.relid
+                  JOIN pg_catalog.pg_class c ON c.oid = t.relid
+                  WHERE t.root = r.indexrelid AND c.relkind = 'i')
+       END AS writes,
        CASE WHEN r.partitions = 0 THEN
                 CASE WHEN r.indexrelid NOT IN (SELECT relation FROM locked) THEN pg_catalog.pg_relation_size(r.indexrelid) END
             ELSE (SELECT pg_catalog.sum(pg_catalog.pg_relation_size(t.relid))::bigint
@@ -113,7 +140,8 @@ SELECT n.nspname AS schema, ic.relname AS index, tc.relname AS "table",
                WHERE u.o <= pg_catalog.cardinality(f.conkey))
             = (SELECT pg_catalog.array_agg(k ORDER BY k) FROM pg_catalog.unnest(f.conkey) k)
        ) AS supports_fks,
-       tot.total::int, tot.fk::int AS unlisted_fk, tot.big::int AS unlisted_big, uj.n::int AS unjudged
+       tot.total::int, tot.fk::int AS unlisted_fk, tot.big::int AS unlisted_big, tot.large::int AS large_total,
+       uj.n::int AS unjudged
 -- one row with only the totals when no index is listed
 FROM totals tot
 CROSS JOIN unjudged uj
@@ -122,4 +150,4 @@ LEFT JOIN (ranked r
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace) ON true
-ORDER BY r.pages DESC, r.indexrelid
+ORDER BY r.large, r.pages DESC, r.indexrelid
