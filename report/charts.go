@@ -37,6 +37,9 @@ func chartsFor(r *Report) []chart {
 	if c := tablesChart(r); c != nil {
 		out = append(out, *c)
 	}
+	if c := topologyChart(r); c != nil { // topology.go
+		out = append(out, *c)
+	}
 	return out
 }
 
