@@ -61,7 +61,8 @@ func (c *Check) Compare(outs []checks.NodeOutcome) []checks.Finding {
 }
 
 // CompareData returns the comparison table itself, for a report that shows it once
-// with a column per node (templates/A006.md.tmpl renders it).
+// with a column per node (the template "A006.compared" in templates/A006.md.tmpl
+// renders it).
 func (c *Check) CompareData(outs []checks.NodeOutcome) any { return Diff(outs) }
 
 type node struct {

@@ -72,6 +72,9 @@ func TestStandbyWithOneSettingChanged(t *testing.T) {
 	}
 	t.Logf("compared %d settings; %s", cmp.Compared, fs[0].Conclusion)
 
+	// Nothing outside pg_catalog is named.
+	checktest.Run(t, sb, New(), checktest.Options{Role: "nobody", EmptySearchPath: true}).MustStatus(t, checks.StatusOK)
+
 	// ALTER SYSTEM works on a standby; a postmaster setting changed and reloaded there
 	// waits for a restart on the standby only.
 	sb.MustExec(t, "postgres", "ALTER SYSTEM SET max_connections = 150")

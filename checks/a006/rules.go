@@ -14,17 +14,22 @@ import (
 // are the state of pgcheckup's own session. The version is A002's to compare, and the
 // shared memory sizes follow from the settings they are computed from (compared
 // themselves) and from the host's huge page size.
-var ignoredSettings = map[string]bool{
-	"transaction_read_only": true, "transaction_isolation": true, "transaction_deferrable": true,
-	"default_transaction_read_only": true, "in_hot_standby": true,
-	"primary_conninfo": true, "primary_slot_name": true, "promote_trigger_file": true,
-	"restore_command": true, "archive_cleanup_command": true, "recovery_end_command": true,
-	"recovery_min_apply_delay": true,
-	"data_directory":           true, "config_file": true, "hba_file": true, "ident_file": true, "external_pid_file": true,
-	"port": true, "listen_addresses": true, "unix_socket_directories": true, "cluster_name": true,
-	"server_version": true, "server_version_num": true,
-	"shared_memory_size": true, "shared_memory_size_in_huge_pages": true,
-}
+var ignoredSettings = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range []string{
+		"transaction_read_only", "transaction_isolation", "transaction_deferrable",
+		"default_transaction_read_only", "in_hot_standby",
+		"primary_conninfo", "primary_slot_name", "promote_trigger_file",
+		"restore_command", "archive_cleanup_command", "recovery_end_command", "recovery_min_apply_delay",
+		"data_directory", "config_file", "hba_file", "ident_file", "external_pid_file",
+		"port", "listen_addresses", "unix_socket_directories", "cluster_name",
+		"server_version", "server_version_num",
+		"shared_memory_size", "shared_memory_size_in_huge_pages",
+	} {
+		m[n] = true
+	}
+	return m
+}()
 
 // ignored reports whether name is left out of the comparison: ignoredSettings and the
 // recovery target family (recovery_target, recovery_target_lsn, ...). recovery_prefetch
