@@ -280,6 +280,9 @@ func rarelyUsed(seen []node) []checks.Finding {
 		if ix.Expressions {
 			c.WriteString(" It indexes expressions, whose statistics the planner also uses.")
 		}
+		if primary.large[ix.Ident].IdxScan == 0 {
+			c.WriteString(" Its scans are all on standbys: dropped on the primary, it is gone there too.")
+		}
 		rec := "Find the queries that use it (pg_stat_statements, the slow-query log) before anything else: a rare scan " +
 			"may be an important one (a nightly report, an admin lookup) that would become a full scan of a large table. " +
 			"If none needs it, or another index serves them"
