@@ -102,6 +102,7 @@ func (rd *Renderer) CheckMarkdown(r *Report, c *Check) ([]byte, error) {
 
 func writeNodes(b *bytes.Buffer, r *Report) {
 	b.WriteString("## Nodes\n\n| Node | Host | Role | Version | Database | User | Note |\n|---|---|---|---|---|---|---|\n")
+	listDBs := false
 	for _, n := range r.Nodes {
 		note := ""
 		if n.Error == NodeInterrupted {
@@ -117,6 +118,30 @@ func writeNodes(b *bytes.Buffer, r *Report) {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", checks.Esc(n.Name), checks.Esc(n.Host),
 			checks.Esc(n.Role), checks.Esc(n.Version), checks.Code(n.Database), checks.Code(n.User), note)
+		listDBs = listDBs || len(n.Databases) > 0 || n.DatabasesLeftOut > 0
+	}
+	b.WriteString("\n")
+	if !listDBs {
+		return
+	}
+	b.WriteString("Databases checked (database-scoped checks run in each):\n\n")
+	for _, n := range r.Nodes {
+		parts := make([]string, 0, len(n.Databases)+1)
+		for _, d := range n.Databases {
+			p := checks.Code(d.Name)
+			if d.Skipped != "" {
+				p += " (skipped: " + checks.Esc(d.Skipped) + ")"
+			}
+			parts = append(parts, p)
+		}
+		if len(parts) == 0 {
+			parts = append(parts, "none")
+		}
+		line := strings.Join(parts, ", ")
+		if n.DatabasesLeftOut > 0 {
+			line += fmt.Sprintf("; %d more not checked: cap max\\_databases", n.DatabasesLeftOut)
+		}
+		fmt.Fprintf(b, "- %s: %s\n", checks.Esc(n.Name), line)
 	}
 	b.WriteString("\n")
 }
@@ -132,6 +157,57 @@ func writeSummary(b *bytes.Buffer, r *Report) {
 	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n", r.Count(checks.P1), r.Count(checks.P2),
 		r.Count(checks.P3), r.Count(checks.Info), len(r.Checks), st[checks.StatusOK], st[checks.StatusFindings],
 		st[checks.StatusSkipped], st[checks.StatusError])
+	writeDatabaseCounts(b, r)
+}
+
+// writeDatabaseCounts adds the findings per database when the report covers more than
+// one: every database a result or finding names (and the cluster-wide findings, of
+// cluster-scoped checks, on a row of their own), counted as the summary counts, so the
+// rows add up to it.
+func writeDatabaseCounts(b *bytes.Buffer, r *Report) {
+	var dbs []string
+	seen := map[string]bool{}
+	add := func(db string) {
+		if db != "" && !seen[db] {
+			seen[db] = true
+			dbs = append(dbs, db)
+		}
+	}
+	for _, n := range r.Nodes {
+		for _, d := range n.Databases {
+			add(d.Name)
+		}
+	}
+	for _, c := range r.Checks {
+		for _, res := range c.Results {
+			add(res.Database)
+		}
+	}
+	all := r.Findings()
+	for _, f := range all {
+		add(f.Database)
+	}
+	if len(dbs) < 2 {
+		return
+	}
+	count := map[string]map[checks.Severity]int{}
+	for _, f := range all {
+		if count[f.Database] == nil {
+			count[f.Database] = map[checks.Severity]int{}
+		}
+		count[f.Database][f.Severity] += f.Weight()
+	}
+	b.WriteString("| Database | P1 | P2 | P3 | info |\n|---|---|---|---|---|\n")
+	row := func(name string, c map[checks.Severity]int) {
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %d |\n", name, c[checks.P1], c[checks.P2], c[checks.P3], c[checks.Info])
+	}
+	for _, db := range dbs {
+		row(checks.Code(db), count[db])
+	}
+	if c := count[""]; c != nil {
+		row("*cluster-wide*", c)
+	}
+	b.WriteString("\n")
 }
 
 func writeFindings(b *bytes.Buffer, r *Report) {
@@ -141,23 +217,52 @@ func writeFindings(b *bytes.Buffer, r *Report) {
 		b.WriteString("No findings.\n\n")
 		return
 	}
-	b.WriteString("| Severity | Check | Node | Conclusion |\n|---|---|---|---|\n")
+	b.WriteString("| Severity | Check | Where | Conclusion |\n|---|---|---|---|\n")
 	for _, f := range all {
 		fmt.Fprintf(b, "| **%s** | [%s](#%s) | %s | %s |\n", f.Severity, f.CheckID, Anchor(f.CheckID, f.Title),
-			nodeList(r, f.Nodes), markdownCell(f.Conclusion))
+			where(r, f.Finding), markdownCell(f.Conclusion))
 	}
 	b.WriteString("\n")
 }
 
+// where says where a finding was found: its database, if any, and its nodes ("`shop` on
+// all nodes", "`shop` on standby1", "standby1", "all nodes").
+func where(r *Report, f checks.Finding) string {
+	nodes := f.Nodes
+	if f.Node != "" && len(nodes) == 0 {
+		nodes = []string{f.Node}
+	}
+	on := nodeList(r, nodes)
+	if f.Database == "" {
+		return on
+	}
+	if on == "" || len(r.Nodes) <= 1 {
+		return checks.Code(f.Database)
+	}
+	return checks.Code(f.Database) + " on " + on
+}
+
 func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) error {
 	fmt.Fprintf(b, "%s %s %s\n\n", h, c.ID, checks.Esc(c.Title))
-	b.WriteString("| Node | Status | Time | Note |\n|---|---|---|---|\n")
+	byDB := false
+	for _, res := range c.Results {
+		byDB = byDB || res.Database != ""
+	}
+	if byDB {
+		b.WriteString("| Node | Database | Status | Time | Note |\n|---|---|---|---|---|\n")
+	} else {
+		b.WriteString("| Node | Status | Time | Note |\n|---|---|---|---|\n")
+	}
 	for _, res := range c.Results {
 		note := checks.Esc(res.Reason)
 		if res.Hint != "" {
 			note += " Hint: " + checks.Code(res.Hint)
 		}
-		fmt.Fprintf(b, "| %s | %s | %.0f ms | %s |\n", checks.Esc(res.Node), res.Status, res.DurationMS, note)
+		db := ""
+		if byDB {
+			db = " " + codeOrDash(res.Database) + " |"
+		}
+		fmt.Fprintf(b, "| %s |%s %s | %.0f ms | %s |\n", checks.Esc(res.Node), db, res.Status, res.DurationMS, note)
 	}
 	b.WriteString("\n")
 	merged := c.Merged()
@@ -167,8 +272,8 @@ func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) e
 			conclusion += "\n\n " // the node list after a closing fence would reopen it
 		}
 		fmt.Fprintf(b, "- **%s** %s", f.Severity, conclusion)
-		if len(r.Nodes) > 1 {
-			fmt.Fprintf(b, " (%s)", nodeList(r, f.Nodes))
+		if len(r.Nodes) > 1 || f.Database != "" {
+			fmt.Fprintf(b, " (%s)", where(r, f.Finding))
 		}
 		if f.Recommendation != "" {
 			fmt.Fprintf(b, "\n\n  *Recommendation:* %s", markdownBlock(f.Recommendation))
@@ -178,21 +283,124 @@ func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) e
 	if len(merged) > 0 {
 		b.WriteString("\n")
 	}
-	for _, res := range c.Results {
-		if len(res.Data) == 0 {
-			continue
+	for _, g := range groupByDatabase(c.Results) {
+		sub := h + "#"
+		if g.Database != "" {
+			fmt.Fprintf(b, "%s# Database %s\n\n", h, checks.Code(g.Database))
+			sub += "#"
 		}
-		if len(c.Results) > 1 {
-			fmt.Fprintf(b, "%s# Node %s\n\n", h, checks.Esc(res.Node))
-		}
-		if err := rd.writeData(b, c.ID, res); err != nil {
+		if err := rd.writeGroup(b, r, c.ID, g, sub); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (rd *Renderer) writeData(b *bytes.Buffer, id string, res Result) error {
+func codeOrDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return checks.Code(s)
+}
+
+// resultGroup is the results of one database (or of the cluster, Database empty).
+type resultGroup struct {
+	Database string
+	Results  []Result
+}
+
+// groupByDatabase groups results by their database, in the order databases first appear.
+func groupByDatabase(rs []Result) []resultGroup {
+	var out []resultGroup
+	at := map[string]int{}
+	for _, res := range rs {
+		i, ok := at[res.Database]
+		if !ok {
+			i = len(out)
+			at[res.Database] = i
+			out = append(out, resultGroup{Database: res.Database})
+		}
+		out[i].Results = append(out[i].Results, res)
+	}
+	return out
+}
+
+// writeGroup shows the data of one group: once where nodes have the same data, and where
+// they differ, a table with a column per node and the first node's full rendering (or,
+// for a check without a comparison, each set of nodes with the same data in turn).
+// h is the heading level of the labels.
+func (rd *Renderer) writeGroup(b *bytes.Buffer, r *Report, id string, g resultGroup, h string) error {
+	var in []nodeData
+	for _, res := range g.Results {
+		if len(res.Data) > 0 {
+			in = append(in, nodeData{Node: res.Node, Data: res.Data})
+		}
+	}
+	if len(in) == 0 {
+		return nil
+	}
+	classes := classify(in)
+	all := len(in) == len(g.Results) && len(in) == len(r.Nodes)
+	labelled := len(r.Nodes) > 1 || len(g.Results) > 1
+	res := Result{Database: g.Database}
+	if len(classes) == 1 {
+		if labelled {
+			label := "All nodes"
+			if !all {
+				label = nodeNames(classes[0].Nodes)
+			}
+			fmt.Fprintf(b, "%s %s\n\n", h, label)
+		}
+		res.Node, res.Data = classes[0].Nodes[0], classes[0].Data
+		return rd.writeData(b, id, res, classes[0].Nodes)
+	}
+	if spec, ok := compareSpecs[id]; ok {
+		if cmp, ok := compareData(spec, in); ok {
+			fmt.Fprintf(b, "%s Differences between nodes\n\n", h)
+			writeComparison(b, cmp)
+			first := classes[0]
+			var others []string
+			for _, c := range classes[1:] {
+				others = append(others, c.Nodes...)
+			}
+			verb, tables := "differs", "the table above shows"
+			if len(others) > 1 {
+				verb = "differ"
+			}
+			if len(cmp.Rows) > 0 && len(cmp.Fields) > 0 {
+				tables = "the tables above show"
+			}
+			note := verb + " only as " + tables
+			if len(cmp.Hidden) > 0 {
+				note = verb + " as " + tables + ", " + hiddenNote(cmp.Hidden)
+			}
+			fmt.Fprintf(b, "%s %s (%s %s)\n\n", h, nodeNames(first.Nodes), nodeNames(others), note)
+			res.Node, res.Data = first.Nodes[0], first.Data
+			return rd.writeData(b, id, res, first.Nodes)
+		}
+	}
+	for _, c := range classes {
+		fmt.Fprintf(b, "%s %s\n\n", h, nodeNames(c.Nodes))
+		res.Node, res.Data = c.Nodes[0], c.Data
+		if err := rd.writeData(b, id, res, c.Nodes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nodeNames lists node names, escaped.
+func nodeNames(nodes []string) string {
+	parts := make([]string, len(nodes))
+	for i, n := range nodes {
+		parts[i] = checks.Esc(n)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// writeData renders one node's data (res.Data) with the check's template; nodes are the
+// nodes that share it.
+func (rd *Renderer) writeData(b *bytes.Buffer, id string, res Result, nodes []string) error {
 	dec := json.NewDecoder(bytes.NewReader(res.Data))
 	dec.UseNumber()
 	var data any
@@ -205,7 +413,7 @@ func (rd *Renderer) writeData(b *bytes.Buffer, id string, res Result) error {
 		return nil
 	}
 	var out bytes.Buffer
-	if err := t.Execute(&out, map[string]any{"Data": data, "Node": res.Node}); err != nil {
+	if err := t.Execute(&out, map[string]any{"Data": data, "Node": res.Node, "Database": res.Database, "Nodes": nodes}); err != nil {
 		return fmt.Errorf("%s: render: %w", id, err)
 	}
 	b.Write(bytes.TrimRight(out.Bytes(), "\n"))
@@ -235,7 +443,7 @@ func slug(s string) string {
 // DataMarkdown renders one node's data with the check's template alone.
 func (rd *Renderer) DataMarkdown(id string, res Result) ([]byte, error) {
 	var b bytes.Buffer
-	err := rd.writeData(&b, id, res)
+	err := rd.writeData(&b, id, res, []string{res.Node})
 	return b.Bytes(), err
 }
 
