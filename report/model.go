@@ -77,6 +77,8 @@ type Node struct {
 	Superuser  bool   `json:"superuser"`
 	PGMonitor  bool   `json:"pg_monitor"`
 	Error      string `json:"error,omitempty"` // why the node could not be checked
+	// DiscoveredFrom names the node whose pg_stat_replication listed this one (--discover).
+	DiscoveredFrom string `json:"discovered_from,omitempty"`
 	// Databases are the databases database-scoped checks ran in (or were meant to), in
 	// the order they were checked.
 	Databases []Database `json:"databases,omitempty"`

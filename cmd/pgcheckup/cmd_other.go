@@ -140,6 +140,8 @@ func cmdSQL(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintf(stdout, "-- session: identify the node (every node)\n%s;\n\n", session.NodeQuery)
 		fmt.Fprintf(stdout, "-- session: the cluster's system identifier (where pg_control_system may be called)\n%s;\n\n", session.SystemIDQuery)
+		fmt.Fprintf(stdout, "-- session: the databases database-scoped checks may run in (every node)\n%s;\n\n", session.DatabasesQuery)
+		fmt.Fprintf(stdout, "-- session: the standbys streaming from a node (--discover)\n%s;\n\n", session.ReplicasQuery)
 		fmt.Fprintf(stdout, "-- runner: is a required extension installed\n%s;\n\n", runner.ExtensionQuery)
 	}
 	for _, c := range list {

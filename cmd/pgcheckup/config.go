@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/pgsettings"
+	"github.com/pgcheckup/pgcheckup/internal/pipeline"
 	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/internal/releases"
 	"github.com/pgcheckup/pgcheckup/report"
@@ -21,13 +22,21 @@ import (
 // Config is everything a run needs, from defaults, the TOML file and flags (in that
 // order of precedence, lowest first).
 type Config struct {
-	Project          string     `toml:"project"`
-	Out              string     `toml:"out"`
-	Connection       string     `toml:"connection"` // URI or keyword/value string
-	Hosts            []string   `toml:"hosts"`      // one node each
-	Port             int        `toml:"port"`
-	Username         string     `toml:"username"`
-	DBName           string     `toml:"dbname"`
+	Project    string   `toml:"project"`
+	Out        string   `toml:"out"`
+	Connection string   `toml:"connection"` // URI or keyword/value string
+	Hosts      []string `toml:"hosts"`      // one node each
+	Port       int      `toml:"port"`
+	Username   string   `toml:"username"`
+	DBName     string   `toml:"dbname"` // the same as databases = [dbname]
+	// Databases restricts database-scoped checks to these databases; the first is the
+	// one each node's first session connects to. Empty: every database of the cluster.
+	Databases        []string   `toml:"databases"`
+	ExcludeDatabases []string   `toml:"exclude_databases"` // glob patterns
+	MaxDatabases     int        `toml:"max_databases"`     // per node; 0: 200
+	ParallelNodes    int        `toml:"parallel_nodes"`    // nodes checked at once; 0: 4
+	Discover         bool       `toml:"discover"`          // add the standbys the nodes list
+	DiscoverPort     int        `toml:"discover_port"`     // their port; 0: their upstream's
 	Checks           []string   `toml:"checks"`
 	Skip             []string   `toml:"skip"`
 	Format           []string   `toml:"format"`
@@ -262,6 +271,18 @@ func (c *Config) validate() error {
 	if _, err := failOnSeverity(c.FailOn); err != nil {
 		return err
 	}
+	if c.DBName != "" && len(c.Databases) == 0 {
+		c.Databases = []string{c.DBName}
+	}
+	if err := c.databaseFilter().Validate(); err != nil {
+		return cfgErr("%v", err)
+	}
+	if c.DiscoverPort < 0 || c.DiscoverPort > 65535 {
+		return cfgErr("discover_port: %d is not a port", c.DiscoverPort)
+	}
+	if c.ParallelNodes < 0 {
+		return cfgErr("parallel_nodes: %d is negative", c.ParallelNodes)
+	}
 	var err error
 	if c.releaseTable, err = loadReleases(c.Releases); err != nil {
 		return err
@@ -278,6 +299,10 @@ func (c *Config) validate() error {
 		return cfgErr("project %q: must be a plain folder name", c.Project)
 	}
 	return nil
+}
+
+func (c *Config) databaseFilter() pipeline.DatabaseFilter {
+	return pipeline.DatabaseFilter{Only: c.Databases, Exclude: c.ExcludeDatabases, Max: c.MaxDatabases}
 }
 
 func (c *Config) hostFacts() checks.HostFacts {

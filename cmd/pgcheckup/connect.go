@@ -40,7 +40,9 @@ func connStrings(c *Config) []node {
 	if c.Username != "" {
 		over["user"] = c.Username
 	}
-	if c.DBName != "" {
+	if len(c.Databases) > 0 {
+		over["dbname"] = c.Databases[0]
+	} else if c.DBName != "" {
 		over["dbname"] = c.DBName
 	}
 	hosts := c.Hosts

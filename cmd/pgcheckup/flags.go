@@ -51,20 +51,23 @@ func splitList(vals []string) []string {
 
 // runFlags parses the flags of `pgcheckup run` on top of the config file's values.
 type runFlags struct {
-	fs                                *flag.FlagSet
-	config                            string
-	hosts, checks, skip, format       listFlag
-	port                              int
-	user, db, project, out, queryText string
-	stmtTimeout, lockTimeout, connTO  time.Duration
-	checkTimeout                      time.Duration
-	failOn                            string
-	releases                          string
-	quiet, verbose, anonymize, round  bool
-	allowRaw, preciseBloat, help      bool
-	definitionLiterals                bool
-	hostRAM                           string
-	hostCPUs                          int
+	fs                               *flag.FlagSet
+	config                           string
+	hosts, checks, skip, format      listFlag
+	dbs, excludeDBs                  listFlag
+	maxDatabases, parallelNodes      int
+	port                             int
+	user, project, out, queryText    string
+	stmtTimeout, lockTimeout, connTO time.Duration
+	checkTimeout                     time.Duration
+	failOn                           string
+	releases                         string
+	quiet, verbose, anonymize, round bool
+	allowRaw, preciseBloat, help     bool
+	definitionLiterals, discover     bool
+	discoverPort                     int
+	hostRAM                          string
+	hostCPUs                         int
 }
 
 func newRunFlags(stderr io.Writer) *runFlags {
@@ -82,8 +85,13 @@ func newRunFlags(stderr io.Writer) *runFlags {
 		fs.StringVar(&f.user, n, "", "database user `name`")
 	}
 	for _, n := range []string{"d", "dbname"} {
-		fs.StringVar(&f.db, n, "", "database `name` (database-scoped checks look at this one)")
+		fs.Var(&f.dbs, n, "database `name`: database-scoped checks look only at the databases given (repeat; default every database); the first is where each node's session connects")
 	}
+	fs.Var(&f.excludeDBs, "exclude-db", "leave out the databases matching this glob `pattern` (repeat)")
+	fs.IntVar(&f.maxDatabases, "max-databases", 0, "check at most `n` databases per node (default 200; the report counts the rest)")
+	fs.IntVar(&f.parallelNodes, "parallel-nodes", 0, "check at most `n` nodes at once (default 4)")
+	fs.BoolVar(&f.discover, "discover", false, "also check the standbys the nodes list in pg_stat_replication, with the same credentials")
+	fs.IntVar(&f.discoverPort, "discover-port", 0, "`port` the discovered standbys listen on (default: their upstream's port)")
 	fs.StringVar(&f.project, "project", "", "project `name`: reports go to OUT/NAME/TIMESTAMP (default \"default\")")
 	fs.StringVar(&f.out, "out", "", "output `dir` (default ./artifacts); '-' prints the JSON report to stdout")
 	fs.Var(&f.checks, "checks", "run only these check `IDs` (comma-separated)")
@@ -129,7 +137,17 @@ func (f *runFlags) apply(c *Config) {
 		case "U", "username":
 			c.Username = f.user
 		case "d", "dbname":
-			c.DBName = f.db
+			c.Databases, c.DBName = f.dbs, ""
+		case "exclude-db":
+			c.ExcludeDatabases = f.excludeDBs
+		case "max-databases":
+			c.MaxDatabases = f.maxDatabases
+		case "parallel-nodes":
+			c.ParallelNodes = f.parallelNodes
+		case "discover":
+			c.Discover = f.discover
+		case "discover-port":
+			c.DiscoverPort = f.discoverPort
 		case "project":
 			c.Project = f.project
 		case "out":

@@ -50,6 +50,7 @@ func assemble(rep *report.Report, cfg Config, nodes []checks.Node) error {
 		for j := range rc.Results {
 			res := &rc.Results[j]
 			res.Node = san.NodeName(res.Node)
+			res.Database = san.DatabaseName(res.Database)
 			res.Reason, res.Hint = san.Message(res.Reason), san.Message(res.Hint)
 			o := res.Outcome
 			if o == nil {
@@ -57,6 +58,7 @@ func assemble(rep *report.Report, cfg Config, nodes []checks.Node) error {
 			}
 			for k := range o.Findings {
 				o.Findings[k].Node = san.NodeName(o.Findings[k].Node)
+				o.Findings[k].Database = san.DatabaseName(o.Findings[k].Database)
 			}
 			if !replaced {
 				rc.Findings = append(rc.Findings, o.Findings...)
@@ -77,6 +79,7 @@ func assemble(rep *report.Report, cfg Config, nodes []checks.Node) error {
 				for n := range f.Nodes {
 					f.Nodes[n] = san.NodeName(f.Nodes[n])
 				}
+				f.Database = san.DatabaseName(f.Database)
 			}
 			rc.Findings = append(rc.Findings, compared[i].Findings...)
 		}

@@ -36,6 +36,9 @@ func connect(ctx context.Context, cfg Config) ([]*nodeConn, []report.Node) {
 		go func() {
 			defer wg.Done()
 			conns[i], nodes[i] = connectOne(ctx, cfg, t, opts)
+			if conns[i] != nil {
+				conns[i].index = i
+			}
 		}()
 	}
 	wg.Wait()
@@ -77,6 +80,10 @@ func connectOne(ctx context.Context, cfg Config, t Target, opts session.Options)
 	}
 	cfg.Log.Info("connected", "node", name, "version", info.Version, "role", info.Role, "user", san.Message(info.User))
 	n := &nodeConn{target: t, opts: opts, info: info, s: s, number: 1}
+	n.listDatabases(cctx, cfg.Databases)
+	for _, d := range n.named {
+		san.Register(d.Name)
+	}
 	return n, report.Node{Name: name, Host: info.Host, SystemID: info.SystemID, Database: info.Database,
 		Role: info.Role, Version: info.Version, VersionNum: info.VersionNum, InRecovery: info.InRecovery,
 		User: info.User, Superuser: info.Superuser, PGMonitor: info.PGMonitor}

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/session"
+	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // maxReconnects bounds how often one node's connection is replaced in a run: a server
@@ -37,6 +38,14 @@ type nodeConn struct {
 	// lost is why the node was given up: its connection dropped and no new one could
 	// be opened. Once set, nothing more is sent to the node.
 	lost error
+	// dbs are the databases database-scoped checks run in on this node, the
+	// connection's own first (if checked); named is every database the report names for
+	// the node, skipped ones with the reason; leftOut counts those beyond the cap.
+	dbs     []string
+	named   []report.Database
+	leftOut int
+	// index is the node's place in the report's list of nodes.
+	index int
 }
 
 func (n *nodeConn) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
@@ -57,13 +66,17 @@ type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
 
-func (n *nodeConn) closed() bool { return n.lost == nil && n.s.IsClosed() }
+func (n *nodeConn) closed() bool { return n.lost == nil && (n.s == nil || n.s.IsClosed()) }
 
-func (n *nodeConn) close() { n.s.Close(context.Background()) }
+func (n *nodeConn) close() {
+	if n.s != nil {
+		n.s.Close(context.Background())
+	}
+}
 
 // recycle closes the session on purpose; the next check's ensure opens a new one.
 func (n *nodeConn) recycle() {
-	if n.lost != nil || n.s.IsClosed() {
+	if n.lost != nil || n.s == nil || n.s.IsClosed() {
 		return
 	}
 	n.close()
@@ -86,7 +99,7 @@ func (n *nodeConn) ensure(ctx context.Context) error {
 	for {
 		var s *session.Session
 		if s, err = n.reconnect(cctx); err == nil {
-			n.s.Close(ctx)
+			n.close()
 			n.s = s
 			n.number++
 			return nil

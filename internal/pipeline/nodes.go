@@ -23,8 +23,13 @@ const (
 	reasonStopped     = "not completed: the run was interrupted"
 )
 
-// runNodes runs the checks on every node at once, one goroutine and one connection per
-// node, checks on a node in turn: a slow or silent node holds up nobody else. The
+// DefaultNodeParallelism bounds the nodes checked at once when the configuration sets no
+// bound: a run over a primary and three standbys takes about as long as the slowest.
+const DefaultNodeParallelism = 4
+
+// runNodes runs the checks on the nodes concurrently (at most cfg.NodeParallelism at
+// once), one goroutine and one connection per node, checks on a node in turn: a slow
+// or silent node holds up nobody else. The
 // result is in the order of the checks, and within each check in the order of the
 // nodes, whatever order they finish in.
 func runNodes(ctx context.Context, cfg Config, nodes []*nodeConn, opts runner.Options) []report.Check {
@@ -46,11 +51,18 @@ func runNodes(ctx context.Context, cfg Config, nodes []*nodeConn, opts runner.Op
 		}
 	}
 	per := make([][]report.Check, len(nodes))
+	limit := cfg.NodeParallelism
+	if limit <= 0 {
+		limit = DefaultNodeParallelism
+	}
+	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
 	for i, n := range nodes {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
 			per[i] = r.node(ctx, list, n)
 		}()
 	}
@@ -74,15 +86,86 @@ type nodeRun struct {
 	step func(checkID, node string)
 }
 
-// node runs every check on one node. A check whose connection dropped under it is run
-// once more on a new connection; once the run is interrupted, nothing new starts.
+// node runs every check on one node: first on the connection's database every
+// cluster-scoped check and (when that database is checked) the database-scoped ones,
+// then the database-scoped checks in each other database, one database at a time. A
+// check whose connection dropped under it is run once more on a new connection; once
+// the run is interrupted, nothing new starts. The node has one connection at a time.
 func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []report.Check {
 	out := make([]report.Check, len(list))
-	// main-session checks first, then the catalog session's, then each own session's:
-	// the order of the list within each
-	order := make([]int, len(list))
-	for i := range order {
-		order[i] = i
+	for i, c := range list {
+		m := c.Meta()
+		out[i] = report.Check{ID: m.ID, Title: m.Title, Scope: string(m.Scope), Findings: []checks.Finding{}}
+	}
+	first := len(n.dbs) > 0 && n.dbs[0] == n.info.Database
+	r.pass(ctx, list, n, out, func(m checks.Meta) bool { return m.Scope != checks.Database || first })
+	others := n.dbs
+	if first {
+		others = others[1:]
+	}
+	if len(others) == 0 {
+		return out
+	}
+	n.recycle()
+	dbOnly := func(m checks.Meta) bool { return m.Scope == checks.Database }
+	for _, db := range others {
+		dn := n.forDatabase(db)
+		if ctx.Err() == nil {
+			if err := dn.open(ctx); err != nil && ctx.Err() == nil {
+				n.skipDatabase(db, "cannot connect: "+oneLine(err.Error()))
+				for _, c := range list {
+					if dbOnly(c.Meta()) {
+						r.step(c.Meta().ID, n.info.Name)
+					}
+				}
+				continue
+			}
+		}
+		r.pass(ctx, list, dn, out, dbOnly)
+		dn.close()
+	}
+	return out
+}
+
+// steps counts the checks node() runs on n, for the progress display.
+func (n *nodeConn) steps(list []checks.Check) int {
+	first := len(n.dbs) > 0 && n.dbs[0] == n.info.Database
+	others := len(n.dbs)
+	if first {
+		others--
+	}
+	steps := 0
+	for _, c := range list {
+		if c.Meta().Scope == checks.Database {
+			steps += others
+			if first {
+				steps++
+			}
+		} else {
+			steps++
+		}
+	}
+	return steps
+}
+
+// skipDatabase records why the database-scoped checks did not run in db.
+func (n *nodeConn) skipDatabase(db, reason string) {
+	for i := range n.named {
+		if n.named[i].Name == db {
+			n.named[i].Skipped = reason
+		}
+	}
+}
+
+// pass runs the checks of list that want selects on n's database, appending each
+// result to out: main-session checks first, then the catalog session's, then each
+// own session's, in the order of the list within each.
+func (r nodeRun) pass(ctx context.Context, list []checks.Check, n *nodeConn, out []report.Check, want func(checks.Meta) bool) {
+	var order []int
+	for i, c := range list {
+		if want(c.Meta()) {
+			order = append(order, i)
+		}
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(list[a].Meta().Session, list[b].Meta().Session) })
 	current := checks.MainSession
@@ -93,24 +176,28 @@ func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []r
 			n.opts.Catalog = true
 			n.recycle() // the next query opens the new session
 		}
-		var timedOut bool
-		out[i], timedOut = r.once(ctx, c, n)
-		if out[i].Results[0].Status == checks.StatusError && n.closed() && ctx.Err() == nil && !timedOut {
+		rc, timedOut := r.once(ctx, c, n)
+		if rc.Results[0].Status == checks.StatusError && n.closed() && ctx.Err() == nil && !timedOut {
 			// The connection dropped (a restart, a reset): the check never had a fair
 			// chance, so it gets one on a new connection.
-			out[i], _ = r.once(ctx, c, n)
+			rc, _ = r.once(ctx, c, n)
 		}
+		out[i].Results = append(out[i].Results, rc.Results...)
+		out[i].Findings = append(out[i].Findings, rc.Findings...)
 		r.step(c.Meta().ID, n.info.Name)
 	}
-	return out
 }
 
 // once runs one check on n's current connection, replacing a dropped one first, and
 // tells whether the check used up its time.
 func (r nodeRun) once(ctx context.Context, c checks.Check, n *nodeConn) (report.Check, bool) {
 	m := c.Meta()
+	db := ""
+	if m.Scope == checks.Database {
+		db = n.info.Database
+	}
 	single := func(s checks.Status, reason string) report.Check {
-		return report.Check{ID: m.ID, Results: []report.Result{{Node: n.info.Name, Status: s, Reason: reason, Connection: n.number}}}
+		return report.Check{ID: m.ID, Results: []report.Result{{Node: n.info.Name, Database: db, Status: s, Reason: reason, Connection: n.number}}}
 	}
 	if ctx.Err() != nil {
 		return single(checks.StatusSkipped, reasonInterrupted), false

@@ -33,6 +33,12 @@ type Config struct {
 	ToolVersion string
 	Targets     []Target
 	Session     session.Options
+	// Databases says which databases database-scoped checks run in on each node.
+	Databases DatabaseFilter
+	// Discover adds the standbys the nodes list in pg_stat_replication.
+	Discover Discover
+	// NodeParallelism bounds the nodes checked at once; 0: DefaultNodeParallelism.
+	NodeParallelism int
 	// CheckTimeout bounds each check on each node; 0: two minutes.
 	CheckTimeout time.Duration
 	Checks       []checks.Check // selected and configured, in report order
@@ -69,6 +75,9 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	}
 	started := time.Now().UTC()
 	live, nodes := connect(ctx, cfg)
+	if cfg.Discover.Enabled {
+		live, nodes = discover(ctx, cfg, live, nodes)
+	}
 	defer func() {
 		for _, n := range live {
 			n.close()
@@ -101,10 +110,18 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 		Now:          started,
 	}
 	if cfg.Progress != nil {
-		cfg.Progress.Start(len(cfg.Checks) * len(live))
+		steps := 0
+		for _, n := range live {
+			steps += n.steps(cfg.Checks)
+		}
+		cfg.Progress.Start(steps)
 	}
 	if len(live) > 0 {
 		rep.Checks = runNodes(ctx, cfg, live, opts)
+	}
+	for _, n := range live {
+		rep.Nodes[n.index].Databases = n.named
+		rep.Nodes[n.index].DatabasesLeftOut = n.leftOut
 	}
 	// Any end of ctx is an interruption from here: the caller stopped the run.
 	rep.Interrupted = ctx.Err() != nil

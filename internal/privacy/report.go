@@ -15,6 +15,19 @@ func (s *Sanitizer) Node(n *report.Node) {
 	n.Database = s.nameOut(n.Database)
 	n.User = s.nameOut(n.User)
 	n.Error = s.final(n.Error)
+	for i := range n.Databases {
+		n.Databases[i].Name = s.nameOut(n.Databases[i].Name)
+		n.Databases[i].Skipped = s.final(n.Databases[i].Skipped)
+	}
+}
+
+// DatabaseName is a database's name as the report shows it (results and findings name
+// the database they are about).
+func (s *Sanitizer) DatabaseName(name string) string {
+	if name == "" {
+		return ""
+	}
+	return s.nameOut(name)
 }
 
 // NodeName is the name of a node as the report shows it.
