@@ -4,6 +4,9 @@
 // session reading every row of the catalogs the checks need) and prints wall times, the
 // ratio to the floor, client and server memory, temporary files, statements and
 // connections, the slowest checks, and whether the report counted every planted problem.
+// Then, on the catalog of -nodes-tables tables, it compares a run over a primary and
+// -standbys streaming standbys (copies of the kept data folder) with a run over the
+// primary alone: both medians and their ratio (issue 15's target: under 1.5×).
 // `make bench` runs it; docs/benchmarks.md explains the figures.
 package main
 
@@ -25,6 +28,9 @@ func main() {
 	bin := flag.String("pgcheckup", "bin/pgcheckup", "the pgcheckup binary to measure")
 	major := flag.Int("major", 0, "PostgreSQL major (default: PGCHECKUP_PG_MAJOR, else 15)")
 	perCheck := flag.Bool("per-check", false, "then run each check alone once: its wall time, backend peak and temporary files")
+	nodesTables := flag.Int("nodes-tables", 1000, "catalog size of the multi-node comparison (0: skip it)")
+	standbys := flag.Int("standbys", 3, "streaming standbys of the multi-node comparison")
+	nodesRuns := flag.Int("nodes-runs", 5, "runs over 1 node and over all nodes (alternating) in the multi-node comparison")
 	flag.Parse()
 	if *major == 0 {
 		*major = pgtest.MajorFromEnv()
@@ -34,6 +40,9 @@ func main() {
 	}
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
+		if strings.TrimSpace(s) == "" && !strings.Contains(*sizes, ",") {
+			break // -sizes "": only the multi-node comparison
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 2 {
 			fmt.Fprintf(os.Stderr, "pgcheckup-bench: bad size %q\n", s)
@@ -41,8 +50,12 @@ func main() {
 		}
 		ns = append(ns, n)
 	}
-	if *runs < 1 {
-		fmt.Fprintln(os.Stderr, "pgcheckup-bench: -runs must be at least 1")
+	if *runs < 1 || *nodesRuns < 1 {
+		fmt.Fprintln(os.Stderr, "pgcheckup-bench: -runs and -nodes-runs must be at least 1")
+		os.Exit(2)
+	}
+	if *nodesTables != 0 && (*nodesTables < 2 || *standbys < 1 || *standbys > 9) {
+		fmt.Fprintln(os.Stderr, "pgcheckup-bench: -nodes-tables must be 0 or at least 2, -standbys 1 to 9")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -57,5 +70,15 @@ func main() {
 		printSize(os.Stdout, res)
 		all = append(all, res)
 	}
-	printSummary(os.Stdout, all)
+	if len(all) > 0 {
+		printSummary(os.Stdout, all)
+	}
+	if *nodesTables > 0 {
+		res, err := measureNodes(ctx, *bin, *major, *nodesTables, *standbys, *nodesRuns)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "pgcheckup-bench: %d nodes: %v\n", *standbys+1, err)
+			os.Exit(1)
+		}
+		printNodes(os.Stdout, res)
+	}
 }

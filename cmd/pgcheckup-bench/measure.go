@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pgcheckup/pgcheckup/internal/benchgen"
+	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 )
 
 // sizeResult is everything measured on one catalog.
@@ -30,13 +31,6 @@ type sizeResult struct {
 // and the floor runs times each, after one floor read that warms the caches for both.
 func measure(ctx context.Context, bin string, major, n, runs int, perCheck bool) (sizeResult, error) {
 	res := sizeResult{Tables: n}
-	abs, err := filepath.Abs(bin)
-	if err != nil {
-		return res, err
-	}
-	if _, err := os.Stat(abs); err != nil {
-		return res, fmt.Errorf("pgcheckup binary: %w (run `make build`)", err)
-	}
 	start := time.Now()
 	progress := func(s string) {
 		fmt.Fprintf(os.Stderr, "  building %d tables (once, kept in %s): %s, %s\n", n, benchgen.Dir(major, n), s,
@@ -57,25 +51,15 @@ func measure(ctx context.Context, bin string, major, n, runs int, perCheck bool)
 		res.BuildTime = time.Since(start)
 	}
 	res.Truth, res.Version = truth, c.Version
-	pm, err := c.PostmasterPID()
+	b, err := newBench(ctx, bin, c)
 	if err != nil {
 		return res, err
 	}
-	cfg, err := pgx.ParseConfig(c.ConnString("postgres"))
-	if err != nil {
-		return res, err
-	}
-	cfg.RuntimeParams["application_name"] = "pgcheckup-bench"
-	mon, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return res, err
-	}
-	defer mon.Close(context.Background())
-	if err := mon.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_catalog.pg_class), (SELECT count(*) FROM pg_catalog.pg_attribute)`).
+	defer b.monitor.Close(context.Background())
+	if err := b.monitor.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_catalog.pg_class), (SELECT count(*) FROM pg_catalog.pg_attribute)`).
 		Scan(&res.ClassRows, &res.AttrRows); err != nil {
 		return res, err
 	}
-	b := &bench{bin: abs, connString: c.ConnString("postgres"), logFile: c.LogFile(), postmaster: pm, major: c.Major, monitor: mon}
 	if _, _, err := floor(ctx, b.connString); err != nil {
 		return res, err
 	}
@@ -96,4 +80,31 @@ func measure(ctx context.Context, bin string, major, n, runs int, perCheck bool)
 		return res, alone(ctx, b, res.Runs[0].Report)
 	}
 	return res, nil
+}
+
+// newBench is what runs of pgcheckup against c need: the binary's absolute path, the
+// postmaster to sample, the log to count in and a monitoring session. Close b.monitor.
+func newBench(ctx context.Context, bin string, c *pgtest.Cluster) (*bench, error) {
+	abs, err := filepath.Abs(bin)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("pgcheckup binary: %w (run `make build`)", err)
+	}
+	pm, err := c.PostmasterPID()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := pgx.ParseConfig(c.ConnString("postgres"))
+	if err != nil {
+		return nil, err
+	}
+	cfg.RuntimeParams["application_name"] = "pgcheckup-bench"
+	mon, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &bench{bin: abs, connString: c.ConnString("postgres"), logFile: c.LogFile(), postmaster: pm,
+		major: c.Major, monitor: mon}, nil
 }

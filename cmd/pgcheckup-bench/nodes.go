@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/internal/benchgen"
+	"github.com/pgcheckup/pgcheckup/internal/pgtest"
+	"github.com/pgcheckup/pgcheckup/report"
+)
+
+// nodesTarget is issue 15's target: a run over a primary and three standbys takes less
+// than this many times a run over the primary alone (nodes are checked concurrently).
+const nodesTarget = 1.5
+
+// nodesResult compares a run over one node with a run over a primary and its standbys,
+// on the same catalog.
+type nodesResult struct {
+	Tables   int
+	Standbys int
+	Version  string
+	One      []time.Duration // pgcheckup -h primary
+	All      []time.Duration // pgcheckup -h primary -h standby1 ... -h standbyN
+	Nodes    int             // nodes checked in the median multi-node run's report
+	Errors   []string        // checks in error and unreachable nodes, median multi-node run
+}
+
+// measureNodes starts the kept catalog of n tables, adds standbys streaming standbys (copies
+// of its data folder, removed afterwards; the kept folder stays as it was) and alternates
+// runs over the primary alone and over every node, after one warm-up run of each.
+func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int) (nodesResult, error) {
+	res := nodesResult{Tables: n, Standbys: standbys}
+	start := time.Now()
+	progress := func(s string) {
+		fmt.Fprintf(os.Stderr, "  building %d tables (once, kept in %s): %s, %s\n", n, benchgen.Dir(major, n), s,
+			time.Since(start).Round(time.Second))
+	}
+	c, _, err := benchgen.Cached(ctx, major, n, progress)
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		if err := c.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "pgcheckup-bench: stop cluster: %v\n", err)
+		}
+	}()
+	res.Version = c.Version
+	hosts := []string{fmt.Sprintf("primary=127.0.0.1:%d", c.Port)}
+	for i := 1; i <= standbys; i++ {
+		fmt.Fprintf(os.Stderr, "  %d tables: adding standby %d of %d\n", n, i, standbys)
+		sb, err := c.AddStandby(ctx, nil)
+		if err != nil {
+			return res, fmt.Errorf("add standby %d: %w", i, err)
+		}
+		defer func() {
+			if err := sb.Destroy(); err != nil {
+				fmt.Fprintf(os.Stderr, "pgcheckup-bench: remove standby: %v\n", err)
+			}
+		}()
+		hosts = append(hosts, fmt.Sprintf("standby%d=127.0.0.1:%d", i, sb.Port))
+	}
+	if err := waitStreaming(ctx, c, standbys, time.Minute); err != nil {
+		return res, err
+	}
+	b, err := newBench(ctx, bin, c)
+	if err != nil {
+		return res, err
+	}
+	defer b.monitor.Close(context.Background())
+	one, all := hostArgs(hosts[:1]), hostArgs(hosts)
+	var allRuns []runResult
+	for i := -1; i < runs; i++ {
+		if i < 0 {
+			fmt.Fprintf(os.Stderr, "  %d tables: warm-up, 1 node and %d nodes\n", n, len(hosts))
+		} else {
+			fmt.Fprintf(os.Stderr, "  %d tables: run %d of %d, 1 node and %d nodes\n", n, i+1, runs, len(hosts))
+		}
+		r1, err := b.pgcheckup(ctx, one...)
+		if err != nil {
+			return res, err
+		}
+		rn, err := b.pgcheckup(ctx, all...)
+		if err != nil {
+			return res, err
+		}
+		if i >= 0 {
+			res.One, res.All = append(res.One, r1.Wall), append(res.All, rn.Wall)
+			allRuns = append(allRuns, rn)
+		}
+	}
+	mr := medianRun(allRuns)
+	res.Nodes = len(mr.Report.Nodes)
+	res.Errors = append(unreachable(mr.Report), failed(mr.Report)...)
+	return res, nil
+}
+
+// hostArgs are the -h flags naming hosts (alias=host:port); they override the host and
+// port of the bench's connection string.
+func hostArgs(hosts []string) []string {
+	var out []string
+	for _, h := range hosts {
+		out = append(out, "-h", h)
+	}
+	return out
+}
+
+// unreachable lists the nodes of rep that could not be checked, with the reason.
+func unreachable(rep *report.Report) []string {
+	var out []string
+	for _, n := range rep.Nodes {
+		if n.Error != "" {
+			out = append(out, n.Name+": "+n.Error)
+		}
+	}
+	return out
+}
+
+// waitStreaming waits until the primary c sees n standbys streaming and replayed up to
+// its current WAL position.
+func waitStreaming(ctx context.Context, c *pgtest.Cluster, n int, limit time.Duration) error {
+	if n == 0 {
+		return nil
+	}
+	conn, err := c.Connect(ctx, "postgres")
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	deadline := time.Now().Add(limit)
+	for {
+		var streaming int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_catalog.pg_stat_replication
+			WHERE state = 'streaming' AND replay_lsn >= pg_catalog.pg_current_wal_lsn()`).Scan(&streaming); err != nil {
+			return err
+		}
+		if streaming >= n {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d standbys streaming after %s", streaming, n, limit)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// printNodes prints the two medians and their ratio against the target.
+func printNodes(w io.Writer, r nodesResult) {
+	m1, lo1, hi1 := stats(r.One)
+	mn, lon, hin := stats(r.All)
+	nodes := r.Standbys + 1
+	fmt.Fprintf(w, "\n== %d nodes (a primary and %d streaming standbys) against 1, %s tables (PostgreSQL %s)\n",
+		nodes, r.Standbys, checks.Thousands(int64(r.Tables)), r.Version)
+	fmt.Fprintf(w, "pgcheckup wall, 1 node   %s median (%s–%s) over %d runs\n", secs(m1), secs(lo1), secs(hi1), len(r.One))
+	fmt.Fprintf(w, "pgcheckup wall, %d nodes  %s median (%s–%s) over %d runs\n", nodes, secs(mn), secs(lon), secs(hin), len(r.All))
+	ratio := mn.Seconds() / m1.Seconds()
+	verdict := "met"
+	if ratio >= nodesTarget {
+		verdict = "NOT met"
+	}
+	fmt.Fprintf(w, "ratio %d nodes / 1 node  %.2f× (target under %.1f×: %s)\n", nodes, ratio, nodesTarget, verdict)
+	if r.Nodes != nodes {
+		fmt.Fprintf(w, "nodes in the report     %d of %d\n", r.Nodes, nodes)
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(w, "errors                  %s\n", strings.Join(r.Errors, "; "))
+	}
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestHostArgs(t *testing.T) {
+	got := hostArgs([]string{"primary=127.0.0.1:5432", "standby1=127.0.0.1:5433"})
+	want := []string{"-h", "primary=127.0.0.1:5432", "-h", "standby1=127.0.0.1:5433"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("hostArgs = %q, want %q", got, want)
+	}
+}
+
+func TestPrintNodes(t *testing.T) {
+	s := time.Second
+	r := nodesResult{Tables: 1000, Standbys: 3, Version: "15.18", Nodes: 4,
+		One: []time.Duration{2 * s, 1 * s, 3 * s}, All: []time.Duration{2 * s, 4 * s, 1 * s}}
+	var b strings.Builder
+	printNodes(&b, r)
+	out := b.String()
+	for _, want := range []string{
+		"4 nodes (a primary and 3 streaming standbys) against 1, 1,000 tables (PostgreSQL 15.18)",
+		"1 node   2.00 s median (1.00 s–3.00 s) over 3 runs",
+		"4 nodes  2.00 s median (1.00 s–4.00 s) over 3 runs",
+		"1.00× (target under 1.5×: met)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "nodes in the report") || strings.Contains(out, "errors") {
+		t.Errorf("every node checked and no error, yet:\n%s", out)
+	}
+
+	r.All = []time.Duration{3 * s, 3 * s, 3 * s} // 1.5× exactly is not under the target
+	r.Nodes, r.Errors = 3, []string{"standby2: connection refused"}
+	b.Reset()
+	printNodes(&b, r)
+	out = b.String()
+	for _, want := range []string{"1.50× (target under 1.5×: NOT met)", "nodes in the report     3 of 4",
+		"errors                  standby2: connection refused"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
