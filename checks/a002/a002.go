@@ -174,6 +174,11 @@ dates and minor releases per major): the embedded one, or the file given with ` 
   this major exists (minor updates only fix bugs and need just a restart).
 - **P3** a newer major exists while this one is supported and current.
 
+Across nodes (the primary is the reference): ` + "`A002/minor-differs`" + ` **P2** when a node runs
+another minor release (**P3** for a node of another cluster, a logical replica), and
+` + "`A002/major-differs`" + ` **P2** for a node on another major (no failover target), **P1** for a
+standby of the same cluster on another major.
+
 The embedded table is updated with each pgcheckup release; a minor released after the
 table's date is not known to it. When the table is older than ` + "`table_max_age_days`" + ` (default
 120), or its newest release is (PostgreSQL publishes minor releases every three months), on

@@ -8,6 +8,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/a003"
 	"github.com/pgcheckup/pgcheckup/checks/a004"
 	"github.com/pgcheckup/pgcheckup/checks/a005"
+	"github.com/pgcheckup/pgcheckup/checks/a006"
 	"github.com/pgcheckup/pgcheckup/checks/a007"
 	"github.com/pgcheckup/pgcheckup/checks/a010"
 	"github.com/pgcheckup/pgcheckup/checks/a013"
@@ -48,6 +49,7 @@ func Checks() []checks.Check {
 		a003.New(),
 		a004.New(),
 		a005.New(),
+		a006.New(),
 		a007.New(),
 		a010.New(),
 		a013.New(),
