@@ -155,7 +155,7 @@ func TestDatabasesNamed(t *testing.T) {
 		"| **P3** | [L001](#l001-table-sizes) | `billing` on standby1 | c billingstandby1 |",
 		"| **P1** | [A003](#a003-settings) | all nodes | c  |",
 		"- **P3** c billingstandby1 (`billing` on standby1)",
-		"| Database | P1 | P2 | P3 | info |\n|---|---|---|---|---|\n| `shop` | 0 | 1 | 0 | 0 |\n| `billing` | 0 | 0 | 1 | 0 |\n| `secret` | 0 | 0 | 0 | 0 |\n| *cluster-wide* | 1 | 0 | 0 | 0 |\n",
+		"| Database | P1 | P2 | P3 | info |\n|---|---|---|---|---|\n| `shop` | 0 | 1 | 0 | 0 |\n| `billing` | 0 | 0 | 1 | 0 |\n| `secret` (skipped) | 0 | 0 | 0 | 0 |\n| *cluster-wide* | 1 | 0 | 0 | 0 |\n",
 		"- primary: `shop`, `billing`, `secret` (skipped: CONNECT revoked); 3 more not checked: cap max\\_databases\n",
 		"- standby1: `shop`, `billing`\n",
 	} {
@@ -300,4 +300,14 @@ func TestComparisonHostile(t *testing.T) {
 		t.Fatal(err)
 	}
 	reporttest.CheckHTML(t, string(page))
+}
+
+// Nodes with the same databases list them once.
+func TestSameDatabasesListedOnce(t *testing.T) {
+	dbs := []Database{{Name: "shop"}, {Name: "secret", Skipped: "CONNECT revoked"}}
+	r := &Report{Nodes: []Node{{Name: "primary", Databases: dbs}, {Name: "standby1", Databases: dbs}}}
+	md := render(t, r)
+	if !strings.Contains(md, "- all nodes: `shop`, `secret` (skipped: CONNECT revoked)\n") || strings.Contains(md, "- primary:") {
+		t.Errorf("databases:\n%s", md)
+	}
 }

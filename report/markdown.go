@@ -124,8 +124,8 @@ func writeNodes(b *bytes.Buffer, r *Report) {
 	if !listDBs {
 		return
 	}
-	b.WriteString("Databases checked (database-scoped checks run in each):\n\n")
-	for _, n := range r.Nodes {
+	b.WriteString("Databases (database-scoped checks ran in each one not skipped):\n\n")
+	line := func(n Node) string {
 		parts := make([]string, 0, len(n.Databases)+1)
 		for _, d := range n.Databases {
 			p := checks.Code(d.Name)
@@ -137,11 +137,22 @@ func writeNodes(b *bytes.Buffer, r *Report) {
 		if len(parts) == 0 {
 			parts = append(parts, "none")
 		}
-		line := strings.Join(parts, ", ")
+		s := strings.Join(parts, ", ")
 		if n.DatabasesLeftOut > 0 {
-			line += fmt.Sprintf("; %d more not checked: cap max\\_databases", n.DatabasesLeftOut)
+			s += fmt.Sprintf("; %d more not checked: cap max\\_databases", n.DatabasesLeftOut)
 		}
-		fmt.Fprintf(b, "- %s: %s\n", checks.Esc(n.Name), line)
+		return s
+	}
+	same := len(r.Nodes) > 1
+	for _, n := range r.Nodes[1:] {
+		same = same && line(n) == line(r.Nodes[0])
+	}
+	if same {
+		fmt.Fprintf(b, "- all nodes: %s\n\n", line(r.Nodes[0]))
+		return
+	}
+	for _, n := range r.Nodes {
+		fmt.Fprintf(b, "- %s: %s\n", checks.Esc(n.Name), line(n))
 	}
 	b.WriteString("\n")
 }
@@ -201,8 +212,20 @@ func writeDatabaseCounts(b *bytes.Buffer, r *Report) {
 	row := func(name string, c map[checks.Severity]int) {
 		fmt.Fprintf(b, "| %s | %d | %d | %d | %d |\n", name, c[checks.P1], c[checks.P2], c[checks.P3], c[checks.Info])
 	}
+	skipped := map[string]bool{} // skipped on every node that lists it
+	for _, n := range r.Nodes {
+		for _, d := range n.Databases {
+			if v, ok := skipped[d.Name]; !ok || v {
+				skipped[d.Name] = d.Skipped != ""
+			}
+		}
+	}
 	for _, db := range dbs {
-		row(checks.Code(db), count[db])
+		name := checks.Code(db)
+		if skipped[db] {
+			name += " (skipped)"
+		}
+		row(name, count[db])
 	}
 	if c := count[""]; c != nil {
 		row("*cluster-wide*", c)
