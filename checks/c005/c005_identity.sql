@@ -4,9 +4,11 @@
 -- leaf partitions through pg_inherits (no locks taken), since the statement runs against
 -- the partition. The first $1 are listed; the total comes along on each row.
 WITH RECURSIVE pub AS (
-    SELECT p.pubname, p.pubupdate, p.pubdelete, t.relid
+    SELECT p.pubname, p.pubupdate, p.pubdelete, c.oid AS relid
     FROM pg_catalog.pg_publication p
-    CROSS JOIN LATERAL pg_catalog.pg_get_publication_tables(p.pubname::text) t
+    JOIN pg_catalog.pg_publication_tables t ON t.pubname = p.pubname
+    JOIN pg_catalog.pg_namespace n ON n.nspname = t.schemaname
+    JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = t.tablename
     WHERE p.pubupdate OR p.pubdelete
 ), tree AS (
     SELECT pub.pubname, pub.pubupdate, pub.pubdelete, c.oid AS relid, c.relkind

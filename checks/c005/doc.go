@@ -2,7 +2,7 @@ package c005
 
 const doc = `Reads, in each database checked: its publications (` + "`pg_publication`" + `: all tables or a list,
 which operations they publish, how many tables each publishes as the server expands it
-with ` + "`pg_get_publication_tables`" + `, how many it names in ` + "`pg_publication_rel`" + `); the published
+in ` + "`pg_publication_tables`" + `, how many it names in ` + "`pg_publication_rel`" + `); the published
 tables whose UPDATE or DELETE has no replica identity; its subscriptions (the columns of
 ` + "`pg_subscription`" + ` granted to every role, never ` + "`subconninfo`" + `, which may hold a password;
 table states from ` + "`pg_subscription_rel`" + `; workers from ` + "`pg_stat_subscription`" + `; apply and
