@@ -13,6 +13,8 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/a010"
 	"github.com/pgcheckup/pgcheckup/checks/a013"
 	"github.com/pgcheckup/pgcheckup/checks/c002"
+	"github.com/pgcheckup/pgcheckup/checks/c004"
+	"github.com/pgcheckup/pgcheckup/checks/c005"
 	"github.com/pgcheckup/pgcheckup/checks/c007"
 	"github.com/pgcheckup/pgcheckup/checks/d001"
 	"github.com/pgcheckup/pgcheckup/checks/d004"
@@ -54,6 +56,8 @@ func Checks() []checks.Check {
 		a010.New(),
 		a013.New(),
 		c002.New(),
+		c004.New(),
+		c005.New(),
 		c007.New(),
 		d001.New(),
 		d004.New(),

@@ -16,6 +16,14 @@ import (
 // as JSON, both worse. Listing them keeps the copies in step: a change to the shared part
 // of one band only fails here.
 var nearCopies = map[string][2][]string{
+	// 16 added confl_active_logicalslot.
+	"C004 c004_conflicts.sql band 1": {
+		{"c.confl_deadlock, NULL::bigint AS confl_active_logicalslot,"},
+		{"c.confl_deadlock, c.confl_active_logicalslot,"}},
+	// 13 added wal_status.
+	"C005 c005_slots.sql band 1": {
+		{"SELECT true AS here, s.slot_name::text, s.plugin::text, s.active, s.active_pid, NULL::text AS wal_status,"},
+		{"SELECT true AS here, s.slot_name::text, s.plugin::text, s.active, s.active_pid, s.wal_status,"}},
 	// 14 tells "pause requested" from "paused".
 	"C002 c002_receiver.sql band 1": {
 		{"CASE WHEN pg_catalog.pg_is_wal_replay_paused() THEN 'paused' ELSE 'not paused' END,"},
