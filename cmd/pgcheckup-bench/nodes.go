@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -28,6 +29,22 @@ type nodesResult struct {
 	All      []time.Duration // pgcheckup -h primary -h standby1 ... -h standbyN
 	Nodes    int             // nodes checked in the median multi-node run's report
 	Errors   []string        // checks in error and unreachable nodes, median multi-node run
+	// OneChecks is the time in checks of the median one-node run; PerNode that of each
+	// node in the median multi-node run. Nodes run at once, so the multi-node wall is
+	// about the slowest node's time; when the nodes share the machine's cores (as here)
+	// each node's time grows with their number, which is contention, not serialization.
+	OneChecks time.Duration
+	PerNode   []nodeTime
+	// Load1 is the 1-minute load average before and after the runs, and CPUs the
+	// machine's CPU count: the figures mean little when other work competes.
+	Load1 [2]string
+	CPUs  int
+}
+
+// nodeTime is one node's time in checks in one run.
+type nodeTime struct {
+	Node string
+	Time time.Duration
 }
 
 // measureNodes starts the kept catalog of n tables, adds standbys streaming standbys (copies
@@ -73,7 +90,8 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int)
 	}
 	defer b.monitor.Close(context.Background())
 	one, all := hostArgs(hosts[:1]), hostArgs(hosts)
-	var allRuns []runResult
+	res.Load1[0], res.CPUs = load1(), runtime.NumCPU()
+	var oneRuns, allRuns []runResult
 	for i := -1; i < runs; i++ {
 		if i < 0 {
 			fmt.Fprintf(os.Stderr, "  %d tables: warm-up, 1 node and %d nodes\n", n, len(hosts))
@@ -90,13 +108,40 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int)
 		}
 		if i >= 0 {
 			res.One, res.All = append(res.One, r1.Wall), append(res.All, rn.Wall)
-			allRuns = append(allRuns, rn)
+			oneRuns, allRuns = append(oneRuns, r1), append(allRuns, rn)
 		}
 	}
+	res.Load1[1] = load1()
+	res.OneChecks = checksTime(medianRun(oneRuns).Report)
 	mr := medianRun(allRuns)
+	res.PerNode = perNode(mr.Report)
 	res.Nodes = len(mr.Report.Nodes)
 	res.Errors = append(unreachable(mr.Report), failed(mr.Report)...)
 	return res, nil
+}
+
+// perNode sums each node's check durations in rep, in the report's node order.
+func perNode(rep *report.Report) []nodeTime {
+	ms := map[string]float64{}
+	for _, c := range rep.Checks {
+		for _, r := range c.Results {
+			ms[r.Node] += r.DurationMS
+		}
+	}
+	var out []nodeTime
+	for _, n := range rep.Nodes {
+		out = append(out, nodeTime{n.Name, time.Duration(ms[n.Name] * float64(time.Millisecond))})
+	}
+	return out
+}
+
+// load1 is the 1-minute load average, or "?".
+func load1() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // hostArgs are the -h flags naming hosts (alias=host:port); they override the host and
@@ -163,6 +208,18 @@ func printNodes(w io.Writer, r nodesResult) {
 		verdict = "NOT met"
 	}
 	fmt.Fprintf(w, "ratio %d nodes / 1 node  %.2f× (target under %.1f×: %s)\n", nodes, ratio, nodesTarget, verdict)
+	if len(r.PerNode) > 0 {
+		var parts []string
+		for _, n := range r.PerNode {
+			parts = append(parts, n.Node+" "+secs(n.Time))
+		}
+		fmt.Fprintf(w, "time in checks          1 node: %s; %d nodes (median run): %s\n", secs(r.OneChecks), nodes,
+			strings.Join(parts, ", "))
+	}
+	if r.CPUs > 0 {
+		fmt.Fprintf(w, "machine                 %d CPUs shared by all %d servers and pgcheckup; load average %s before, %s after\n",
+			r.CPUs, nodes, r.Load1[0], r.Load1[1])
+	}
 	if r.Nodes != nodes {
 		fmt.Fprintf(w, "nodes in the report     %d of %d\n", r.Nodes, nodes)
 	}

@@ -32,17 +32,21 @@ func TestPrintNodes(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "nodes in the report") || strings.Contains(out, "errors") {
+	if strings.Contains(out, "nodes in the report") || strings.Contains(out, "errors") || strings.Contains(out, "time in checks") {
 		t.Errorf("every node checked and no error, yet:\n%s", out)
 	}
 
 	r.All = []time.Duration{3 * s, 3 * s, 3 * s} // 1.5× exactly is not under the target
 	r.Nodes, r.Errors = 3, []string{"standby2: connection refused"}
+	r.OneChecks, r.PerNode = 1500*time.Millisecond, []nodeTime{{"primary", 2 * s}, {"standby1", 2500 * time.Millisecond}}
+	r.CPUs, r.Load1 = 2, [2]string{"3.10", "4.20"}
 	b.Reset()
 	printNodes(&b, r)
 	out = b.String()
 	for _, want := range []string{"1.50× (target under 1.5×: NOT met)", "nodes in the report     3 of 4",
-		"errors                  standby2: connection refused"} {
+		"errors                  standby2: connection refused",
+		"time in checks          1 node: 1.50 s; 4 nodes (median run): primary 2.00 s, standby1 2.50 s",
+		"2 CPUs shared by all 4 servers and pgcheckup; load average 3.10 before, 4.20 after"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
