@@ -129,9 +129,12 @@ inheritance children) share their parent's sequence and are reported once.
 A sequence that has never been called (or was reset with ` + "`setval(..., false)`" + `) has no
 last_value; it is listed as unused and not judged.
 
-Cost and locks: reading a sequence's last_value locks it until the query ends, and one
-query that reads tens of thousands of sequences can exhaust the shared lock table ("out of
-shared memory"). Only sequences that feed smallint/integer columns are read, at most
-` + "`max_sequences`" + ` (default 1000) per run, those on the tables with the most rows for their
-type first; the rest are counted and reported as not read. Results are sorted by the share
-used; the top ` + "`top_n`" + ` (default 50) are listed.`
+Cost and locks: the columns are found with one pass each over ` + "`pg_sequence`" + `, ` + "`pg_class`" + `,
+` + "`pg_depend`" + ` and ` + "`pg_attribute`" + `, matched in pgcheckup (no join whose plan depends on the
+catalog statistics); names are looked up only for the columns the listing may show.
+Reading a sequence's last_value locks it until the statement ends, and one statement
+that reads tens of thousands of sequences can exhaust the shared lock table ("out of
+shared memory"). So every sequence that feeds a smallint/integer column is read, at most
+` + "`batch_size`" + ` (default 400) per statement, each statement its own transaction. Columns
+are sorted by the share used; the top ` + "`top_n`" + ` (default 50) are listed and every column
+past P1 or P2 is counted.`

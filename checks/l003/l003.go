@@ -14,8 +14,23 @@ import (
 //go:embed l003.sql
 var query string
 
+//go:embed l003_rels.sql
+var relsQuery string
+
+//go:embed l003_depend.sql
+var dependQuery string
+
+//go:embed l003_columns.sql
+var columnsQuery string
+
 //go:embed l003_read.sql
 var readQuery string
+
+//go:embed l003_names.sql
+var namesQuery string
+
+//go:embed l003_schemas.sql
+var schemasQuery string
 
 // Check is L003.
 type Check struct{ cfg Config }
@@ -64,7 +79,10 @@ func (c *Check) Meta() checks.Meta {
 
 // Queries implements checks.Check.
 func (c *Check) Queries() []checks.Query {
-	return []checks.Query{{Name: "l003.sql", SQL: query}, {Name: "l003_read.sql", SQL: readQuery}}
+	return []checks.Query{{Name: "l003.sql", SQL: query}, {Name: "l003_rels.sql", SQL: relsQuery},
+		{Name: "l003_depend.sql", SQL: dependQuery}, {Name: "l003_columns.sql", SQL: columnsQuery},
+		{Name: "l003_read.sql", SQL: readQuery}, {Name: "l003_names.sql", SQL: namesQuery},
+		{Name: "l003_schemas.sql", SQL: schemasQuery}}
 }
 
 // Column states.
@@ -138,6 +156,10 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	}
 	batches, err := readPositions(ctx, t.DB, cols, max(c.cfg.BatchSize, 1))
 	if err != nil {
+		return nil, err
+	}
+	judge(cols)
+	if cols, err = nameListed(ctx, t.DB, cols, c.cfg.TopN); err != nil {
 		return nil, err
 	}
 	d := summarize(cols, c.cfg, t.Node.User)

@@ -1,6 +1,7 @@
 package l003
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -168,5 +169,40 @@ func TestSummarize(t *testing.T) {
 	down := candidate{Column: Column{Increment: -1, SeqMin: -2147483648, SeqMax: -1, LastValue: v(-1000000000)}}
 	if p := usedPct(&down); p < 46.56 || p > 46.58 {
 		t.Errorf("descending %.3f", p)
+	}
+}
+
+// TestToName: names are fetched for the top_n fullest, for every column tied with the
+// last of them (rows and names decide among those), and for the locked ones; not for
+// the rest, which the listing cannot show.
+func TestToName(t *testing.T) {
+	v := func(n int64) *int64 { return &n }
+	col := func(last int64, visible, locked bool) candidate {
+		x := candidate{Column: Column{Increment: 1, SeqMin: 1, SeqMax: 2147483647}, visible: visible, read: visible, locked: locked}
+		if last > 0 {
+			x.LastValue = v(last)
+		}
+		return x
+	}
+	cols := []candidate{
+		col(10, true, false),         // 0: low
+		col(2000000000, true, false), // 1: fullest
+		col(1000000000, true, false), // 2: tied
+		col(1000000000, true, false), // 3: tied
+		col(1000000000, true, false), // 4: tied
+		col(0, false, false),         // 5: not visible
+		col(5, true, true),           // 6: locked
+	}
+	judge(cols)
+	got := toName(cols, 2)
+	slices.Sort(got)
+	if !slices.Equal(got, []int{1, 2, 3, 4, 6}) {
+		t.Errorf("top 2: %v", got)
+	}
+	if got := toName(cols, 0); !slices.Equal(got, []int{6}) {
+		t.Errorf("top 0: %v", got)
+	}
+	if got := toName(cols, 10); len(got) != len(cols) {
+		t.Errorf("top 10: %v", got)
 	}
 }

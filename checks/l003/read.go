@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/pgcheckup/pgcheckup/checks"
 )
 
@@ -13,6 +15,7 @@ import (
 type candidate struct {
 	Column
 	seq        uint32
+	seqNsp     uint32
 	relid      uint32
 	attnum     int16
 	int2       bool
@@ -22,82 +25,273 @@ type candidate struct {
 	locked     bool
 }
 
+// seqInfo is one sequence from pg_sequence and pg_class.
+type seqInfo struct {
+	inc, min, max int64
+	cycle         bool
+	nsp           uint32
+	inClass       bool // in pg_class, not temporary
+}
+
+type colKey struct {
+	relid  uint32
+	attnum int16
+}
+
 // readColumns lists every sequence-fed int2/int4 column once (a serial column is found
-// twice: through OWNED BY and through its DEFAULT).
+// twice: through OWNED BY and through its DEFAULT). Each statement reads one catalog
+// (pg_sequence, pg_class, pg_depend, pg_attribute) in one pass, without joins, and Go
+// matches the rows: the plans cannot turn bad when the catalog statistics are stale, and
+// the cost is a few sequential scans instead of several index probes per sequence.
 func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
-	rows, err := db.Query(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("read sequence-fed columns: %w", err)
-	}
-	defer rows.Close()
-	type key struct {
-		seq, relid uint32
-		attnum     int16
-	}
-	seen := map[key]bool{}
-	var out []candidate
-	for rows.Next() {
-		var x candidate
-		if err := rows.Scan(&x.seq, &x.relid, &x.attnum, &x.Schema, &x.Table, &x.Column.Column, &x.Type, &x.Identity, &x.Rows,
-			&x.SeqSchema, &x.Sequence, &x.SeqType, &x.Increment, &x.SeqMin, &x.SeqMax, &x.Cycle, &x.int2,
-			&x.visible, &x.unreadable); err != nil {
-			return nil, fmt.Errorf("read sequence-fed columns: %w", err)
+	seqs := map[uint32]*seqInfo{}
+	err := scanAll(ctx, db, query, nil, func(rows pgx.Rows) error {
+		var seq uint32
+		var x seqInfo
+		if err := rows.Scan(&seq, &x.inc, &x.min, &x.max, &x.cycle); err != nil {
+			return err
 		}
-		if k := (key{x.seq, x.relid, x.attnum}); !seen[k] {
-			seen[k] = true
+		seqs[seq] = &x
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read sequences: %w", err)
+	}
+	system := map[uint32]bool{}
+	err = scanAll(ctx, db, relsQuery, nil, func(rows pgx.Rows) error {
+		var oid, nsp uint32
+		var isSeq, isSystem bool
+		if err := rows.Scan(&oid, &isSeq, &nsp, &isSystem); err != nil {
+			return err
+		}
+		if x := seqs[oid]; x != nil && isSeq {
+			x.inClass, x.nsp = true, nsp
+		}
+		if isSystem {
+			system[oid] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read sequence relations: %w", err)
+	}
+	// the columns each sequence may feed, each (sequence, column) once
+	fed := map[colKey][]uint32{}
+	err = scanAll(ctx, db, dependQuery, nil, func(rows pgx.Rows) error {
+		var seq uint32
+		var relid *uint32
+		var attnum *int32
+		if err := rows.Scan(&seq, &relid, &attnum); err != nil {
+			return err
+		}
+		if x := seqs[seq]; x == nil || !x.inClass || relid == nil || attnum == nil || system[*relid] {
+			return nil // an index's column, a temporary sequence, a system table, or dropped meanwhile
+		}
+		k := colKey{*relid, int16(*attnum)}
+		if !slices.Contains(fed[k], seq) {
+			fed[k] = append(fed[k], seq)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read sequence dependencies: %w", err)
+	}
+	var out []candidate
+	err = scanAll(ctx, db, columnsQuery, nil, func(rows pgx.Rows) error {
+		var k colKey
+		var relid uint32
+		var attnum int32
+		var identity, int2 bool
+		if err := rows.Scan(&relid, &attnum, &identity, &int2); err != nil {
+			return err
+		}
+		k = colKey{relid, int16(attnum)}
+		for _, seq := range fed[k] {
+			s := seqs[seq]
+			x := candidate{seq: seq, seqNsp: s.nsp, relid: relid, attnum: k.attnum, int2: int2, visible: true}
+			x.Identity, x.Increment, x.SeqMin, x.SeqMax, x.Cycle = identity, s.inc, s.min, s.max, s.cycle
+			x.Type = "integer"
+			if int2 {
+				x.Type = "smallint"
+			}
 			out = append(out, x)
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read sequence-fed columns: %w", err)
 	}
 	return out, nil
 }
 
-// readPositions reads the last_value of every readable sequence, batch sequences per
-// statement in oid order, and returns how many statements it sent. Each statement runs
-// in its own transaction, so the locks a read takes are released batch by batch.
+// scanAll runs sql and calls each for every row.
+func scanAll(ctx context.Context, db checks.Querier, sql string, args []any, each func(pgx.Rows) error) error {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// readPositions reads the last_value of every sequence, batch sequences per statement in
+// oid order, and whether the role may read it; it returns how many statements it sent.
+// Each statement runs in its own transaction, so the locks a read takes are released
+// batch by batch.
 func readPositions(ctx context.Context, db checks.Querier, cols []candidate, batch int) (int, error) {
 	var seqs []uint32
 	for _, x := range cols {
-		if x.visible && !x.unreadable {
-			seqs = append(seqs, x.seq)
-		}
+		seqs = append(seqs, x.seq)
 	}
 	slices.Sort(seqs)
 	seqs = slices.Compact(seqs)
 	type position struct {
-		locked bool
-		last   *int64
+		locked, visible, unreadable bool
+		last                        *int64
 	}
 	got := make(map[uint32]position, len(seqs))
 	n := 0
 	for chunk := range slices.Chunk(seqs, batch) {
 		n++
-		rows, err := db.Query(ctx, readQuery, chunk)
-		if err != nil {
-			return n, fmt.Errorf("read sequence positions: %w", err)
-		}
-		for rows.Next() {
+		err := scanAll(ctx, db, readQuery, []any{chunk}, func(rows pgx.Rows) error {
 			var seq uint32
 			var p position
-			if err := rows.Scan(&seq, &p.locked, &p.last); err != nil {
-				rows.Close()
-				return n, fmt.Errorf("read sequence positions: %w", err)
+			if err := rows.Scan(&seq, &p.locked, &p.visible, &p.unreadable, &p.last); err != nil {
+				return err
 			}
 			got[seq] = p
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return n, fmt.Errorf("read sequence positions: %w", err)
 		}
 	}
 	for i := range cols {
-		if p, ok := got[cols[i].seq]; ok && cols[i].visible && !cols[i].unreadable {
-			cols[i].read, cols[i].locked, cols[i].LastValue = true, p.locked, p.last
+		x := &cols[i]
+		// a sequence the batch did not return was dropped meanwhile: not read
+		if p, ok := got[x.seq]; ok {
+			x.visible, x.unreadable = p.visible, p.unreadable
+			if p.visible && !p.unreadable {
+				x.read, x.locked, x.LastValue = true, p.locked, p.last
+			}
 		}
 	}
 	return n, nil
+}
+
+// nameListed fetches the names and row estimates of the columns the listing may show:
+// the top_n fullest, every column tied with the last of them on what ranks before names
+// and rows (so the order within the tie is that of fuller), and the locked ones; and the
+// names of the schemas of sequences the role may not read. Columns dropped meanwhile
+// are left out. cols must have been judged.
+func nameListed(ctx context.Context, db checks.Querier, cols []candidate, topN int) ([]candidate, error) {
+	var seqs, rels []uint32
+	var atts []int16
+	for _, i := range toName(cols, topN) {
+		seqs, rels, atts = append(seqs, cols[i].seq), append(rels, cols[i].relid), append(atts, cols[i].attnum)
+	}
+	type named struct {
+		schema, table, column, seqSchema, seq, seqType *string
+		rows                                           *float64
+	}
+	names := map[colKey]map[uint32]named{}
+	if len(seqs) > 0 {
+		err := scanAll(ctx, db, namesQuery, []any{seqs, rels, atts}, func(rows pgx.Rows) error {
+			var seq uint32
+			var k colKey
+			var attnum int32
+			var x named
+			if err := rows.Scan(&seq, &k.relid, &attnum, &x.schema, &x.table, &x.rows, &x.column, &x.seqSchema, &x.seq, &x.seqType); err != nil {
+				return err
+			}
+			k.attnum = int16(attnum)
+			if names[k] == nil {
+				names[k] = map[uint32]named{}
+			}
+			names[k][seq] = x
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the names of listed columns: %w", err)
+		}
+	}
+	var nsps []uint32
+	for _, x := range cols {
+		if x.State == StateNotVisible {
+			nsps = append(nsps, x.seqNsp)
+		}
+	}
+	slices.Sort(nsps)
+	nsps = slices.Compact(nsps)
+	schemas := map[uint32]string{}
+	if len(nsps) > 0 {
+		err := scanAll(ctx, db, schemasQuery, []any{nsps}, func(rows pgx.Rows) error {
+			var oid uint32
+			var name string
+			if err := rows.Scan(&oid, &name); err != nil {
+				return err
+			}
+			schemas[oid] = name
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read schema names: %w", err)
+		}
+	}
+	out := cols[:0]
+	for _, x := range cols {
+		if s, ok := schemas[x.seqNsp]; ok && x.State == StateNotVisible {
+			x.SeqSchema = checks.Name(s)
+		}
+		if n, ok := names[colKey{x.relid, x.attnum}][x.seq]; ok {
+			if n.schema == nil || n.table == nil || n.column == nil || n.seqSchema == nil || n.seq == nil || n.seqType == nil || n.rows == nil {
+				// dropped since it was read
+				continue
+			}
+			x.Schema, x.Table, x.Column.Column, x.Rows = checks.Name(*n.schema), checks.Name(*n.table), checks.Name(*n.column), checks.Estimate(*n.rows)
+			x.SeqSchema, x.Sequence, x.SeqType = checks.Name(*n.seqSchema), checks.Name(*n.seq), checks.Text(*n.seqType)
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// toName picks the columns nameListed looks up (see there), as indexes into cols.
+func toName(cols []candidate, topN int) []int {
+	idx := make([]int, len(cols))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return ranked(cols[a], cols[b]) })
+	var out []int
+	for n, i := range idx {
+		if n < topN || (topN > 0 && ranked(cols[i], cols[idx[topN-1]]) == 0) || cols[i].State == StateLocked {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// judge sets the state of every column and, where its position was read, the share of
+// its range used. Calling it again changes nothing.
+func judge(cols []candidate) {
+	for i := range cols {
+		x := &cols[i]
+		x.State = state(x.visible, x.read, x.LastValue != nil)
+		if x.locked && x.visible {
+			x.State, x.LastValue = StateLocked, nil
+		}
+		x.UsedPct = nil
+		if x.State == StateRead {
+			p := usedPct(x)
+			x.UsedPct = &p
+		}
+	}
 }
 
 // summarize judges every column, counts them, and keeps the top_n fullest for the
@@ -108,12 +302,9 @@ func summarize(cols []candidate, cfg Config, user string) Data {
 	grants := map[string]bool{}
 	locked := map[Sequence]bool{}
 	seqs := map[uint32]bool{}
+	judge(cols)
 	for i := range cols {
 		x := &cols[i]
-		x.State = state(x.visible, x.read, x.LastValue != nil)
-		if x.locked && x.visible {
-			x.State, x.LastValue = StateLocked, nil
-		}
 		switch x.State {
 		case StateNotVisible:
 			d.NotVisible++
@@ -125,9 +316,7 @@ func summarize(cols []candidate, cfg Config, user string) Data {
 		case StateLocked:
 			locked[Sequence{Schema: x.SeqSchema, Name: x.Sequence}] = true
 		case StateRead:
-			p := usedPct(x)
-			x.UsedPct = &p
-			switch {
+			switch p := *x.UsedPct; {
 			case p >= cfg.P1Pct:
 				d.AtP1++
 			case p >= cfg.P2Pct:
@@ -186,24 +375,30 @@ func ratio(used, span float64) float64 {
 	return 100 * used / span
 }
 
-// fuller orders the fullest first, then the columns whose capacity is unknown because
-// the role may not read them, then by rows.
-func fuller(a, b candidate) int {
+// ranked orders by what comes before rows and names in fuller: the fullest first, then
+// the columns whose capacity is unknown because the role may not read them.
+func ranked(a, b candidate) int {
 	pct := func(x candidate) float64 {
 		if x.UsedPct == nil {
 			return 0
 		}
 		return *x.UsedPct
 	}
-	flag := func(v bool) int {
-		if v {
-			return 1
-		}
-		return 0
-	}
 	return cmp.Or(cmp.Compare(flag(b.UsedPct != nil), flag(a.UsedPct != nil)), cmp.Compare(pct(b), pct(a)),
-		cmp.Compare(flag(b.visible), flag(a.visible)), cmp.Compare(b.Rows, a.Rows),
+		cmp.Compare(flag(b.visible), flag(a.visible)))
+}
+
+// fuller orders as ranked, then by rows and names.
+func fuller(a, b candidate) int {
+	return cmp.Or(ranked(a, b), cmp.Compare(b.Rows, a.Rows),
 		cmp.Compare(a.Schema, b.Schema), cmp.Compare(a.Table, b.Table), cmp.Compare(a.Column.Column, b.Column.Column))
+}
+
+func flag(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 func state(visible, read, hasValue bool) checks.Label {

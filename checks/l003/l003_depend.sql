@@ -1,0 +1,17 @@
+/* pgcheckup L003 */
+-- One pass over pg_depend: what may tie a sequence to a column. Serial (OWNED BY: 'a')
+-- and identity ('i') sequences depend on their column (so do index columns: pgcheckup
+-- keeps the rows whose seq is a sequence). A DEFAULT nextval('seq') depends on the
+-- sequence; its table and column are looked up in pg_attrdef for those rows only, by
+-- oid (scalar subqueries: index probes, whatever the catalog statistics say).
+SELECT CASE WHEN d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN d.refobjid ELSE d.objid END AS seq,
+       CASE WHEN d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+            THEN (SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = d.objid)
+            ELSE d.refobjid END AS relid,
+       CASE WHEN d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+            THEN (SELECT ad.adnum FROM pg_catalog.pg_attrdef ad WHERE ad.oid = d.objid)
+            ELSE d.refobjsubid END::pg_catalog.int4 AS attnum
+FROM pg_catalog.pg_depend d
+WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  AND ((d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0)
+       OR (d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND d.refobjsubid = 0))
