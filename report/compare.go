@@ -29,7 +29,8 @@ type compareSpec struct {
 	Cell func(row map[string]any) string
 }
 
-// compareSpecs are the checks whose data is compared row by row.
+// compareSpecs are the checks whose data is compared row by row (see also specFor: any
+// check whose data lists settings).
 //
 // Settings (A003) are compared by value, unit and pending restart: the source file of a
 // setting names each node's own data directory, so it is left out of the comparison and
@@ -178,7 +179,7 @@ func compareData(spec compareSpec, in []nodeData) (cmp comparison, ok bool) {
 			continue
 		}
 		seen[p] = true
-		cells, differ := make([]string, len(objs)), false
+		cells, differ, rows := make([]string, len(objs)), false, false
 		first, _ := json.Marshal(vals[0][p])
 		_, had := vals[0][p]
 		for i := range objs {
@@ -187,12 +188,49 @@ func compareData(spec compareSpec, in []nodeData) (cmp comparison, ok bool) {
 			if b, _ := json.Marshal(v); has != had || !bytes.Equal(b, first) {
 				differ = true
 			}
+			rows = rows || hasObjects(v)
+		}
+		if differ && rows {
+			return comparison{}, false // another list of rows differs: no table shows it well
 		}
 		if differ {
 			cmp.Fields = append(cmp.Fields, compareRow{Key: checks.Code(p), Cells: cells})
 		}
 	}
 	return cmp, true
+}
+
+// hasObjects reports whether v is a list holding objects or lists (rows, not a value).
+func hasObjects(v any) bool {
+	list, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	for _, x := range list {
+		switch x.(type) {
+		case map[string]any, []any:
+			return true
+		}
+	}
+	return false
+}
+
+// specFor returns the comparison of check id: its own, or for a check without one whose
+// data holds a list of settings (the shape checks.Setting gives them), the settings
+// compared by name as A003's are, its other fields one by one.
+func specFor(id string, data json.RawMessage) (compareSpec, bool) {
+	if spec, ok := compareSpecs[id]; ok {
+		return spec, true
+	}
+	var probe struct {
+		Settings []struct {
+			Name *string `json:"name"`
+		} `json:"settings"`
+	}
+	if json.Unmarshal(data, &probe) != nil || len(probe.Settings) == 0 || probe.Settings[0].Name == nil {
+		return compareSpec{}, false
+	}
+	return compareSpecs["A003"], true
 }
 
 // compareRows fills cmp.Rows from the spec's list and cmp.Hidden with the fields of rows

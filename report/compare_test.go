@@ -311,3 +311,40 @@ func TestSameDatabasesListedOnce(t *testing.T) {
 		t.Errorf("databases:\n%s", md)
 	}
 }
+
+// A check without a spec whose data lists settings is compared by setting; one whose
+// data has another list of rows that differs falls back to a section per node.
+func TestSettingsListComparedAnyCheck(t *testing.T) {
+	g1, _ := json.Marshal(map[string]any{"settings": []any{setting("work_mem", "4096"), setting("max_connections", "100")}, "ram_bytes": 1024})
+	g2, _ := json.Marshal(map[string]any{"settings": []any{setting("max_connections", "100"), setting("work_mem", "8192")}, "ram_bytes": 2048})
+	g3, _ := json.Marshal(map[string]any{"settings": []any{setting("max_connections", "100"), setting("work_mem", "4096")}, "ram_bytes": 1024})
+	res := func(d ...json.RawMessage) []Result {
+		var out []Result
+		for i, x := range d {
+			out = append(out, Result{Node: twoNodes()[i].Name, Status: checks.StatusOK, Data: x})
+		}
+		return out
+	}
+	md := render(t, &Report{Nodes: twoNodes(), Checks: []Check{{ID: "G001", Title: "Memory", Results: res(g1, g2)}}})
+	for _, want := range []string{
+		"| Setting | primary | standby1 |\n|---|---|---|\n| `work_mem` | `4096` | `8192` |\n\n",
+		"| Field | primary | standby1 |\n|---|---|---|\n| `ram_bytes` | 1,024 | 2,048 |\n\n",
+		"#### primary (standby1 differs only as the tables above show)",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("missing %q in:\n%s", want, md)
+		}
+	}
+	// the same settings in another order: one rendering, no table
+	md = render(t, &Report{Nodes: twoNodes(), Checks: []Check{{ID: "G001", Title: "Memory", Results: res(g1, g3)}}})
+	if !strings.Contains(md, "#### primary (standby1 differs only in the order of the rows)") || strings.Contains(md, "Differences") {
+		t.Errorf("order only:\n%s", md)
+	}
+	// another list of rows differs: a section per node
+	c1, _ := json.Marshal(map[string]any{"settings": []any{setting("a", "1")}, "standbys": []any{map[string]any{"name": "s1"}}})
+	c2, _ := json.Marshal(map[string]any{"settings": []any{setting("a", "1")}, "standbys": []any{}})
+	md = render(t, &Report{Nodes: twoNodes(), Checks: []Check{{ID: "C002", Title: "Replication", Results: res(c1, c2)}}})
+	if !strings.Contains(md, "#### primary\n") || !strings.Contains(md, "#### standby1\n") || strings.Contains(md, "Differences") {
+		t.Errorf("want a section per node:\n%s", md)
+	}
+}

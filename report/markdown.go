@@ -377,25 +377,34 @@ func (rd *Renderer) writeGroup(b *bytes.Buffer, r *Report, id string, g resultGr
 		res.Node, res.Data = classes[0].Nodes[0], classes[0].Data
 		return rd.writeData(b, id, res, classes[0].Nodes)
 	}
-	if spec, ok := compareSpecs[id]; ok {
+	if spec, ok := specFor(id, in[0].Data); ok {
 		if cmp, ok := compareData(spec, in); ok {
-			fmt.Fprintf(b, "%s Differences between nodes\n\n", h)
-			writeComparison(b, cmp)
 			first := classes[0]
 			var others []string
 			for _, c := range classes[1:] {
 				others = append(others, c.Nodes...)
 			}
-			verb, tables := "differs", "the table above shows"
+			verb, shown := "differs", len(cmp.Rows) > 0 || len(cmp.Fields) > 0
 			if len(others) > 1 {
 				verb = "differ"
 			}
-			if len(cmp.Rows) > 0 && len(cmp.Fields) > 0 {
-				tables = "the tables above show"
-			}
-			note := verb + " only as " + tables
-			if len(cmp.Hidden) > 0 {
-				note = verb + " as " + tables + ", " + hiddenNote(cmp.Hidden)
+			var note string
+			switch {
+			case shown:
+				fmt.Fprintf(b, "%s Differences between nodes\n\n", h)
+				writeComparison(b, cmp)
+				tables := "the table above shows"
+				if len(cmp.Rows) > 0 && len(cmp.Fields) > 0 {
+					tables = "the tables above show"
+				}
+				note = verb + " only as " + tables
+				if len(cmp.Hidden) > 0 {
+					note = verb + " as " + tables + ", " + hiddenNote(cmp.Hidden)
+				}
+			case len(cmp.Hidden) > 0:
+				note = verb + " only in " + strings.TrimPrefix(hiddenNote(cmp.Hidden), "and in ")
+			default: // the same values, in another order
+				note = verb + " only in the order of the rows"
 			}
 			fmt.Fprintf(b, "%s %s (%s %s)\n\n", h, nodeNames(first.Nodes), nodeNames(others), note)
 			res.Node, res.Data = first.Nodes[0], first.Data
