@@ -149,8 +149,8 @@ func TestDatabasesNamed(t *testing.T) {
 	for _, want := range []string{
 		"| Node | Database | Status | Time | Note |",
 		"| standby1 | `billing` | error | 0 ms | boom |",
-		"#### Database `shop`\n\n##### All nodes\n",
-		"#### Database `billing`\n\n##### primary\n",
+		"#### Database `shop`\n\n- **P2** c shopprimarystandby1 (`shop` on all nodes)\n\n##### All nodes\n",
+		"#### Database `billing`\n\n- **P3** c billingstandby1 (`billing` on standby1)\n\n##### primary\n",
 		"| **P2** | [L001](#l001-table-sizes) | `shop` on all nodes | c shopprimarystandby1 |",
 		"| **P3** | [L001](#l001-table-sizes) | `billing` on standby1 | c billingstandby1 |",
 		"| **P1** | [A003](#a003-settings) | all nodes | c  |",

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/template"
 	"unicode"
@@ -288,8 +289,36 @@ func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) e
 		fmt.Fprintf(b, "| %s |%s %s | %.0f ms | %s |\n", checks.Esc(res.Node), db, res.Status, res.DurationMS, note)
 	}
 	b.WriteString("\n")
-	merged := c.Merged()
-	for _, f := range merged {
+	// Findings of a database go under its heading, with its data; the others (the
+	// cluster's, or a database without results) first.
+	groups := groupByDatabase(c.Results)
+	inDB := map[string][]FindingRef{}
+	var top []FindingRef
+	for _, f := range c.Merged() {
+		if f.Database != "" && slices.ContainsFunc(groups, func(g resultGroup) bool { return g.Database == f.Database }) {
+			inDB[f.Database] = append(inDB[f.Database], f)
+		} else {
+			top = append(top, f)
+		}
+	}
+	writeFindingList(b, r, top)
+	for _, g := range groups {
+		sub := h + "#"
+		if g.Database != "" {
+			fmt.Fprintf(b, "%s# Database %s\n\n", h, checks.Code(g.Database))
+			sub += "#"
+			writeFindingList(b, r, inDB[g.Database])
+		}
+		if err := rd.writeGroup(b, r, c.ID, g, sub); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFindingList lists a check's findings, each saying where it was found.
+func writeFindingList(b *bytes.Buffer, r *Report, fs []FindingRef) {
+	for _, f := range fs {
 		conclusion := markdownBlock(f.Conclusion)
 		if i := strings.LastIndex(conclusion, "\n"); i >= 0 && fenceOf(strings.TrimSpace(conclusion[i:])) != "" {
 			conclusion += "\n\n " // the node list after a closing fence would reopen it
@@ -303,20 +332,9 @@ func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) e
 		}
 		b.WriteString("\n")
 	}
-	if len(merged) > 0 {
+	if len(fs) > 0 {
 		b.WriteString("\n")
 	}
-	for _, g := range groupByDatabase(c.Results) {
-		sub := h + "#"
-		if g.Database != "" {
-			fmt.Fprintf(b, "%s# Database %s\n\n", h, checks.Code(g.Database))
-			sub += "#"
-		}
-		if err := rd.writeGroup(b, r, c.ID, g, sub); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func codeOrDash(s string) string {
