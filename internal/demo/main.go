@@ -34,10 +34,12 @@ func main() {
 }
 
 // standbySettings are the settings of the n-th standby (from 1): the second one has
-// another work_mem, so that the settings compared across nodes (A006) have a row.
+// another effective_cache_size, so that the settings compared across nodes (A006) have a
+// row. Not work_mem: ALTER DATABASE demo SET work_mem hides the file's value from every
+// session in the demo database, so the nodes would look alike there.
 func standbySettings(n int) map[string]string {
 	if n == 2 {
-		return map[string]string{"work_mem": "'8MB'"}
+		return map[string]string{"effective_cache_size": "'8GB'"}
 	}
 	return nil
 }
