@@ -117,6 +117,9 @@ func writeNodes(b *bytes.Buffer, r *Report) {
 		} else {
 			note = "no pg_monitor: some checks skipped"
 		}
+		if n.DiscoveredFrom != "" {
+			note += "; discovered on " + checks.Esc(n.DiscoveredFrom)
+		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", checks.Esc(n.Name), checks.Esc(n.Host),
 			checks.Esc(n.Role), checks.Esc(n.Version), checks.Code(n.Database), checks.Code(n.User), note)
 		listDBs = listDBs || len(n.Databases) > 0 || n.DatabasesLeftOut > 0
@@ -302,6 +305,12 @@ func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) e
 		}
 	}
 	writeFindingList(b, r, top)
+	if c.ID == "C002" {
+		// the nodes' replication views joined into one topology (report/topology.go)
+		if md := TopologyMarkdown(r); md != "" {
+			b.WriteString(md + "\n")
+		}
+	}
 	for _, g := range groups {
 		sub := h + "#"
 		if g.Database != "" {

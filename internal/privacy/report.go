@@ -15,6 +15,7 @@ func (s *Sanitizer) Node(n *report.Node) {
 	n.Database = s.nameOut(n.Database)
 	n.User = s.nameOut(n.User)
 	n.Error = s.final(n.Error)
+	n.DiscoveredFrom = s.NodeName(n.DiscoveredFrom)
 	for i := range n.Databases {
 		n.Databases[i].Name = s.nameOut(n.Databases[i].Name)
 		n.Databases[i].Skipped = s.final(n.Databases[i].Skipped)
