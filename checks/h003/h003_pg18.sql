@@ -24,18 +24,23 @@ WITH RECURSIVE fk AS (
         -- m: how many FK columns the index must lead with. All of them; for a temporal
         -- key (its PERIOD column last) also only the equality columns, which narrow the
         -- lookup to one key's rows however the index treats the period.
+        -- (the two differ, so UNION ALL: nothing to sort per index)
         CROSS JOIN LATERAL (SELECT pg_catalog.cardinality(fk.conkey)
-                            UNION
+                            UNION ALL
                             SELECT pg_catalog.cardinality(fk.conkey) - 1 WHERE fk.period) m(n)
         WHERE i.indrelid = r.oid
           AND i.indisvalid AND i.indpred IS NULL
+          -- cheap, and rules most indexes out before the checks below: the index leads
+          -- with one of the key's columns
+          AND i.indkey[0] = ANY (fk.conkey)
           AND am.amname IN ('btree', 'hash', 'gist')
           AND m.n > 0 AND i.indnkeyatts >= m.n
           -- the leading m key columns are the first m FK columns, in any order (an
-          -- expression column is attnum 0 and never matches)
-          AND (SELECT pg_catalog.array_agg(k ORDER BY k)
-               FROM pg_catalog.unnest((i.indkey::pg_catalog.int2[])[0:m.n - 1]) k)
-            = (SELECT pg_catalog.array_agg(k ORDER BY k) FROM pg_catalog.unnest(fk.conkey[1:m.n]) k)
+          -- expression column is attnum 0 and never matches); one column needs no arrays
+          AND CASE WHEN m.n = 1 THEN i.indkey[0] = fk.conkey[1]
+                   ELSE (SELECT pg_catalog.array_agg(k ORDER BY k)
+                         FROM pg_catalog.unnest((i.indkey::pg_catalog.int2[])[0:m.n - 1]) k)
+                      = (SELECT pg_catalog.array_agg(k ORDER BY k) FROM pg_catalog.unnest(fk.conkey[1:m.n]) k) END
           -- each of those index columns can serve "$1 = fkcol" (or "$1 && period"): the
           -- commutator of the FK's PK-to-FK operator is in the column's operator family,
           -- same collation
