@@ -1,19 +1,24 @@
 /* pgcheckup L002 */
-WITH pairs AS (
-    SELECT c.oid, c.conrelid, c.confrelid, k.ord, k.att, c.confkey[k.ord] AS refatt
+-- Each foreign key column and the column it references, their types looked up by
+-- (attrelid, attnum) one pair at a time (scalar subqueries: index probes, whatever the
+-- planner thinks of the catalogs' sizes; a join here read every column of both tables
+-- per key). Names and typmods are read for the listed pairs only.
+WITH pairs AS MATERIALIZED (
+    SELECT c.oid, c.conrelid, c.confrelid, k.ord, k.att, c.confkey[k.ord] AS refatt,
+           (SELECT a.atttypid FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = c.conrelid AND a.attnum = k.att) AS atttypid,
+           (SELECT a.atttypid FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = c.confrelid AND a.attnum = c.confkey[k.ord]) AS ref_atttypid
     FROM pg_catalog.pg_constraint c,
          pg_catalog.unnest(c.conkey) WITH ORDINALITY k(att, ord)
     WHERE c.contype = 'f' AND c.conparentid = 0
 ), typed AS (
-    SELECT p.*, a.attname, ra.attname AS ref_attname,
+    SELECT p.*,
            CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END AS typ,
-           CASE WHEN rt.typtype = 'd' THEN rt.typbasetype ELSE rt.oid END AS ref_typ,
-           a.atttypid, a.atttypmod, ra.atttypid AS ref_atttypid, ra.atttypmod AS ref_atttypmod
+           CASE WHEN rt.typtype = 'd' THEN rt.typbasetype ELSE rt.oid END AS ref_typ
     FROM pairs p
-    JOIN pg_catalog.pg_attribute a ON a.attrelid = p.conrelid AND a.attnum = p.att
-    JOIN pg_catalog.pg_attribute ra ON ra.attrelid = p.confrelid AND ra.attnum = p.refatt
-    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-    JOIN pg_catalog.pg_type rt ON rt.oid = ra.atttypid
+    JOIN pg_catalog.pg_type t ON t.oid = p.atttypid
+    JOIN pg_catalog.pg_type rt ON rt.oid = p.ref_atttypid
 ), differ AS (
     SELECT typed.*, pg_catalog.count(*) OVER () AS total
     FROM typed
@@ -24,12 +29,12 @@ WITH pairs AS (
     ORDER BY oid, ord
     LIMIT $1
 )
-SELECT n.nspname AS schema, r.relname AS "table", c.conname AS constraint_name, d.attname AS "column",
-       pg_catalog.format_type(d.atttypid, d.atttypmod) AS type,
-       fn.nspname AS ref_schema, f.relname AS ref_table, d.ref_attname AS ref_column,
-       pg_catalog.format_type(d.ref_atttypid, d.ref_atttypmod) AS ref_type,
-       pg_catalog.format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE %s;', n.nspname, r.relname, d.attname,
-                         pg_catalog.format_type(d.ref_atttypid, d.ref_atttypmod)) AS fix,
+SELECT n.nspname AS schema, r.relname AS "table", c.conname AS constraint_name, a.attname AS "column",
+       pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+       fn.nspname AS ref_schema, f.relname AS ref_table, ra.attname AS ref_column,
+       pg_catalog.format_type(ra.atttypid, ra.atttypmod) AS ref_type,
+       pg_catalog.format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE %s;', n.nspname, r.relname, a.attname,
+                         pg_catalog.format_type(ra.atttypid, ra.atttypmod)) AS fix,
        d.total
 FROM differ d
 JOIN pg_catalog.pg_constraint c ON c.oid = d.oid
@@ -37,4 +42,6 @@ JOIN pg_catalog.pg_class r ON r.oid = d.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
 JOIN pg_catalog.pg_class f ON f.oid = d.confrelid
 JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid = d.conrelid AND a.attnum = d.att
+JOIN pg_catalog.pg_attribute ra ON ra.attrelid = d.confrelid AND ra.attnum = d.refatt
 ORDER BY d.oid, d.ord
