@@ -64,6 +64,7 @@ func TestCompare(t *testing.T) {
 // TestCompareOnRealStandby: a primary and its streaming standby run the same version:
 // no finding. The data comes back from the report's JSON, as `render` would see it.
 func TestCompareOnRealStandby(t *testing.T) {
+	pgtest.MultiServer(t)
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	sb := pgtest.StandbyForTest(t, cl, nil)
 	var outs []checks.NodeOutcome

@@ -37,6 +37,7 @@ func find(d Data, name string) *Setting {
 // one A006 row, with both values and their sources; the settings that differ because it
 // is a standby are not rows. Then a change waiting for a restart on the standby only.
 func TestStandbyWithOneSettingChanged(t *testing.T) {
+	pgtest.MultiServer(t)
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	cl.MustExec(t, "postgres", "CREATE ROLE nobody LOGIN")
 	sb := pgtest.StandbyForTest(t, cl, map[string]string{"work_mem": "'8MB'"})

@@ -119,6 +119,7 @@ func waitFor(t *testing.T, conn *pgx.Conn, q string) {
 // TestCascade: primary -> standby1 -> standby2. C002 on all three and Compare give the
 // topology with the cascade, and lag from both ends of each link.
 func TestCascade(t *testing.T) {
+	pgtest.MultiServer(t)
 	ctx := context.Background()
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	s1 := pgtest.StandbyForTest(t, cl, nil)

@@ -19,6 +19,7 @@ import (
 // versions the transaction's snapshot can see, so it cancels the transaction and counts a
 // snapshot conflict. Then the feedback settings change the finding's severity.
 func TestSnapshotConflict(t *testing.T) {
+	pgtest.MultiServer(t)
 	ctx := context.Background()
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	cl.MustExec(t, "postgres", "CREATE ROLE plain LOGIN; CREATE TABLE t (i int); INSERT INTO t SELECT generate_series(1, 1000)")

@@ -19,6 +19,7 @@ const tables = "CREATE TABLE a (i int PRIMARY KEY); CREATE TABLE b (i int)"
 // primary key, and a second cluster subscribing to it. Both ends are checked as a role
 // without privileges.
 func TestPublisherAndSubscriber(t *testing.T) {
+	pgtest.MultiServer(t)
 	ctx := context.Background()
 	pub := pgtest.ForTest(t, pgtest.Logical(pgtest.Options{}))
 	pub.MustExec(t, "postgres", "CREATE ROLE plain LOGIN; "+tables+"; INSERT INTO a VALUES (1); INSERT INTO b VALUES (1); CREATE PUBLICATION allpub FOR ALL TABLES")

@@ -15,6 +15,7 @@ import (
 // scanned nowhere is (with each node's zero), a large index scanned once against many
 // writes is rarely used, and with one standby stopped the verdict is unknown.
 func TestAcrossNodes(t *testing.T) {
+	pgtest.MultiServer(t)
 	cl := pgtest.ForTest(t, pgtest.Options{})
 	cl.MustExec(t, "postgres", `
 		CREATE TABLE t (id int, a int, b int, c int);

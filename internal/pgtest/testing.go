@@ -61,3 +61,24 @@ func (c *Cluster) Hold(t testing.TB, db, sql string) {
 		t.Fatal(err)
 	}
 }
+
+// ClusterMajors are the majors that run the tests which start several servers at once (a
+// primary with standbys, a subscriber): the ends of the supported range, where catalogs
+// and views differ most, and the default server. The others run every single-server test.
+var ClusterMajors = []int{12, 15, 18}
+
+// MultiServer skips t on a major outside ClusterMajors, so the per-major matrix keeps
+// its time; PGCHECKUP_PG_MAJOR unset means the default server, which always runs.
+func MultiServer(t testing.TB) {
+	t.Helper()
+	m := MajorFromEnv()
+	if m == 0 {
+		return
+	}
+	for _, c := range ClusterMajors {
+		if c == m {
+			return
+		}
+	}
+	t.Skipf("multi-server test: runs on PostgreSQL %v only", ClusterMajors)
+}
