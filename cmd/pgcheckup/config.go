@@ -60,6 +60,11 @@ type Config struct {
 	// Releases is a release table file for A002 and A013, newer than the built-in one.
 	Releases string `toml:"releases"`
 
+	// APIURL is the platform API that `upload` sends to; TokenFile holds its token
+	// (mode 0600 or stricter). PGCHECKUP_API_URL and PGCHECKUP_TOKEN come first.
+	APIURL    string `toml:"api_url"`
+	TokenFile string `toml:"token_file"`
+
 	// CheckSections holds [checks.<ID>] tables until they are decoded into the checks.
 	CheckSections map[string]toml.Primitive `toml:"checks_config"`
 	md            *toml.MetaData
