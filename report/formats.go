@@ -10,6 +10,11 @@ const (
 	FormatJSON = "json"
 	FormatMD   = "md"
 	FormatHTML = "html"
+	// FormatPlatform is the Postgres.ai platform's per-check JSON (platform/<ID>.json).
+	// The platform package writes it from report.json (it imports report, so report
+	// cannot call it): `run` writes it after the report folder is in place, and
+	// `pgcheckup export` from a saved report. It is neither source nor rendered here.
+	FormatPlatform = "platform"
 )
 
 // Format is one output format: its name (in --format and the config file), the file it
@@ -30,6 +35,7 @@ var formats = []Format{
 	{Name: FormatJSON, File: "report.json", write: writeJSONFile},
 	{Name: FormatMD, File: "report.md", Rendered: true, write: writeMarkdownFiles},
 	{Name: FormatHTML, File: "report.html", Rendered: true, write: writeHTMLFile},
+	{Name: FormatPlatform, File: "platform"}, // a folder; no write here (see FormatPlatform)
 }
 
 // fileOf is the file format name writes.

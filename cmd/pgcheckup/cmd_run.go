@@ -16,6 +16,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/internal/pipeline"
 	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/internal/session"
+	"github.com/pgcheckup/pgcheckup/platform"
 	"github.com/pgcheckup/pgcheckup/report"
 )
 
@@ -146,6 +147,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if err != nil {
 		// The checks ran, but nothing that looks like a report was left behind.
 		return exitWriteFailed, fmt.Errorf("checks ran but the report could not be written: %w", err)
+	}
+	if slices.Contains(cfg.Format, report.FormatPlatform) { // platform/<ID>.json, from report.json
+		if err := platform.ExportDir(dir, stderr); err != nil {
+			return exitWriteFailed, fmt.Errorf("report written to %s, but not all its platform files: %w", dir, err)
+		}
 	}
 	log.Info("report written", "dir", dir, "P1", rep.Count(checks.P1), "P2", rep.Count(checks.P2),
 		"P3", rep.Count(checks.P3), "errors", rep.Errors())
