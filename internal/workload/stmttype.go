@@ -1,0 +1,143 @@
+package workload
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"github.com/pgcheckup/pgcheckup/checks"
+)
+
+// Statement types (K002), from the parse tree.
+const (
+	TypeSelect          checks.Label = "SELECT"
+	TypeSelectForUpdate checks.Label = "SELECT FOR UPDATE/SHARE"
+	TypeInsert          checks.Label = "INSERT"
+	TypeUpdate          checks.Label = "UPDATE"
+	TypeDelete          checks.Label = "DELETE"
+	TypeMerge           checks.Label = "MERGE"
+	TypeCopy            checks.Label = "COPY"
+	TypeDDL             checks.Label = "DDL"
+	TypeUtility         checks.Label = "other utility"
+	TypeUnknown         checks.Label = "unknown" // the parser could not read the text
+)
+
+// ddl are the utility statements PostgreSQL logs with log_statement = 'ddl'
+// (GetCommandLogLevel), besides every Create*, Alter* and Drop* statement.
+var ddl = map[string]bool{
+	"IndexStmt": true, "ViewStmt": true, "DefineStmt": true, "RuleStmt": true, "RenameStmt": true,
+	"CommentStmt": true, "SecLabelStmt": true, "GrantStmt": true, "GrantRoleStmt": true,
+	"CompositeTypeStmt": true, "ReassignOwnedStmt": true, "RefreshMatViewStmt": true,
+	"ImportForeignSchemaStmt": true,
+}
+
+// Classify returns the type of the statement in query (a pg_stat_statements text, with
+// $n placeholders). A text of several statements is typed by its first. A SELECT whose
+// WITH clause modifies data is typed by the first data-modifying CTE; SELECT INTO, which
+// creates a table, is DDL. TRUNCATE, VACUUM, SET, transaction control, EXPLAIN, CALL
+// and DO are other utility statements.
+func Classify(query string) checks.Label {
+	tree, err := pg_query.Parse(query)
+	if err != nil || len(tree.Stmts) == 0 || tree.Stmts[0].Stmt == nil {
+		return TypeUnknown
+	}
+	return classify(tree.Stmts[0].Stmt)
+}
+
+func classify(n *pg_query.Node) checks.Label {
+	switch s := n.Node.(type) {
+	case *pg_query.Node_SelectStmt:
+		sel := s.SelectStmt
+		switch {
+		case sel.IntoClause != nil:
+			return TypeDDL
+		case len(sel.LockingClause) > 0:
+			return TypeSelectForUpdate
+		}
+		if sel.WithClause != nil {
+			for _, c := range sel.WithClause.Ctes {
+				if cte := c.GetCommonTableExpr(); cte != nil && cte.Ctequery != nil {
+					if t := classify(cte.Ctequery); t != TypeSelect && t != TypeSelectForUpdate {
+						return t
+					}
+				}
+			}
+		}
+		return TypeSelect
+	case *pg_query.Node_InsertStmt:
+		return TypeInsert
+	case *pg_query.Node_UpdateStmt:
+		return TypeUpdate
+	case *pg_query.Node_DeleteStmt:
+		return TypeDelete
+	case *pg_query.Node_MergeStmt:
+		return TypeMerge
+	case *pg_query.Node_CopyStmt:
+		return TypeCopy
+	case nil:
+		return TypeUnknown
+	}
+	// *pg_query.Node_CreateStmt -> CreateStmt
+	name := fmt.Sprintf("%T", n.Node)
+	name = name[strings.LastIndex(name, "_")+1:]
+	if ddl[name] || strings.HasPrefix(name, "Create") || strings.HasPrefix(name, "Alter") || strings.HasPrefix(name, "Drop") {
+		return TypeDDL
+	}
+	return TypeUtility
+}
+
+// Fingerprint is pg_query's fingerprint of query (hex), the same for texts that differ
+// only in constants, placeholders, comments, whitespace or aliases; "" when it cannot be
+// parsed.
+func Fingerprint(query string) string {
+	f, err := pg_query.Fingerprint(query)
+	if err != nil {
+		return ""
+	}
+	return f
+}
+
+// Group is the statements of a window that have the same fingerprint: one query run by
+// many roles, or in many databases (where the queryids differ because the tables do).
+type Group struct {
+	// Fingerprint is "" for a statement whose text is unknown (hidden, not fetched, not
+	// parseable): it is a group of its own.
+	Fingerprint string           `json:"fingerprint,omitempty"`
+	Type        checks.Label     `json:"type"`
+	Query       checks.QueryText `json:"query"` // the text of the part with the most time
+	Parts       []EntryDelta     `json:"parts"` // by time, highest first
+	Counters
+}
+
+// GroupByFingerprint groups deltas (in Window order) by the fingerprints of texts.
+// Groups come by total time, highest first.
+func GroupByFingerprint(deltas []EntryDelta, texts map[int64]Text) []Group {
+	var groups []Group
+	at := map[string]int{}
+	for _, d := range deltas {
+		t, ok := texts[d.QueryID]
+		key := "fp:" + t.Fingerprint
+		if !ok || d.Hidden || t.Fingerprint == "" {
+			key = "id:" + strconv.FormatInt(d.QueryID, 10) + ":" + strconv.FormatBool(d.Hidden) + ":" +
+				strconv.FormatUint(uint64(d.UserID), 10) + ":" + strconv.FormatUint(uint64(d.DBID), 10)
+			t = Text{Type: TypeUnknown}
+			if ok && !d.Hidden {
+				t = texts[d.QueryID]
+			}
+		}
+		i, found := at[key]
+		if !found {
+			i = len(groups)
+			at[key] = i
+			groups = append(groups, Group{Fingerprint: t.Fingerprint, Type: t.Type, Query: t.Query})
+		}
+		g := &groups[i]
+		g.Parts = append(g.Parts, d)
+		g.Counters = g.Counters.add(d.Counters)
+	}
+	slices.SortStableFunc(groups, func(a, b Group) int { return cmp.Compare(b.TimeMS(), a.TimeMS()) })
+	return groups
+}

@@ -1,0 +1,106 @@
+package workload
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"slices"
+
+	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
+)
+
+var (
+	//go:embed texts.sql
+	textsQuery string
+	//go:embed names.sql
+	namesQuery string
+)
+
+// Text is what a report may show of a statement's text.
+type Text struct {
+	// Query is normalized as K003's texts are (privacy.NormalizeQuery: every literal and
+	// comment removed; a text the parser cannot read becomes a marker). The report's
+	// privacy pass still applies the run's policy (none, anonymized) to it.
+	Query       checks.QueryText `json:"query"`
+	Type        checks.Label     `json:"type"`
+	Fingerprint string           `json:"fingerprint,omitempty"`
+}
+
+// Texts are the texts of some statements, and which statements are pgcheckup's own.
+type Texts struct {
+	ByID map[int64]Text
+	// Own are the queryids of pgcheckup's own statements (their texts start with the
+	// marker comment), whether asked for or not: a caller leaves them out of the window.
+	Own map[int64]bool
+}
+
+// FetchTexts reads the texts of the statements ids names, from the extension in schema
+// (Snapshot.ExtSchema), in one statement. The server reads its whole query-text file for
+// it (showtext := true), so call it once, for the statements a report shows. The type and
+// fingerprint are taken from the text the server holds (its constants already replaced by
+// $n), before normalizing; raw texts are not kept.
+func FetchTexts(ctx context.Context, q checks.Querier, schema string, ids []int64) (*Texts, error) {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	rows, err := q.Query(ctx, checks.InSchema(textsQuery, schema), ids)
+	if err != nil {
+		return nil, fmt.Errorf("read pg_stat_statements texts: %w", err)
+	}
+	defer rows.Close()
+	t := &Texts{ByID: map[int64]Text{}, Own: map[int64]bool{}}
+	for rows.Next() {
+		var id int64
+		var query *string
+		var own *bool
+		if err := rows.Scan(&id, &query, &own); err != nil {
+			return nil, fmt.Errorf("read pg_stat_statements texts: %w", err)
+		}
+		if own != nil && *own {
+			t.Own[id] = true
+		}
+		if _, asked := slices.BinarySearch(ids, id); !asked || query == nil {
+			continue
+		}
+		t.ByID[id] = Describe(*query)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read pg_stat_statements texts: %w", err)
+	}
+	return t, nil
+}
+
+// Describe types, fingerprints and normalizes one text.
+func Describe(query string) Text {
+	return Text{Type: Classify(query), Fingerprint: Fingerprint(query),
+		Query: checks.QueryText(privacy.NormalizeQuery(query))}
+}
+
+// Names resolves user and database oids to names, in one statement. An oid that no longer
+// names anything is missing from the maps.
+func Names(ctx context.Context, q checks.Querier, users, dbs []uint32) (map[uint32]checks.Name, map[uint32]checks.Name, error) {
+	u, d := map[uint32]checks.Name{}, map[uint32]checks.Name{}
+	rows, err := q.Query(ctx, namesQuery, users, dbs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read role and database names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var oid uint32
+		var name checks.Name
+		if err := rows.Scan(&kind, &oid, &name); err != nil {
+			return nil, nil, fmt.Errorf("read role and database names: %w", err)
+		}
+		if kind == "u" {
+			u[oid] = name
+		} else {
+			d[oid] = name
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("read role and database names: %w", err)
+	}
+	return u, d, nil
+}
