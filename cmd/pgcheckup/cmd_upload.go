@@ -12,6 +12,7 @@ import (
 
 	"github.com/pgcheckup/pgcheckup/checks/all"
 	"github.com/pgcheckup/pgcheckup/internal/upload"
+	"github.com/pgcheckup/pgcheckup/platform"
 )
 
 // exitUploadFailed: the report is written (or was given), but the upload failed or
@@ -39,11 +40,9 @@ type uploadOptions struct {
 // uploadRetry is how requests are retried; tests shorten the waits.
 var uploadRetry = upload.DefaultRetry
 
-// validatePlatform checks a platform file against its schema before it is sent.
-// TODO(lead): set to platform.Validate once the platform package builds (issue 17,
-// item 2); until then the uploader checks that each file is a JSON object naming its
-// check, and the receiver validates what it gets when given a validator.
-var validatePlatform func(id string, data []byte) error
+// validatePlatform checks a platform file against its schema before it is sent: an
+// invalid file is never sent (nor anything else of the report).
+var validatePlatform = platform.Validate
 
 func cmdUpload(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("upload", flag.ContinueOnError)

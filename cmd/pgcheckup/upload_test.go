@@ -6,30 +6,38 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/internal/upload"
 	"github.com/pgcheckup/pgcheckup/internal/uploadtest"
+	"github.com/pgcheckup/pgcheckup/platform"
+	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // testToken is the platform token of these tests; it must never show outside the
 // auth fields of a request.
 const testToken = "CANARYTOKEN_upl0ad-7f3e9a"
 
-// platformIDs are the checks the report folders of these tests have platform files for.
-var platformIDs = []string{"A002", "A003", "H001", "H002", "K003"}
-
 // reportFolder makes a report folder without a database: the demo sample's
-// report.json, a platform file per platformIDs (a stand-in for the exporter's), and
-// md/<ID>.md files.
-func reportFolder(t *testing.T, edit func(map[string]any)) string {
+// report.json (edited by edit), its platform files as the exporter writes them, and
+// md/<ID>.md files. It returns the folder and the check IDs of the platform files.
+func reportFolder(t *testing.T, edit func(map[string]any)) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
 	b, err := os.ReadFile(filepath.Join("..", "..", "samples", "demo", "report.json"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	rep, err := report.Read(filepath.Join("..", "..", "samples", "demo", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := platform.Export(rep)
+	if err != nil || len(files) < 5 {
+		t.Fatalf("export of the sample: %d files, %v", len(files), err)
 	}
 	if edit != nil {
 		var m map[string]any
@@ -44,12 +52,15 @@ func reportFolder(t *testing.T, edit func(map[string]any)) string {
 	must(t, os.WriteFile(filepath.Join(dir, "report.json"), b, 0o600))
 	must(t, os.MkdirAll(filepath.Join(dir, "platform"), 0o700))
 	must(t, os.MkdirAll(filepath.Join(dir, "md"), 0o700))
-	for _, id := range platformIDs {
-		body := fmt.Sprintf(`{"checkId":%q,"checkTitle":"t","timestamptz":"2026-11-29T10:15:00Z","nodes":{"primary":"primary","standbys":[]},"results":{}}`, id)
-		must(t, os.WriteFile(filepath.Join(dir, "platform", id+".json"), []byte(body), 0o600))
+	var ids []string
+	for name, body := range files {
+		id := strings.TrimSuffix(name, ".json")
+		ids = append(ids, id)
+		must(t, os.WriteFile(filepath.Join(dir, "platform", name), body, 0o600))
 		must(t, os.WriteFile(filepath.Join(dir, "md", id+".md"), []byte("# "+id+"\n"), 0o600))
 	}
-	return dir
+	sort.Strings(ids)
+	return dir, ids
 }
 
 func must(t *testing.T, err error) {
@@ -68,6 +79,7 @@ func receiver(t *testing.T) *uploadtest.Receiver {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.Close)
+	r.Validate = platform.Validate
 	t.Setenv(upload.TokenEnv, testToken)
 	t.Setenv(apiURLEnv, "")
 	old := uploadRetry
@@ -125,7 +137,7 @@ func onceEach(t *testing.T, r *uploadtest.Receiver, ids []string, typ string) {
 
 func TestUploadSuccess(t *testing.T) {
 	r := receiver(t)
-	dir := reportFolder(t, nil)
+	dir, platformIDs := reportFolder(t, nil)
 	code, stdout, stderr := runUpload(t, r, dir, "--project", "prod")
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
@@ -167,7 +179,7 @@ func TestUploadResponseShapes(t *testing.T) {
 		t.Run(c.wrap+"/"+c.key, func(t *testing.T) {
 			r := receiver(t)
 			r.Wrap, r.ChunkKey = c.wrap, c.key
-			dir := reportFolder(t, nil)
+			dir, platformIDs := reportFolder(t, nil)
 			if code, stdout, stderr := runUpload(t, r, dir); code != exitOK {
 				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 			}
@@ -180,7 +192,7 @@ func TestUploadRetries5xx(t *testing.T) {
 	r := receiver(t)
 	r.Fail(uploadtest.Fault{RPC: "checkup_report_create", Status: 503, Times: 1})
 	r.Fail(uploadtest.Fault{RPC: "checkup_report_file_post", Status: 500, Times: 2})
-	dir := reportFolder(t, nil)
+	dir, platformIDs := reportFolder(t, nil)
 	code, stdout, stderr := runUpload(t, r, dir)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
@@ -197,7 +209,7 @@ func TestUploadRetries5xx(t *testing.T) {
 func TestUpload401(t *testing.T) {
 	r := receiver(t)
 	t.Setenv(upload.TokenEnv, "wrong-token")
-	dir := reportFolder(t, nil)
+	dir, platformIDs := reportFolder(t, nil)
 	code, stdout, stderr := runUpload(t, r, dir)
 	if code != exitUploadFailed {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitUploadFailed, stdout, stderr)
@@ -227,7 +239,7 @@ func TestUpload401(t *testing.T) {
 func TestUploadResetResume(t *testing.T) {
 	r := receiver(t)
 	r.Fail(uploadtest.Fault{RPC: "checkup_report_file_post", Reset: true, Skip: 2})
-	dir := reportFolder(t, nil)
+	dir, platformIDs := reportFolder(t, nil)
 	code, stdout, stderr := runUpload(t, r, dir)
 	if code != exitUploadFailed {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitUploadFailed, stdout, stderr)
@@ -254,7 +266,7 @@ func TestUploadResetResume(t *testing.T) {
 func TestUploadSlow(t *testing.T) {
 	r := receiver(t)
 	r.Fail(uploadtest.Fault{Delay: 5 * time.Second})
-	dir := reportFolder(t, nil)
+	dir, _ := reportFolder(t, nil)
 	start := time.Now()
 	code, stdout, stderr := runUpload(t, r, dir, "--request-timeout", "200ms")
 	took := time.Since(start)
@@ -273,7 +285,7 @@ func TestUploadPlainHTTP(t *testing.T) {
 	receiver(t) // environment and retries
 	r := uploadtest.NewPlain(testToken)
 	defer r.Close()
-	dir := reportFolder(t, nil)
+	dir, platformIDs := reportFolder(t, nil)
 	code, _, stderr := runCLI(t, "upload", "--api-url", r.URL, dir)
 	if code != exitUsage || r.Calls("checkup_report_create") != 0 || !strings.Contains(stderr, "plain http would send the token unencrypted") {
 		t.Fatalf("http without --insecure-http: exit %d, %d calls: %s", code, r.Calls("checkup_report_create"), stderr)
@@ -294,7 +306,7 @@ func TestUploadPlainHTTP(t *testing.T) {
 // TestUploadTLSVerified: without the receiver's CA the certificate is refused.
 func TestUploadTLSVerified(t *testing.T) {
 	r := receiver(t)
-	dir := reportFolder(t, nil)
+	dir, _ := reportFolder(t, nil)
 	code, _, stderr := runCLI(t, "upload", "--api-url", r.URL, dir)
 	if code != exitUploadFailed || len(r.Reports()) != 0 || !strings.Contains(stderr, "certificate") {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -303,7 +315,7 @@ func TestUploadTLSVerified(t *testing.T) {
 
 func TestUploadToken(t *testing.T) {
 	r := receiver(t)
-	dir := reportFolder(t, nil)
+	dir, platformIDs := reportFolder(t, nil)
 	t.Setenv(upload.TokenEnv, "")
 	if code, _, stderr := runUpload(t, r, dir); code != exitUsage || !strings.Contains(stderr, "no platform token") {
 		t.Fatalf("no token: exit %d: %s", code, stderr)
@@ -332,7 +344,7 @@ func TestUploadToken(t *testing.T) {
 
 func TestUploadRefusesRawQueryText(t *testing.T) {
 	r := receiver(t)
-	dir := reportFolder(t, func(m map[string]any) { m["options"].(map[string]any)["query_text"] = "raw" })
+	dir, _ := reportFolder(t, func(m map[string]any) { m["options"].(map[string]any)["query_text"] = "raw" })
 	code, _, stderr := runUpload(t, r, dir)
 	if code != exitUsage || len(r.Bodies()) != 0 || !strings.Contains(stderr, "--query-text raw") {
 		t.Fatalf("exit %d, %d requests: %s", code, len(r.Bodies()), stderr)
@@ -341,18 +353,30 @@ func TestUploadRefusesRawQueryText(t *testing.T) {
 
 func TestUploadRefusesInvalidFile(t *testing.T) {
 	r := receiver(t)
-	dir := reportFolder(t, nil)
-	must(t, os.WriteFile(filepath.Join(dir, "platform", "H002.json"), []byte(`{"checkId":"H001"}`), 0o600))
+	dir, ids := reportFolder(t, nil)
+	must(t, os.WriteFile(filepath.Join(dir, "platform", ids[1]+".json"), []byte(`{"checkId":"`+ids[0]+`"}`), 0o600))
 	code, _, stderr := runUpload(t, r, dir)
-	if code != exitUploadFailed || len(r.Bodies()) != 0 || !strings.Contains(stderr, `H002: platform/H002.json: checkId is "H001"`) {
+	if code != exitUploadFailed || len(r.Bodies()) != 0 || !strings.Contains(stderr, ids[1]+": platform/"+ids[1]+`.json: checkId is "`+ids[0]+`"`) {
 		t.Fatalf("exit %d, %d requests: %s", code, len(r.Bodies()), stderr)
 	}
+	// Valid JSON naming its check, but not what the schema allows: nothing is sent,
+	// and the error names the check and the JSON pointer.
+	dir, ids = reportFolder(t, nil)
+	p := filepath.Join(dir, "platform", ids[0]+".json")
+	b, err := os.ReadFile(p)
+	must(t, err)
+	must(t, os.WriteFile(p, []byte(strings.Replace(string(b), `"checkId"`, `"extra_field": 1, "checkId"`, 1)), 0o600))
+	code, _, stderr = runUpload(t, r, dir)
+	if code != exitUploadFailed || len(r.Bodies()) != 0 || !strings.Contains(stderr, ids[0]+": platform/"+ids[0]+".json: ") || !strings.Contains(stderr, "extra_field") {
+		t.Fatalf("schema-invalid file: exit %d, %d requests: %s", code, len(r.Bodies()), stderr)
+	}
+	t.Log(stderr)
 }
 
 func TestUploadDryRun(t *testing.T) {
 	r := receiver(t)
 	t.Setenv(upload.TokenEnv, "") // not needed to look
-	dir := reportFolder(t, nil)
+	dir, platformIDs := reportFolder(t, nil)
 	code, stdout, stderr := runUpload(t, r, dir, "--dry-run", "--with-markdown")
 	if code != exitOK || len(r.Bodies()) != 0 {
 		t.Fatalf("exit %d, %d requests: %s", code, len(r.Bodies()), stderr)
