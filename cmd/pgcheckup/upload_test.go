@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 	"github.com/pgcheckup/pgcheckup/internal/upload"
 	"github.com/pgcheckup/pgcheckup/internal/uploadtest"
 	"github.com/pgcheckup/pgcheckup/platform"
@@ -391,5 +392,92 @@ func TestUploadDryRun(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, upload.StateFile)); err == nil {
 		t.Error("a dry run wrote upload.json")
+	}
+}
+
+// bodiesClean: no request body holds a canary or the token outside its access_token
+// field, and the access-token header holds nothing but the token.
+func bodiesClean(t *testing.T, r *uploadtest.Receiver, leak *regexp.Regexp) {
+	t.Helper()
+	if len(r.Files()) == 0 {
+		t.Fatal("nothing received: the test would not notice a leak")
+	}
+	for i, b := range r.Bodies() {
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("body %d: %v", i, err)
+		}
+		if m["access_token"] != testToken {
+			t.Errorf("body %d: access_token %v", i, m["access_token"])
+		}
+		delete(m, "access_token")
+		rest, _ := json.Marshal(m)
+		if strings.Contains(string(rest), testToken) {
+			t.Errorf("body %d holds the token outside access_token", i)
+		}
+		for _, c := range leak.FindAllString(string(rest), -1) {
+			t.Errorf("body %d (%v) leaks %s", i, m["filename"], c)
+		}
+	}
+	for _, h := range r.Headers() {
+		if h != testToken {
+			t.Errorf("access-token header %q", h)
+		}
+	}
+}
+
+// TestUploadCanaries extends the canary test to uploads: a real run over planted
+// secrets and data, its platform files and Markdown uploaded; nothing the receiver
+// got holds a canary, and the token is only in the auth fields. With --anonymize no
+// real object name reaches the receiver.
+func TestUploadCanaries(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{
+		"archive_mode":     "on",
+		"archive_command":  "PGPASSWORD=CANARYSET_archive /bin/true %p",
+		"primary_conninfo": "host=10.1.2.3 user=rep password=CANARYSET_conninfo",
+		"restore_command":  "curl -u bob:CANARYSET_restore https://backup.invalid/%f -o %p",
+		"app.conf_key":     "CANARYSET_conffile",
+	}})
+	cl.MustExec(t, "postgres", fixture(t, "canary.sql"))
+	for _, stmt := range strings.Split(fixture(t, "anonymize.sql"), ";\n") {
+		if strings.TrimSpace(stmt) != "" && !strings.HasPrefix(strings.TrimSpace(stmt), "--") {
+			cl.MustExec(t, "postgres", stmt)
+		}
+	}
+	cl.MustExec(t, "zeta_db", fixture(t, "anonymize_db.sql"))
+	for _, mode := range []string{"normalized", "anonymize"} {
+		t.Run(mode, func(t *testing.T) {
+			r := receiver(t)
+			out := t.TempDir()
+			args := []string{"run", "-q", "--out", out, "--format", "json,md,platform"}
+			leak := canaryRE
+			if mode == "anonymize" {
+				args = append(args, "--anonymize")
+				leak = regexp.MustCompile(canaryRE.String() + `|zeta_[a-z_]+`)
+			}
+			code, stdout, stderr := runCLI(t, append(args, cl.ConnString("postgres"))...)
+			if code != exitOK && code != exitCheckErrors {
+				t.Fatalf("run: exit %d: %s", code, stderr)
+			}
+			dir := strings.TrimSpace(stdout)
+			code, stdout, stderr = runUpload(t, r, dir, "--with-markdown")
+			if code != exitOK {
+				t.Fatalf("upload: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			bodiesClean(t, r, leak)
+			got := map[string]bool{}
+			for _, f := range r.Files() {
+				got[f.Type] = true
+				if mode == "normalized" && strings.Contains(f.Data, "zeta_") {
+					got["names"] = true
+				}
+			}
+			if !got["json"] || !got["md"] {
+				t.Errorf("received types %v, want json and md", got)
+			}
+			if mode == "normalized" && !got["names"] {
+				t.Error("no object name of the fixture reached the receiver without --anonymize: the anonymize case would not notice a leak")
+			}
+		})
 	}
 }
