@@ -419,10 +419,13 @@ func mapF005(x *exporter, c *report.Check) (map[string]any, error) {
 
 func mapG001(x *exporter, c *report.Check) (map[string]any, error) {
 	return perNode(x, c, func(node string, d *g001.Data) (any, bool) {
-		var wal *int64
+		var wal, mwm *int64
 		for _, s := range d.Settings {
-			if s.Name == "wal_buffers" {
+			switch s.Name {
+			case "wal_buffers":
 				wal = s.Bytes
+			case "maintenance_work_mem":
+				mwm = s.Bytes
 			}
 		}
 		if wal == nil { // G001 does not read it; A003 does
@@ -435,14 +438,14 @@ func mapG001(x *exporter, c *report.Check) (map[string]any, error) {
 			}
 		}
 		est := map[string]any{}
-		if d.SharedBuffersBytes > 0 && wal != nil && *wal >= 0 && d.PerBackendBytes > 0 {
+		if d.SharedBuffersBytes > 0 && wal != nil && *wal >= 0 && mwm != nil && d.PerBackendBytes > 0 {
 			b := func(key string, v int64) { est[key+"_bytes"], est[key+"_pretty"] = v, prettyBytes(v) }
 			b("shared_buffers", d.SharedBuffersBytes)
 			b("wal_buffers", *wal)
 			b("shared_memory_total", d.SharedBytes)
 			b("work_mem_per_connection", d.PerBackendBytes)
 			b("max_work_mem_usage", d.ConnectionsBytes)
-			b("maintenance_work_mem", d.MaintenanceBytes)
+			b("maintenance_work_mem", *mwm)
 			b("effective_cache_size", d.EffectiveCacheBytes)
 		} else {
 			x.note("G001", "%s: memory settings not all readable: estimated_total_memory_usage left empty", node)
