@@ -93,4 +93,3 @@ func TestDescribeNormalizes(t *testing.T) {
 		}
 	}
 }
-

@@ -30,17 +30,20 @@ type Text struct {
 // Texts are the texts of some statements, and which statements are pgcheckup's own.
 type Texts struct {
 	ByID map[int64]Text
-	// Own are the queryids of pgcheckup's own statements (their texts start with the
-	// marker comment), whether asked for or not: a caller leaves them out of the window.
+	// Own are the queryids of pgcheckup's own statements, for the caller to leave out of
+	// the window: every one whose text starts with the marker comment (PostgreSQL 17 and
+	// older keep it), and those of ids whose fingerprint is in the own set (18 stores the
+	// text from the first token on, without the marker).
 	Own map[int64]bool
 }
 
 // FetchTexts reads the texts of the statements ids names, from the extension in schema
-// (Snapshot.ExtSchema), in one statement. The server reads its whole query-text file for
+// (Snapshot.ExtSchema), in one statement; own is the set OwnFingerprints gives (nil: the
+// marker alone tells pgcheckup's statements apart, which fails on 18). The server reads its whole query-text file for
 // it (showtext := true), so call it once, for the statements a report shows. The type and
 // fingerprint are taken from the text the server holds (its constants already replaced by
 // $n), before normalizing; raw texts are not kept.
-func FetchTexts(ctx context.Context, q checks.Querier, schema string, ids []int64) (*Texts, error) {
+func FetchTexts(ctx context.Context, q checks.Querier, schema string, ids []int64, own map[string]bool) (*Texts, error) {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -53,22 +56,39 @@ func FetchTexts(ctx context.Context, q checks.Querier, schema string, ids []int6
 	for rows.Next() {
 		var id int64
 		var query *string
-		var own *bool
-		if err := rows.Scan(&id, &query, &own); err != nil {
+		var marked *bool
+		if err := rows.Scan(&id, &query, &marked); err != nil {
 			return nil, fmt.Errorf("read pg_stat_statements texts: %w", err)
 		}
-		if own != nil && *own {
+		if marked != nil && *marked {
 			t.Own[id] = true
 		}
 		if _, asked := slices.BinarySearch(ids, id); !asked || query == nil {
 			continue
 		}
-		t.ByID[id] = Describe(*query)
+		d := Describe(*query)
+		t.ByID[id] = d
+		if d.Fingerprint != "" && own[d.Fingerprint] {
+			t.Own[id] = true
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read pg_stat_statements texts: %w", err)
 	}
 	return t, nil
+}
+
+// OwnFingerprints returns the fingerprints of pgcheckup's statements (the SQL of every
+// check's Queries, and Queries here) as sent with the extension in schema: constants,
+// comments and whitespace do not change a fingerprint, schema names do.
+func OwnFingerprints(schema string, sqls []string) map[string]bool {
+	out := make(map[string]bool, len(sqls))
+	for _, s := range sqls {
+		if f := Fingerprint(checks.InSchema(s, schema)); f != "" {
+			out[f] = true
+		}
+	}
+	return out
 }
 
 // Describe types, fingerprints and normalizes one text.
