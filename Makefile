@@ -41,8 +41,27 @@ bin/pgcheckup: $(shell find . -name '*.go' -o -name '*.sql' -o -name '*.tmpl' -o
 deps:
 	@scripts/deps.sh
 
+# UPLOAD=1: the demo also uploads its report. It starts the test receiver of the
+# platform's RPCs (internal/uploadtest) on localhost over TLS with its own certificate,
+# exports the report's platform files, uploads them and the Markdown with --ca-file and a
+# throwaway token, and stops the receiver, which keeps what it got in
+# artifacts/demo-received/<platform report id>/.
+UPLOAD ?=
 demo: deps build
+ifeq ($(UPLOAD),1)
+	@set -e; tmp=$$(mktemp -d); \
+	export PGCHECKUP_TOKEN=demo-$$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n'); \
+	$(GO) build -o $$tmp/receiver ./internal/uploadtest/cmd/receiver; \
+	$$tmp/receiver -url-file $$tmp/url -ca-file $$tmp/ca.pem -store ./artifacts/demo-received & rpid=$$!; \
+	trap 'kill $$rpid 2>/dev/null; wait $$rpid; rm -rf $$tmp' EXIT; \
+	for i in $$(seq 100); do [ -s $$tmp/url ] && break; sleep 0.1; done; \
+	$(GO) run ./internal/demo -pgcheckup ./bin/pgcheckup -out ./artifacts; \
+	dir=$$(ls -td ./artifacts/demo/*/ | head -1); \
+	./bin/pgcheckup export "$$dir" --format platform; \
+	./bin/pgcheckup upload --api-url "$$(cat $$tmp/url)" --ca-file $$tmp/ca.pem --with-markdown "$$dir"
+else
 	$(GO) run ./internal/demo -pgcheckup ./bin/pgcheckup -out ./artifacts
+endif
 
 # Unit and integration tests against the default server (PGCHECKUP_PG_MAJOR picks one).
 test: deps

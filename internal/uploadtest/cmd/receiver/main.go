@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/pgcheckup/pgcheckup/internal/uploadtest"
+	"github.com/pgcheckup/pgcheckup/platform"
 )
 
 func main() {
@@ -40,6 +41,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "receiver:", err)
 		os.Exit(1)
 	}
+	r.Validate = platform.Validate // every JSON file against its check's schema, as the platform would
 	if *urlFile != "" {
 		if err := os.WriteFile(*urlFile, []byte(r.URL+"\n"), 0o600); err != nil {
 			fmt.Fprintln(os.Stderr, "receiver:", err)
