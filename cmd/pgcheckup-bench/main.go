@@ -30,6 +30,7 @@ func main() {
 	perCheck := flag.Bool("per-check", false, "then run each check alone once: its wall time, backend peak and temporary files")
 	nodesTables := flag.Int("nodes-tables", 1000, "catalog size of the multi-node comparison (0: skip it)")
 	standbys := flag.Int("standbys", 3, "streaming standbys of the multi-node comparison")
+	pgArgs := flag.String("pgcheckup-args", "", "more arguments for every pgcheckup run, space-separated (e.g. \"--format json\")")
 	nodesRuns := flag.Int("nodes-runs", 5, "runs over 1 node and over all nodes (alternating) in the multi-node comparison")
 	flag.Parse()
 	if *major == 0 {
@@ -62,7 +63,7 @@ func main() {
 	defer stop()
 	var all []sizeResult
 	for _, n := range ns {
-		res, err := measure(ctx, *bin, *major, n, *runs, *perCheck)
+		res, err := measure(ctx, *bin, *major, n, *runs, *perCheck, strings.Fields(*pgArgs))
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "pgcheckup-bench: %d tables: %v\n", n, err)
 			os.Exit(1)
@@ -74,7 +75,7 @@ func main() {
 		printSummary(os.Stdout, all)
 	}
 	if *nodesTables > 0 {
-		res, err := measureNodes(ctx, *bin, *major, *nodesTables, *standbys, *nodesRuns)
+		res, err := measureNodes(ctx, *bin, *major, *nodesTables, *standbys, *nodesRuns, strings.Fields(*pgArgs))
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "pgcheckup-bench: %d nodes: %v\n", *standbys+1, err)
 			os.Exit(1)

@@ -29,7 +29,7 @@ type sizeResult struct {
 
 // measure starts (building if needed) the catalog of n tables and alternates pgcheckup
 // and the floor runs times each, after one floor read that warms the caches for both.
-func measure(ctx context.Context, bin string, major, n, runs int, perCheck bool) (sizeResult, error) {
+func measure(ctx context.Context, bin string, major, n, runs int, perCheck bool, args []string) (sizeResult, error) {
 	res := sizeResult{Tables: n}
 	start := time.Now()
 	progress := func(s string) {
@@ -51,7 +51,7 @@ func measure(ctx context.Context, bin string, major, n, runs int, perCheck bool)
 		res.BuildTime = time.Since(start)
 	}
 	res.Truth, res.Version = truth, c.Version
-	b, err := newBench(ctx, bin, c)
+	b, err := newBench(ctx, bin, c, args)
 	if err != nil {
 		return res, err
 	}
@@ -83,8 +83,9 @@ func measure(ctx context.Context, bin string, major, n, runs int, perCheck bool)
 }
 
 // newBench is what runs of pgcheckup against c need: the binary's absolute path, the
-// postmaster to sample, the log to count in and a monitoring session. Close b.monitor.
-func newBench(ctx context.Context, bin string, c *pgtest.Cluster) (*bench, error) {
+// postmaster to sample, the log to count in, a monitoring session and the extra arguments
+// of every run. Close b.monitor.
+func newBench(ctx context.Context, bin string, c *pgtest.Cluster, args []string) (*bench, error) {
 	abs, err := filepath.Abs(bin)
 	if err != nil {
 		return nil, err
@@ -106,5 +107,5 @@ func newBench(ctx context.Context, bin string, c *pgtest.Cluster) (*bench, error
 		return nil, err
 	}
 	return &bench{bin: abs, connString: c.ConnString("postgres"), logFile: c.LogFile(), postmaster: pm,
-		major: c.Major, monitor: mon}, nil
+		major: c.Major, monitor: mon, args: args}, nil
 }

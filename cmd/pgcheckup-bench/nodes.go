@@ -35,6 +35,10 @@ type nodesResult struct {
 	// each node's time grows with their number, which is contention, not serialization.
 	OneChecks time.Duration
 	PerNode   []nodeTime
+	// OneSpan and AllSpan are the median runs' started_at to finished_at: connecting and
+	// checking every node. The rest of the wall is starting the process, assembling
+	// (comparing nodes, the privacy pass) and writing the report.
+	OneSpan, AllSpan time.Duration
 	// Load1 is the 1-minute load average before and after the runs, and CPUs the
 	// machine's CPU count: the figures mean little when other work competes.
 	Load1 [2]string
@@ -50,7 +54,7 @@ type nodeTime struct {
 // measureNodes starts the kept catalog of n tables, adds standbys streaming standbys (copies
 // of its data folder, removed afterwards; the kept folder stays as it was) and alternates
 // runs over the primary alone and over every node, after one warm-up run of each.
-func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int) (nodesResult, error) {
+func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int, args []string) (nodesResult, error) {
 	res := nodesResult{Tables: n, Standbys: standbys}
 	start := time.Now()
 	progress := func(s string) {
@@ -84,7 +88,7 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int)
 	if err := waitStreaming(ctx, c, standbys, time.Minute); err != nil {
 		return res, err
 	}
-	b, err := newBench(ctx, bin, c)
+	b, err := newBench(ctx, bin, c, args)
 	if err != nil {
 		return res, err
 	}
@@ -112,8 +116,10 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int)
 		}
 	}
 	res.Load1[1] = load1()
-	res.OneChecks = checksTime(medianRun(oneRuns).Report)
+	m1 := medianRun(oneRuns)
+	res.OneChecks, res.OneSpan = checksTime(m1.Report), m1.Report.FinishedAt.Sub(m1.Report.StartedAt)
 	mr := medianRun(allRuns)
+	res.AllSpan = mr.Report.FinishedAt.Sub(mr.Report.StartedAt)
 	res.PerNode = perNode(mr.Report)
 	res.Nodes = len(mr.Report.Nodes)
 	res.Errors = append(unreachable(mr.Report), failed(mr.Report)...)
@@ -215,6 +221,8 @@ func printNodes(w io.Writer, r nodesResult) {
 		}
 		fmt.Fprintf(w, "time in checks          1 node: %s; %d nodes (median run): %s\n", secs(r.OneChecks), nodes,
 			strings.Join(parts, ", "))
+		fmt.Fprintf(w, "connect and check       1 node: %s; %d nodes: %s (started_at to finished_at; the rest of the wall is process start, assembling and writing the report)\n",
+			secs(r.OneSpan), nodes, secs(r.AllSpan))
 	}
 	if r.CPUs > 0 {
 		fmt.Fprintf(w, "machine                 %d CPUs shared by all %d servers and pgcheckup; load average %s before, %s after\n",

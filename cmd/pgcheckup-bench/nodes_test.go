@@ -40,12 +40,14 @@ func TestPrintNodes(t *testing.T) {
 	r.Nodes, r.Errors = 3, []string{"standby2: connection refused"}
 	r.OneChecks, r.PerNode = 1500*time.Millisecond, []nodeTime{{"primary", 2 * s}, {"standby1", 2500 * time.Millisecond}}
 	r.CPUs, r.Load1 = 2, [2]string{"3.10", "4.20"}
+	r.OneSpan, r.AllSpan = 1600*time.Millisecond, 2600*time.Millisecond
 	b.Reset()
 	printNodes(&b, r)
 	out = b.String()
 	for _, want := range []string{"1.50× (target under 1.5×: NOT met)", "nodes in the report     3 of 4",
 		"errors                  standby2: connection refused",
 		"time in checks          1 node: 1.50 s; 4 nodes (median run): primary 2.00 s, standby1 2.50 s",
+		"connect and check       1 node: 1.60 s; 4 nodes: 2.60 s",
 		"2 CPUs shared by all 4 servers and pgcheckup; load average 3.10 before, 4.20 after"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -37,6 +37,7 @@ type bench struct {
 	postmaster int
 	major      int
 	monitor    *pgx.Conn // reads pg_stat_database; opened before the runs, so not "new"
+	args       []string  // given to every run (-pgcheckup-args), e.g. --format json
 }
 
 // pgcheckup runs `pgcheckup run -q --out DIR` with every check, as a child process.
@@ -54,7 +55,7 @@ func (b *bench) pgcheckup(ctx context.Context, extra ...string) (runResult, erro
 	}
 	offset := logSize(b.logFile)
 	s := startSampler(b.postmaster, 20*time.Millisecond)
-	args := append(append([]string{"run", "-q", "--out", out}, extra...), b.connString)
+	args := append(append(append([]string{"run", "-q", "--out", out}, b.args...), extra...), b.connString)
 	cmd := exec.CommandContext(ctx, b.bin, args...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
