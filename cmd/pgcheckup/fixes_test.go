@@ -286,7 +286,9 @@ func sameObjects(a, b []checks.Name) bool {
 // The host facts are small so that memory advice fits the test machine if it is applied.
 func fixRun(t *testing.T, cl *pgtest.Cluster, db, id string) *report.Report {
 	t.Helper()
-	args := []string{"run", "-q", "--out", "-", "--format", "json", "--host-ram", "1GB", "--host-cpus", "2"}
+	// -d: the fixes run in one database at a time (a copy of demo is made for some), and
+	// each run judges that database alone
+	args := []string{"run", "-q", "--out", "-", "--format", "json", "--host-ram", "1GB", "--host-cpus", "2", "-d", db}
 	if id != "" {
 		args = append(args, "--checks", id)
 	}

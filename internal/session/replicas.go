@@ -9,7 +9,7 @@ import (
 // where each connects from and the name it gives. Logical walsenders (subscribers of
 // another cluster) are left out. client_addr needs pg_read_all_stats (pg_monitor).
 const ReplicasQuery = `/* pgcheckup node */
-SELECT COALESCE(r.application_name, ''), COALESCE(pg_catalog.host(r.client_addr), ''),
+SELECT COALESCE(r.application_name, ''), COALESCE(r.client_addr::text, ''),
        COALESCE(r.client_hostname, '')
 FROM pg_catalog.pg_stat_replication r
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_replication_slots s
