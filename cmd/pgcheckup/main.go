@@ -77,6 +77,9 @@ Usage:
   pgcheckup run [flags] [CONNSTRING]   check a cluster and write a report
   pgcheckup render REPORT.json [--out DIR] [--format md,html]
                                        re-render a saved report (no database needed)
+  pgcheckup export REPORT.json|REPORT_DIR --format platform [--out DIR]
+                                       write a saved report in the Postgres.ai platform's
+                                       format, each file validated (no database needed)
   pgcheckup upload [flags] REPORT_DIR  send a report's platform files to Postgres.ai
   pgcheckup list                       list every check
   pgcheckup explain ID                 show a check's documentation
@@ -99,6 +102,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "render":
 		code, err = cmdRender(args[1:], stdout)
+	case "export":
+		code, err = cmdExport(args[1:], stdout, stderr)
 	case "upload":
 		code, err = cmdUpload(ctx, args[1:], stdout, stderr)
 	case "list":
