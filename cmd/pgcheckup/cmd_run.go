@@ -53,6 +53,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if err := cfg.validate(); err != nil {
 		return exitUsage, err
 	}
+	if f.upload {
+		if err := prepareUpload(&cfg, &f.up); err != nil {
+			return exitUsage, err
+		}
+	}
 	log := newLogger(stderr, f.quiet, f.verbose)
 	// Every [checks.*] section is decoded and validated, also of checks this run skips:
 	// the file is wrong whichever checks run.
@@ -156,7 +161,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	log.Info("report written", "dir", dir, "P1", rep.Count(checks.P1), "P2", rep.Count(checks.P2),
 		"P3", rep.Count(checks.P3), "errors", rep.Errors())
 	fmt.Fprintln(stdout, dir)
-	return gate(code, rep, cfg.FailOn, log), nil
+	code = gate(code, rep, cfg.FailOn, log)
+	if f.upload {
+		if rep.Interrupted {
+			log.Warn("not uploaded: the run was interrupted, so the report is incomplete", "dir", dir)
+			return code, nil
+		}
+		// The report is on disk whatever the upload does; a file not delivered is exit 6,
+		// over 0, 1 and 5 (`pgcheckup upload DIR` sends what is missing later).
+		if up := uploadDir(ctx, f.up, dir, stderr, stderr); up != exitOK {
+			return up, nil
+		}
+	}
+	return code, nil
 }
 
 func newLogger(w io.Writer, quiet, verbose bool) *slog.Logger {

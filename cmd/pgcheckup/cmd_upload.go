@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks/all"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/internal/upload"
 	"github.com/pgcheckup/pgcheckup/platform"
+	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // exitUploadFailed: the report is written (or was given), but the upload failed or
@@ -139,4 +142,40 @@ func (p prefixWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	return p.w.Write(b)
+}
+
+// prepareUpload checks what `run --upload` needs before any check runs, so a missing token
+// or a bad URL is found at once and not after a long run, and makes the run write the
+// platform files (and the Markdown, with --with-markdown) the upload sends.
+func prepareUpload(cfg *Config, o *uploadOptions) error {
+	if cfg.Out == "-" {
+		return cfgErr("--upload needs a report folder: --out - writes no files to send")
+	}
+	o.ConfigAPIURL, o.TokenFile = cfg.APIURL, cfg.TokenFile
+	api := o.APIURL
+	for _, v := range []string{os.Getenv(apiURLEnv), o.ConfigAPIURL, upload.DefaultAPIURL} {
+		if api == "" {
+			api = v
+		}
+	}
+	if _, err := upload.CheckURL(api, o.InsecureHTTP); err != nil {
+		return cfgErr("upload: %v", err)
+	}
+	if !o.DryRun {
+		if _, err := upload.LoadToken(os.Getenv, o.TokenFile); err != nil {
+			return cfgErr("upload: %v", err)
+		}
+	}
+	if cfg.QueryText == privacy.QueryRaw {
+		return cfgErr("upload: a report with raw query texts is never uploaded (--query-text raw)")
+	}
+	for _, want := range []string{report.FormatPlatform, "md"} {
+		if want == "md" && !o.WithMarkdown {
+			continue
+		}
+		if !slices.Contains(cfg.Format, want) {
+			cfg.Format = append(cfg.Format, want)
+		}
+	}
+	return nil
 }

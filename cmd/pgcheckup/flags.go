@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/pgcheckup/pgcheckup/internal/upload"
 )
 
 type listFlag []string
@@ -65,6 +67,8 @@ type runFlags struct {
 	quiet, verbose, anonymize, round bool
 	allowRaw, preciseBloat, help     bool
 	definitionLiterals, discover     bool
+	upload                           bool
+	up                               uploadOptions
 	discoverPort                     int
 	hostRAM                          string
 	hostCPUs                         int
@@ -96,7 +100,14 @@ func newRunFlags(stderr io.Writer) *runFlags {
 	fs.StringVar(&f.out, "out", "", "output `dir` (default ./artifacts); '-' prints the JSON report to stdout")
 	fs.Var(&f.checks, "checks", "run only these check `IDs` (comma-separated)")
 	fs.Var(&f.skip, "skip", "skip these check `IDs` (comma-separated)")
-	fs.Var(&f.format, "format", "output `formats`: json,md,html (default all)")
+	fs.Var(&f.format, "format", "output `formats`: json,md,html,platform (default json,md,html; platform: the Postgres.ai platform's per-check JSON)")
+	fs.BoolVar(&f.upload, "upload", false, "upload the report to the Postgres.ai platform once written (token from $"+upload.TokenEnv+" or token_file; see `pgcheckup upload -help`)")
+	fs.StringVar(&f.up.APIURL, "api-url", "", "with --upload: platform API `URL`")
+	fs.StringVar(&f.up.CAFile, "ca-file", "", "with --upload: PEM `file` of certificates to trust besides the system's")
+	fs.BoolVar(&f.up.InsecureHTTP, "insecure-http", false, "with --upload: allow a plain http API URL on localhost")
+	fs.BoolVar(&f.up.WithMarkdown, "with-markdown", false, "with --upload: also send md/<ID>.md of each check")
+	fs.BoolVar(&f.up.DryRun, "dry-run", false, "with --upload: print what would be sent; send nothing")
+	fs.Var(durationFlag{&f.up.Timeout}, "request-timeout", "with --upload: time limit of one request, a `duration` (default 60s)")
 	// Durations are 1ms to about 24 days: 0 is refused rather than meaning "no limit".
 	fs.Var(durationFlag{&f.stmtTimeout}, "statement-timeout", "statement_timeout of the session, a `duration` of 1ms or more (default 30s)")
 	fs.Var(durationFlag{&f.lockTimeout}, "lock-timeout", "lock_timeout of the session, a `duration` of 1ms or more (default 100ms)")
