@@ -41,6 +41,11 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/l003"
 	"github.com/pgcheckup/pgcheckup/checks/l004"
 	"github.com/pgcheckup/pgcheckup/checks/l005"
+	"github.com/pgcheckup/pgcheckup/checks/s001"
+	"github.com/pgcheckup/pgcheckup/checks/s002"
+	"github.com/pgcheckup/pgcheckup/checks/s003"
+	"github.com/pgcheckup/pgcheckup/checks/s004"
+	"github.com/pgcheckup/pgcheckup/checks/s005"
 )
 
 // Checks returns a fresh instance of every check, sorted by ID. Fresh instances matter:
@@ -84,5 +89,10 @@ func Checks() []checks.Check {
 		l003.New(),
 		l004.New(),
 		l005.New(),
+		s001.New(),
+		s002.New(),
+		s003.New(),
+		s004.New(),
+		s005.New(),
 	}
 }
