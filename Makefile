@@ -87,6 +87,7 @@ samples: deps build
 	mkdir -p samples/demo
 	cp -r samples/.tmp/demo/*/. samples/demo/
 	rm -rf samples/.tmp
+	./bin/pgcheckup export samples/demo --format platform
 	chmod -R a+rX samples
 	# The hostile report (testdata/hostile) is the sample with payloads injected.
 	$(GO) test -count=1 ./report -run TestHostileReportFileIsCurrent -update
