@@ -105,6 +105,10 @@ type Meta struct {
 	Requires   []Requirement // privileges, extensions, node role
 	// Session is the session of the node the check runs on (see SessionKind).
 	Session SessionKind
+	// Workload marks the checks that read pg_stat_statements deltas (K001-K008,
+	// M001-M003, N001): the pipeline runs them last on each node, on the connection's
+	// database, with Target.Workload set.
+	Workload bool
 }
 
 // SessionKind says which of a node's sessions a check runs on. A node has one connection
@@ -187,6 +191,10 @@ type Target struct {
 	Now time.Time
 	// PreciseBloat allows pgstattuple-based measurement (reads relation pages).
 	PreciseBloat bool
+	// Workload is the node's *workload.View for checks with Meta.Workload (nil for the
+	// others, or when the pipeline built none). It is typed any because internal/workload
+	// builds on this package.
+	Workload any
 }
 
 // Outcome is what a check returns from one node.
