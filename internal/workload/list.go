@@ -1,0 +1,74 @@
+package workload
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Listing is a workload check's table: the top statement groups by one measure, and one
+// row for all the others, so that the shares add up to 100% of the window.
+type Listing struct {
+	Rows []Group `json:"rows"`
+	// Others sums every group not listed (Parts left empty); OthersGroups counts them.
+	Others       Counters `json:"others"`
+	OthersGroups int      `json:"others_groups"`
+	// Total is the measure summed over every group (listed or not); each row's share is
+	// its measure / Total.
+	Total float64 `json:"total"`
+}
+
+// List ranks v's statement groups (pgcheckup's own left out) by measure, highest first,
+// and keeps the first n with a measure above zero. Groups come from GroupByFingerprint,
+// so a query run by many roles or in many databases is one row with its parts.
+func List(v *View, measure func(Counters) float64, n int) Listing {
+	var out Listing
+	if v == nil || v.Window == nil {
+		return out
+	}
+	var texts map[int64]Text
+	var own map[int64]bool
+	if v.Texts != nil {
+		texts, own = v.Texts.ByID, v.Texts.Own
+	}
+	deltas := make([]EntryDelta, 0, len(v.Window.Deltas))
+	for _, d := range v.Window.Deltas {
+		if d.Status != Unknown && !own[d.QueryID] {
+			deltas = append(deltas, d)
+		}
+	}
+	groups := GroupByFingerprint(deltas, texts)
+	slices.SortStableFunc(groups, func(a, b Group) int { return cmp.Compare(measure(b.Counters), measure(a.Counters)) })
+	for _, g := range groups {
+		m := measure(g.Counters)
+		out.Total += m
+		if len(out.Rows) < n && m > 0 {
+			out.Rows = append(out.Rows, g)
+			continue
+		}
+		out.Others = out.Others.add(g.Counters)
+		out.OthersGroups++
+	}
+	return out
+}
+
+// Candidates are the queryids whose texts a View needs: the first n entries by each
+// measure (before grouping, so with a margin), pgcheckup's own included, so that they
+// can be recognized and left out.
+func Candidates(w *Window, n int, measures ...func(Counters) float64) []int64 {
+	if w == nil {
+		return nil
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, m := range measures {
+		ds := slices.Clone(w.Deltas)
+		slices.SortStableFunc(ds, func(a, b EntryDelta) int { return cmp.Compare(m(b.Counters), m(a.Counters)) })
+		for i := 0; i < len(ds) && i < n; i++ {
+			if id := ds[i].QueryID; !ds[i].Hidden && !seen[id] && m(ds[i].Counters) > 0 {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
