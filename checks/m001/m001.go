@@ -74,7 +74,7 @@ func (c *Check) Run(_ context.Context, t *checks.Target) (*checks.Outcome, error
 func collect(v *workload.View, cfg Config) Data {
 	d := Data{Window: kseries.WindowOf(v), Settings: mseries.SettingsOf(v), TopN: cfg.TopN, SlowMeanMS: cfg.SlowMeanMS,
 		MinCalls: cfg.MinCalls}
-	d.Rows, d.Others = mseries.Rows(v, workload.List(v, workload.ByMeanTime, cfg.TopN), workload.ByMeanTime)
+	d.Rows, d.Others = mseries.Rows(v, workload.List(v, workload.ByMeanTime, cfg.TopN), nil)
 	d.Total = mseries.Totals(d.Rows, d.Others, d.Window.Seconds)
 	return d
 }

@@ -82,7 +82,8 @@ type Row struct {
 	SharedRead int64   `json:"shared_blks_read"`
 	TempBlocks int64   `json:"temp_blks"` // read + written
 	// TimePercent is the row's share of the window's statement time; SharePercent its
-	// share of the listing's measure (the rows and the others add up to 100).
+	// share of the listing's measure where that adds up (M003's I/O time; 0 in M001 and
+	// M002). Either adds up to 100 over the rows and the others.
 	TimePercent  float64 `json:"time_percent"`
 	SharePercent float64 `json:"share_percent"`
 }
@@ -119,8 +120,10 @@ func Totals(rows []Row, others *Row, seconds float64) Row {
 const maxNames = 3
 
 // Rows turns l into report rows: the listed groups, and the others' sum (Parts: how many
-// groups it holds; nil when there are none). measure is the listing's; shares are of
-// l.Total.
+// groups it holds; nil when there are none). measure is the listing's when it adds up
+// (I/O time): SharePercent is then of l.Total. A per-call measure (mean time, rows per
+// call) does not add up, the others' mean is not the sum of theirs: pass nil, and the
+// shares that add to 100% are TimePercent's.
 func Rows(v *workload.View, l workload.Listing, measure func(workload.Counters) float64) ([]Row, *Row) {
 	seconds := v.Window.Seconds
 	totalMS := l.Others.TimeMS()
@@ -133,11 +136,14 @@ func Rows(v *workload.View, l workload.Listing, measure func(workload.Counters) 
 			SharedRead: c.SharedRead, TempBlocks: c.TempRead + c.TempWritten,
 			CallsPerSecond: ratio(float64(c.Calls), seconds), MeanMS: ratio(c.TimeMS(), float64(c.Calls)),
 			RowsPerCall: ratio(float64(c.Rows), float64(c.Calls)), TimePercent: 100 * ratio(c.TimeMS(), totalMS),
-			SharePercent: 100 * ratio(measure(c), l.Total)}
+		}
 	}
 	rows := make([]Row, 0, len(l.Rows))
 	for _, g := range l.Rows {
 		r := row(g.Counters)
+		if measure != nil {
+			r.SharePercent = 100 * ratio(measure(g.Counters), l.Total)
+		}
 		r.Query, r.Type, r.Parts = g.Query, g.Type, len(g.Parts)
 		if len(g.Parts) > 0 { // parts come by time, highest first
 			r.QueryID, r.Hidden = g.Parts[0].QueryID, g.Parts[0].Hidden
@@ -159,6 +165,9 @@ func Rows(v *workload.View, l workload.Listing, measure func(workload.Counters) 
 	}
 	others := row(l.Others)
 	others.Parts = l.OthersGroups
+	if measure != nil {
+		others.SharePercent = 100 * ratio(measure(l.Others), l.Total)
+	}
 	return rows, &others
 }
 
