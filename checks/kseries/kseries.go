@@ -128,15 +128,22 @@ type Listing struct {
 	Total               float64 `json:"total"`
 	TotalBytes          float64 `json:"total_bytes"`
 	TotalBytesPerSecond float64 `json:"total_bytes_per_second"`
-	// TotalHitPercent is the shared-buffer hit ratio of every statement in the window.
+	// TotalHitPercent is the shared-buffer hit ratio of every statement in the window,
+	// of TotalSharedHit and TotalSharedRead (blocks).
 	TotalHitPercent *float64 `json:"total_hit_percent"`
+	TotalSharedHit  int64    `json:"total_shared_blks_hit"`
+	TotalSharedRead int64    `json:"total_shared_blks_read"`
 	TotalCalls      int64    `json:"total_calls"`
+	TotalWALRecords int64    `json:"total_wal_records"`
+	TotalWALFPI     int64    `json:"total_wal_fpi"`
 	Rows            []Row    `json:"rows"`
 	// Others sums the groups not listed; nil when every group with some of the measure
 	// is listed and the rest have none.
 	Others *Row `json:"others"`
-	// HitColumn asks the template for the hit-ratio column (K006-K008).
+	// HitColumn asks the template for the hit-ratio column (K006-K008), WALColumn for
+	// the WAL records and full-page images (K005).
 	HitColumn bool `json:"hit_column,omitempty"`
+	WALColumn bool `json:"wal_column,omitempty"`
 }
 
 // Spec says what one check ranks by.
@@ -145,15 +152,15 @@ type Spec struct {
 	Unit    checks.Label
 	Value   func(workload.Counters) float64
 	TopN    int
-	// HitColumn shows the hit ratio per row.
-	HitColumn bool
+	// HitColumn shows the hit ratio per row, WALColumn the WAL records and FPIs.
+	HitColumn, WALColumn bool
 }
 
 // Build ranks v's statement groups by spec (workload.List) into a Listing. v must hold
 // a Window (see Usable).
 func Build(v *workload.View, spec Spec) Listing {
 	out := Listing{Window: WindowOf(v), Measure: spec.Measure, Unit: spec.Unit, BlockSize: DefaultBlockSize,
-		BlockSizeAssumed: spec.Unit == UnitBlocks, TopN: spec.TopN, HitColumn: spec.HitColumn}
+		BlockSizeAssumed: spec.Unit == UnitBlocks, TopN: spec.TopN, HitColumn: spec.HitColumn, WALColumn: spec.WALColumn}
 	l := workload.List(v, spec.Value, spec.TopN)
 	secs := out.Window.Seconds
 	toBytes := func(x float64) float64 {
@@ -192,13 +199,18 @@ func Build(v *workload.View, spec Spec) Listing {
 	out.Groups = len(l.Rows) + l.OthersGroups
 	out.Total, out.TotalBytes = l.Total, toBytes(l.Total)
 	out.TotalBytesPerSecond = PerSecond(out.TotalBytes, secs)
-	if v.Window != nil {
-		out.TotalHitPercent = HitPercent(v.Window.Totals)
-	}
-	out.TotalCalls = l.Others.Calls
+	// The totals of every group, listed or not (pgcheckup's own left out, as in the rows).
+	all := l.Others
 	for _, g := range l.Rows {
-		out.TotalCalls += g.Calls
+		all.Calls += g.Calls
+		all.SharedHit += g.SharedHit
+		all.SharedRead += g.SharedRead
+		all.WALRecords += g.WALRecords
+		all.WALFPI += g.WALFPI
 	}
+	out.TotalCalls, out.TotalWALRecords, out.TotalWALFPI = all.Calls, all.WALRecords, all.WALFPI
+	out.TotalSharedHit, out.TotalSharedRead = all.SharedHit, all.SharedRead
+	out.TotalHitPercent = HitPercent(all)
 	if l.OthersGroups > 0 {
 		r := Row{GroupsInOthers: l.OthersGroups}
 		fill(&r, l.Others)
