@@ -336,13 +336,6 @@ func (x *exporter) dbEntry(id, node, db string, m map[string]any) map[string]any
 	return m
 }
 
-func pct(part, whole int64) float64 {
-	if whole <= 0 {
-		return 0
-	}
-	return 100 * float64(part) / float64(whole)
-}
-
 func mapF004(x *exporter, c *report.Check) (map[string]any, error) {
 	return perDatabase(x, c, func(node, db string, d *f004.Data) (any, bool) {
 		list, total, unknown := []any{}, int64(0), 0

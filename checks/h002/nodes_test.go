@@ -92,8 +92,7 @@ func TestAcrossNodes(t *testing.T) {
 			t.Errorf("unexpected %s %s: %s", f.Severity, f.Code, f.Conclusion)
 		}
 	}
-	var d Data
-	d = outs[0].Outcome.Data.(Data)
+	d := outs[0].Outcome.Data.(Data)
 	for _, l := range d.Large {
 		if l.Name == "t_rare" && (l.Writes < 40000 || (cl.Major >= 16) != (l.LastIdxScan != nil)) {
 			t.Errorf("t_rare on the primary: writes %d, last scan %v", l.Writes, l.LastIdxScan)
