@@ -17,6 +17,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/internal/runner"
 	"github.com/pgcheckup/pgcheckup/internal/session"
 	"github.com/pgcheckup/pgcheckup/internal/sqlaudit"
+	"github.com/pgcheckup/pgcheckup/internal/workload"
 )
 
 // The hostile-catalog test (CVE-2018-1058 class). A database owner without superuser
@@ -50,6 +51,9 @@ func hostileStatements() []string {
 		for _, q := range c.Queries() {
 			out = append(out, checks.InSchema(q.SQL, "ext"))
 		}
+	}
+	for _, q := range workload.Queries() {
+		out = append(out, checks.InSchema(q.SQL, "ext"))
 	}
 	return out
 }

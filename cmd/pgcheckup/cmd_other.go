@@ -14,6 +14,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/all"
 	"github.com/pgcheckup/pgcheckup/internal/runner"
 	"github.com/pgcheckup/pgcheckup/internal/session"
+	"github.com/pgcheckup/pgcheckup/internal/workload"
 	"github.com/pgcheckup/pgcheckup/report"
 )
 
@@ -142,6 +143,9 @@ func cmdSQL(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "-- session: the cluster's system identifier (where pg_control_system may be called)\n%s;\n\n", session.SystemIDQuery)
 		fmt.Fprintf(stdout, "-- session: the databases database-scoped checks may run in (every node)\n%s;\n\n", session.DatabasesQuery)
 		fmt.Fprintf(stdout, "-- session: the standbys streaming from a node (--discover)\n%s;\n\n", session.ReplicasQuery)
+		for _, q := range workload.Queries() {
+			fmt.Fprintf(stdout, "-- workload (snapshots of pg_stat_statements for the K, M and N checks): %s\n%s;\n\n", q.Name, strings.TrimRight(strings.TrimSpace(q.SQL), ";"))
+		}
 		fmt.Fprintf(stdout, "-- runner: is a required extension installed\n%s;\n\n", runner.ExtensionQuery)
 	}
 	for _, c := range list {

@@ -94,6 +94,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		return exitUsage, err
 	}
 	bar := &progressBar{w: stderr, quiet: f.quiet, log: log}
+	wl, kept := workloadOptions(cfg.Window.Duration, filepath.Join(outBase, cfg.Project))
 	rep, err := pipeline.Run(ctx, pipeline.Config{
 		Project:     cfg.Project,
 		ToolVersion: toolVersion(),
@@ -107,6 +108,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		Databases:       cfg.databaseFilter(),
 		NodeParallelism: cfg.ParallelNodes,
 		Discover:        pipeline.Discover{Enabled: cfg.Discover, Port: cfg.DiscoverPort},
+		Workload:        wl,
 		Checks:          list,
 		Host:            cfg.hostFacts(),
 		PreciseBloat:    cfg.PreciseBloat,
@@ -152,6 +154,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if err != nil {
 		// The checks ran, but nothing that looks like a report was left behind.
 		return exitWriteFailed, fmt.Errorf("checks ran but the report could not be written: %w", err)
+	}
+	if err := kept.write(dir); err != nil {
+		log.Warn("the workload snapshots were not kept: the next run cannot compare with this one", "error", err)
 	}
 	if slices.Contains(cfg.Format, report.FormatPlatform) { // platform/<ID>.json, from report.json
 		if err := platform.ExportDir(dir, stderr); err != nil {

@@ -36,6 +36,7 @@ type Config struct {
 	MaxDatabases     int        `toml:"max_databases"`     // per node; 0: 200
 	ParallelNodes    int        `toml:"parallel_nodes"`    // nodes checked at once; 0: 4
 	Discover         bool       `toml:"discover"`          // add the standbys the nodes list
+	Window           Duration   `toml:"window"`            // workload window (K, M, N checks)
 	DiscoverPort     int        `toml:"discover_port"`     // their port; 0: their upstream's
 	Checks           []string   `toml:"checks"`
 	Skip             []string   `toml:"skip"`

@@ -61,7 +61,7 @@ type runFlags struct {
 	port                             int
 	user, project, out, queryText    string
 	stmtTimeout, lockTimeout, connTO time.Duration
-	checkTimeout                     time.Duration
+	checkTimeout, window             time.Duration
 	failOn                           string
 	releases                         string
 	quiet, verbose, anonymize, round bool
@@ -113,6 +113,7 @@ func newRunFlags(stderr io.Writer) *runFlags {
 	fs.Var(durationFlag{&f.lockTimeout}, "lock-timeout", "lock_timeout of the session, a `duration` of 1ms or more (default 100ms)")
 	fs.Var(durationFlag{&f.connTO}, "connect-timeout", "connection timeout per node, a `duration` of 1ms or more (default 10s)")
 	fs.Var(durationFlag{&f.checkTimeout}, "check-timeout", "time limit of one check on one node, a `duration` of 1ms or more (default 2m)")
+	fs.Var(durationFlag{&f.window}, "window", "measure the workload over this `duration`: snapshot pg_stat_statements at the start, wait it out after the checks, snapshot again (Ctrl-C ends it early); without it, the delta against the previous run")
 	fs.StringVar(&f.queryText, "query-text", "", "query texts in the report: normalized (default), none, raw")
 	fs.BoolVar(&f.allowRaw, "allow-raw-query-text", false, "allow --query-text raw (texts then hold literals: data, secrets)")
 	fs.BoolVar(&f.definitionLiterals, "definition-literals", false, "show the literals of index predicates, CHECK constraints, expressions and defaults (they may hold data)")
@@ -177,6 +178,8 @@ func (f *runFlags) apply(c *Config) {
 			c.ConnectTimeout.Duration = f.connTO
 		case "check-timeout":
 			c.CheckTimeout.Duration = f.checkTimeout
+		case "window":
+			c.Window.Duration = f.window
 		case "query-text":
 			c.QueryText = f.queryText
 		case "allow-raw-query-text":

@@ -59,6 +59,11 @@ func onInterrupt(stderr io.Writer) (context.Context, func()) {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		s := <-sigs
+		if windowWaiting.Load() > 0 {
+			fmt.Fprintf(stderr, "pgcheckup: %v: ending the workload window early; the report will say so (signal again to stop the run)\n", s)
+			windowStopOnce.Do(func() { close(windowStop) })
+			s = <-sigs
+		}
 		fmt.Fprintf(stderr, "pgcheckup: %v: stopping the checks and writing the report so far (signal again to quit at once)\n", s)
 		cancel(errInterrupted)
 		<-sigs

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -27,6 +28,14 @@ func (p *progressBar) Start(steps int) { p.bar = newProgress(p.w, steps, p.quiet
 func (p *progressBar) Step(checkID, node string) {
 	p.bar.Add(1)
 	p.log.Debug("check done", "check", checkID, "node", node)
+}
+
+// Window shows the workload window being waited out.
+func (p *progressBar) Window(node string, until time.Time) {
+	if d, ok := p.bar.(interface{ Describe(string) }); ok {
+		d.Describe("window until " + until.Format(time.TimeOnly) + " (Ctrl-C ends it)")
+	}
+	p.log.Debug("waiting out the window", "node", node, "until", until)
 }
 
 func (p *progressBar) finish() {

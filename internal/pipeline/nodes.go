@@ -10,6 +10,7 @@ import (
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/runner"
+	"github.com/pgcheckup/pgcheckup/internal/workload"
 	"github.com/pgcheckup/pgcheckup/report"
 )
 
@@ -42,7 +43,7 @@ func runNodes(ctx context.Context, cfg Config, nodes []*nodeConn, opts runner.Op
 	// in report order, so the order nodes finish in changes nothing.
 	var mu sync.Mutex
 	opts.Progress = nil
-	r := nodeRun{opts: opts}
+	r := nodeRun{opts: opts, wl: cfg.Workload, window: cfg.windowStarted}
 	r.step = func(id, node string) {
 		if cfg.Progress != nil {
 			mu.Lock()
@@ -84,6 +85,9 @@ func runNodes(ctx context.Context, cfg Config, nodes []*nodeConn, opts runner.Op
 type nodeRun struct {
 	opts runner.Options
 	step func(checkID, node string)
+	wl   Workload
+	// window is told when a node starts waiting out the workload window.
+	window func(node string, until time.Time)
 }
 
 // node runs every check on one node: first on the connection's database every
@@ -97,8 +101,25 @@ func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []r
 		m := c.Meta()
 		out[i] = report.Check{ID: m.ID, Title: m.Title, Scope: string(m.Scope), Findings: []checks.Finding{}}
 	}
+	// The workload's first snapshot comes before any check, so that the window covers
+	// the whole run; its checks run last, on the connection's database.
+	wl := hasWorkload(list) && ctx.Err() == nil
+	var s1 *workload.Snapshot
+	var started time.Time
+	var s1err error
+	if wl {
+		s1, started, s1err = firstSnapshot(ctx, n)
+	}
+	defer func() {
+		if wl {
+			v := r.view(ctx, n, list, s1, started, s1err)
+			rw := r
+			rw.opts.Workload = v
+			rw.pass(ctx, list, n, out, func(m checks.Meta) bool { return m.Workload })
+		}
+	}()
 	first := len(n.dbs) > 0 && n.dbs[0] == n.info.Database
-	r.pass(ctx, list, n, out, func(m checks.Meta) bool { return m.Scope != checks.Database || first })
+	r.pass(ctx, list, n, out, func(m checks.Meta) bool { return !m.Workload && (m.Scope != checks.Database || first) })
 	others := n.dbs
 	if first {
 		others = others[1:]
@@ -107,7 +128,7 @@ func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []r
 		return out
 	}
 	n.recycle()
-	dbOnly := func(m checks.Meta) bool { return m.Scope == checks.Database }
+	dbOnly := func(m checks.Meta) bool { return m.Scope == checks.Database && !m.Workload }
 	for _, db := range others {
 		dn := n.forDatabase(db)
 		if ctx.Err() == nil {
@@ -136,7 +157,7 @@ func (n *nodeConn) steps(list []checks.Check) int {
 	}
 	steps := 0
 	for _, c := range list {
-		if c.Meta().Scope == checks.Database {
+		if m := c.Meta(); m.Scope == checks.Database && !m.Workload {
 			steps += others
 			if first {
 				steps++

@@ -35,6 +35,8 @@ type Config struct {
 	Session     session.Options
 	// Databases says which databases database-scoped checks run in on each node.
 	Databases DatabaseFilter
+	// Workload measures the workload for the checks with Meta.Workload.
+	Workload Workload
 	// Discover adds the standbys the nodes list in pg_stat_replication.
 	Discover Discover
 	// NodeParallelism bounds the nodes checked at once; 0: DefaultNodeParallelism.
@@ -57,6 +59,18 @@ type Config struct {
 type Progress interface {
 	Start(steps int)
 	Step(checkID, node string)
+}
+
+// WindowProgress is a Progress that also shows the workload window being waited out.
+type WindowProgress interface {
+	Window(node string, until time.Time)
+}
+
+func (cfg Config) windowStarted(node string, until time.Time) {
+	if w, ok := cfg.Progress.(WindowProgress); ok {
+		w.Window(node, until)
+	}
+	cfg.Log.Info("waiting out the workload window", "node", node, "until", until.Format(time.TimeOnly))
 }
 
 // ErrNoNodeReachable is returned, with the report of the unreachable nodes, when no node

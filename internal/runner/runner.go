@@ -33,6 +33,8 @@ type Options struct {
 	Sanitize func(*checks.Outcome) error
 	// Progress is called after each check on each node.
 	Progress func(checkID, node string)
+	// Workload is the node's *workload.View, given to checks with Meta.Workload.
+	Workload any
 }
 
 // Identity leaves an outcome as it is.
@@ -159,6 +161,9 @@ func runGuarded(ctx context.Context, c checks.Check, n Node, opts Options) (out 
 		}
 	}()
 	t := &checks.Target{Node: n.Info, DB: n.DB, Host: opts.Host, Now: opts.Now, PreciseBloat: opts.PreciseBloat}
+	if c.Meta().Workload {
+		t.Workload = opts.Workload
+	}
 	out, err = c.Run(ctx, t)
 	if err == nil && out == nil {
 		err = errors.New("check returned no outcome")
