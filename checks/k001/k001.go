@@ -189,7 +189,7 @@ func analyze(d Data) []checks.Finding {
 				" is off): every time in K001 and K003 is execution time only, and statements that spend their time planning look cheaper than they are.",
 			Recommendation: "To count it: " + checks.Code("ALTER SYSTEM SET pg_stat_statements.track_planning = on;") + " and " +
 				checks.Code("SELECT pg_reload_conf();") + ". It adds some overhead, mostly under many concurrent identical statements."}
-		if w.TrackPlanning == "" {
+		if !w.PlanCounters {
 			f.Conclusion = "Planning time is not tracked: pg_stat_statements " + checks.Code(string(w.ExtensionVersion)) +
 				" has no planning counters (they came with 1.8, PostgreSQL 13). Every time in K001 and K003 is execution time only."
 			f.Recommendation = "Upgrade PostgreSQL to 13 or newer and run " + checks.Code("ALTER EXTENSION pg_stat_statements UPDATE;") + "."

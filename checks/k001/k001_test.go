@@ -149,9 +149,12 @@ func TestFindings(t *testing.T) {
 		!strings.Contains(out.Findings[0].Recommendation, "track_planning = on") {
 		t.Errorf("track_planning off: %+v", out.Findings)
 	}
-	out = run(t, view(t, workload.Features{}, workload.Settings{TrackIOTiming: "on"}, 0, 0))
-	if got := codes(out.Findings); len(got) != 1 || !strings.Contains(out.Findings[0].Conclusion, "has no planning counters") {
-		t.Errorf("1.7: %+v", out.Findings)
+	// 1.7 (PostgreSQL 12): no planning counters, even with a placeholder track_planning = on.
+	for _, tp := range []string{"", "on"} {
+		out = run(t, view(t, workload.Features{}, workload.Settings{TrackIOTiming: "on", TrackPlanning: tp}, 0, 0))
+		if got := codes(out.Findings); len(got) != 1 || !strings.Contains(out.Findings[0].Conclusion, "has no planning counters") {
+			t.Errorf("1.7, track_planning %q: %+v", tp, out.Findings)
+		}
 	}
 	v := view(t, full, settings, 0, 0)
 	v.Source, v.Reason = workload.SourceReset, "no window (--window) and no previous run to compare with"

@@ -58,7 +58,10 @@ type Window struct {
 	Track            checks.Text `json:"track,omitempty"`
 	// PlanTracked: planning time is counted (pg_stat_statements 1.8+ with track_planning
 	// on); otherwise every time is execution time only.
-	PlanTracked   bool        `json:"plan_tracked"`
+	PlanTracked bool `json:"plan_tracked"`
+	// PlanCounters: the extension version has planning counters at all (1.8+); before
+	// that, track_planning may be a placeholder setting that tracks nothing.
+	PlanCounters  bool        `json:"plan_counters"`
 	TrackPlanning checks.Text `json:"track_planning,omitempty"`
 	// IOTimed: track_io_timing is on, so the I/O times are measured, not zeros.
 	IOTimed       bool        `json:"io_timed"`
@@ -83,6 +86,7 @@ func Facts(v *workload.View) Window {
 	if v.Source != workload.SourceWindow && v.Source != workload.SourcePrevious {
 		f.Reason = checks.Text(v.Reason)
 	}
+	f.PlanCounters = w.Features.Plan
 	f.PlanTracked = w.Features.Plan && on(w.Settings.TrackPlanning)
 	f.IOTimed = on(w.Settings.TrackIOTiming)
 	for _, d := range w.Deltas {
