@@ -35,12 +35,23 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks/h002"
 	"github.com/pgcheckup/pgcheckup/checks/h003"
 	"github.com/pgcheckup/pgcheckup/checks/h004"
+	"github.com/pgcheckup/pgcheckup/checks/k001"
+	"github.com/pgcheckup/pgcheckup/checks/k002"
 	"github.com/pgcheckup/pgcheckup/checks/k003"
+	"github.com/pgcheckup/pgcheckup/checks/k004"
+	"github.com/pgcheckup/pgcheckup/checks/k005"
+	"github.com/pgcheckup/pgcheckup/checks/k006"
+	"github.com/pgcheckup/pgcheckup/checks/k007"
+	"github.com/pgcheckup/pgcheckup/checks/k008"
 	"github.com/pgcheckup/pgcheckup/checks/l001"
 	"github.com/pgcheckup/pgcheckup/checks/l002"
 	"github.com/pgcheckup/pgcheckup/checks/l003"
 	"github.com/pgcheckup/pgcheckup/checks/l004"
 	"github.com/pgcheckup/pgcheckup/checks/l005"
+	"github.com/pgcheckup/pgcheckup/checks/m001"
+	"github.com/pgcheckup/pgcheckup/checks/m002"
+	"github.com/pgcheckup/pgcheckup/checks/m003"
+	"github.com/pgcheckup/pgcheckup/checks/n001"
 	"github.com/pgcheckup/pgcheckup/checks/s001"
 	"github.com/pgcheckup/pgcheckup/checks/s002"
 	"github.com/pgcheckup/pgcheckup/checks/s003"
@@ -83,12 +94,23 @@ func Checks() []checks.Check {
 		h002.New(),
 		h003.New(),
 		h004.New(),
+		k001.New(),
+		k002.New(),
 		k003.New(),
+		k004.New(),
+		k005.New(),
+		k006.New(),
+		k007.New(),
+		k008.New(),
 		l001.New(),
 		l002.New(),
 		l003.New(),
 		l004.New(),
 		l005.New(),
+		m001.New(),
+		m002.New(),
+		m003.New(),
+		n001.New(),
 		s001.New(),
 		s002.New(),
 		s003.New(),

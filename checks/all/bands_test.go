@@ -16,6 +16,10 @@ import (
 // as JSON, both worse. Listing them keeps the copies in step: a change to the shared part
 // of one band only fails here.
 var nearCopies = map[string][2][]string{
+	// 14 added query_id to pg_stat_activity.
+	"N001 waits.sql band 1": {
+		{"0::pg_catalog.int8,", "GROUP BY 1, 2"},
+		{"COALESCE(a.query_id, 0),", "GROUP BY 1, 2, 3"}},
 	// 16 added confl_active_logicalslot.
 	"C004 c004_conflicts.sql band 1": {
 		{"c.confl_deadlock, NULL::bigint AS confl_active_logicalslot,"},

@@ -119,11 +119,7 @@ func (r nodeRun) view(ctx context.Context, n *nodeConn, list []checks.Check, s1 
 	}
 	ids := workload.Candidates(v.Window, textCandidates, workload.AllMeasures...)
 	if v.Waits != nil {
-		for _, w := range v.Waits.Waits {
-			if w.QueryID != 0 {
-				ids = append(ids, w.QueryID)
-			}
-		}
+		ids = append(ids, v.Waits.QueryIDs()...)
 	}
 	if texts, err := workload.FetchTexts(wctx, n, cur.ExtSchema, ids, workload.OwnFingerprints(cur.ExtSchema, ownSQL(list))); err == nil {
 		v.Texts = texts
@@ -184,24 +180,28 @@ func (r nodeRun) wait(ctx context.Context, n *nodeConn, until time.Time) (*workl
 		every = time.Second
 	}
 	prof, _ := sampleWaits(wctx, n, every)
+	<-wctx.Done() // the samples may end before the window does
 	early := !errors.Is(wctx.Err(), context.DeadlineExceeded) || time.Now().Before(until.Add(-every))
 	return prof, early
 }
 
 // sampleWaits samples the node's sessions until ctx ends: N001's profile.
-var sampleWaits = func(ctx context.Context, n *nodeConn, every time.Duration) (*workload.WaitProfile, error) {
+func sampleWaits(ctx context.Context, n *nodeConn, every time.Duration) (*workload.WaitProfile, error) {
 	if err := n.ensure(ctx); err != nil {
 		return nil, err
 	}
-	<-ctx.Done()
-	return nil, nil
+	max := 1
+	if d, ok := ctx.Deadline(); ok {
+		max = int(time.Until(d)/every) + 2
+	}
+	return workload.SampleWaits(ctx, n, every, max)
 }
 
 // ownSQL is every statement pgcheckup may send, so its own entries of
 // pg_stat_statements can be told apart by fingerprint (PostgreSQL 18 keeps no marker).
 func ownSQL(list []checks.Check) []string {
 	out := []string{session.NodeQuery, session.SystemIDQuery, session.DatabasesQuery, session.ReplicasQuery}
-	for _, q := range workload.Queries() {
+	for _, q := range append(workload.Queries(), workload.WaitQueries()...) {
 		out = append(out, q.SQL)
 	}
 	for _, c := range list {
