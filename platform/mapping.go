@@ -44,7 +44,7 @@ var mappers = map[string]mapper{
 	"H001": {build: mapH001, version: true},
 	"H002": {build: mapH002, version: true},
 	"H004": {build: mapH004, version: true},
-	"K003": {build: mapK003, version: true},
+	"K003": {build: mapK003Window, version: true},
 }
 
 // ---- lookups in other checks of the same report --------------------------------------
@@ -571,93 +571,5 @@ func mapH004(x *exporter, c *report.Check) (map[string]any, error) {
 			"redundant_indexes": list, "total_count": d.Total,
 			"total_size_bytes": total, "total_size_pretty": prettyBytes(total),
 		}), true
-	})
-}
-
-// ---- K ---------------------------------------------------------------------------------
-
-func mapK003(x *exporter, c *report.Check) (map[string]any, error) {
-	return perNode(x, c, func(node string, d *k003.Data) (any, bool) {
-		// The counters cover the time since pg_stat_statements was last reset, which D004
-		// reads (14+) in the node's database.
-		var since *time.Time
-		if n := x.nodeI[node]; n != nil {
-			if dd := lookup[d004.Data](x, "D004", node, n.Database); dd != nil {
-				since = dd.StatsReset
-			}
-		}
-		var dur float64
-		start := ""
-		if since != nil {
-			dur = x.r.StartedAt.Sub(*since).Seconds()
-			start = since.UTC().Format(time.RFC3339)
-		}
-		per := func(v float64) float64 {
-			if dur <= 0 {
-				return 0
-			}
-			return v / dur
-		}
-		perCall := func(v float64, calls int64) float64 {
-			if calls <= 0 {
-				return 0
-			}
-			return v / float64(calls)
-		}
-		byDB := map[string][]any{}
-		type sum struct {
-			calls    int64
-			ms, rows float64
-			n        int
-		}
-		sums := map[string]*sum{}
-		hidden := 0
-		for _, s := range d.Top {
-			if s.QueryID == nil {
-				hidden++
-				continue
-			}
-			db := string(s.Database)
-			cl := float64(s.Calls)
-			rows := float64(s.Rows)
-			byDB[db] = append(byDB[db], map[string]any{
-				"queryid": fmt.Sprint(*s.QueryID), "database": db, "user": string(s.User),
-				"duration_seconds": dur,
-				"calls":            s.Calls, "calls_per_sec": per(cl), "calls_per_call": perCall(cl, s.Calls),
-				"total_time": s.TotalMS, "total_time_per_sec": per(s.TotalMS), "total_time_per_call": perCall(s.TotalMS, s.Calls),
-				"rows": rows, "rows_per_sec": per(rows), "rows_per_call": perCall(rows, s.Calls),
-				"shared_blks_hit": s.SharedHit, "shared_blks_hit_per_sec": per(float64(s.SharedHit)), "shared_blks_hit_per_call": perCall(float64(s.SharedHit), s.Calls),
-				"shared_blks_read": s.SharedRead, "shared_blks_read_per_sec": per(float64(s.SharedRead)), "shared_blks_read_per_call": perCall(float64(s.SharedRead), s.Calls),
-				"shared_blks_dirtied": 0, "shared_blks_dirtied_per_sec": 0, "shared_blks_dirtied_per_call": 0,
-				"shared_blks_written": 0, "shared_blks_written_per_sec": 0, "shared_blks_written_per_call": 0,
-				"blk_read_time": s.IOReadMS, "blk_read_time_per_sec": per(s.IOReadMS), "blk_read_time_per_call": perCall(s.IOReadMS, s.Calls),
-				"blk_write_time": s.IOWriteMS, "blk_write_time_per_sec": per(s.IOWriteMS), "blk_write_time_per_call": perCall(s.IOWriteMS, s.Calls),
-			})
-			sm := sums[db]
-			if sm == nil {
-				sm = &sum{}
-				sums[db] = sm
-			}
-			sm.calls += s.Calls
-			sm.ms += s.TotalMS
-			sm.rows += rows
-			sm.n++
-		}
-		if hidden > 0 {
-			x.note("K003", "%s: %d statement(s) without a visible queryid left out", node, hidden)
-		}
-		out := map[string]any{}
-		for _, db := range sortedKeys(byDB) {
-			sm := sums[db]
-			out[db] = map[string]any{
-				"top_queries": byDB[db],
-				"summary": map[string]any{
-					"queries_returned": sm.n, "total_calls": sm.calls, "total_time_ms": sm.ms, "total_rows": sm.rows,
-					"time_range_minutes": int64(dur / 60), "start_time": start,
-					"end_time": x.r.StartedAt.UTC().Format(time.RFC3339), "limit": len(d.Top),
-				},
-			}
-		}
-		return out, true
 	})
 }

@@ -11,8 +11,7 @@ import (
 // K003 became a workload check (issue 16): its counters cover its own window
 // (Data.Window: two snapshots, the previous run, or since the statistics began), not the
 // time since D004's stats_reset, so its platform file takes the duration and the start
-// from there. This replaces mapping.go's mapK003.
-func init() { mappers["K003"] = mapper{build: mapK003Window, version: true} }
+// from there.
 
 func mapK003Window(x *exporter, c *report.Check) (map[string]any, error) {
 	return perNode(x, c, func(node string, d *k003.Data) (any, bool) {
