@@ -9,6 +9,7 @@ import (
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/internal/workload"
 )
 
@@ -26,7 +27,7 @@ func view(deltas ...workload.EntryDelta) *workload.View {
 		4: "WITH d AS (DELETE FROM a RETURNING *) SELECT count(*) FROM d", 5: "CREATE INDEX ON a (v)", 6: "VACUUM a",
 		7: "COPY a FROM STDIN", 8: "SELEC broken", 99: "/* pgcheckup K002 */ SELECT 1",
 	} {
-		texts[id] = workload.Describe(q)
+		texts[id] = workload.Describe(privacy.NormalizeQuery(q))
 	}
 	w := &workload.Window{Start: start, End: start.Add(100 * time.Second), Seconds: 100, Deltas: deltas, Attributed: 1}
 	return &workload.View{Source: workload.SourceWindow, Window: w, Texts: &workload.Texts{ByID: texts, Own: map[int64]bool{99: true}}}

@@ -10,6 +10,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/kseries/kseriestest"
 	"github.com/pgcheckup/pgcheckup/internal/checktest"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/internal/workload"
 )
 
@@ -18,7 +19,7 @@ import (
 func view(t *testing.T) *workload.View {
 	v := kseriestest.View(t, kseriestest.Options{Seconds: 10},
 		kseriestest.Stmt{ID: 1, User: 10, DB: 1, Text: "UPDATE acct SET n = n + 1 WHERE id = 7", After: workload.Counters{Calls: 1}})
-	v.Texts.ByID[2] = workload.Describe("SELECT * FROM acct WHERE id = 7 FOR UPDATE")
+	v.Texts.ByID[2] = workload.Describe(privacy.NormalizeQuery("SELECT * FROM acct WHERE id = 7 FOR UPDATE"))
 	v.Waits = &workload.WaitProfile{Interval: time.Second, Samples: 10, Waits: []workload.Wait{
 		{Type: "Lock", Event: "transactionid", QueryID: 1, Count: 8},
 		{Type: workload.CPU, Event: workload.CPU, QueryID: 1, Count: 5},

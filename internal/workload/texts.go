@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/pgcheckup/pgcheckup/checks"
-	"github.com/pgcheckup/pgcheckup/internal/privacy"
 )
 
 var (
@@ -19,9 +18,9 @@ var (
 
 // Text is what a report may show of a statement's text.
 type Text struct {
-	// Query is normalized as K003's texts are (privacy.NormalizeQuery: every literal and
-	// comment removed; a text the parser cannot read becomes a marker). The report's
-	// privacy pass still applies the run's policy (none, anonymized) to it.
+	// Query is the text as pg_stat_statements holds it. Typed checks.QueryText, it is
+	// normalized by the report's privacy pass (every literal and comment removed) unless
+	// the run asked for none or, explicitly, raw.
 	Query       checks.QueryText `json:"query"`
 	Type        checks.Label     `json:"type"`
 	Fingerprint string           `json:"fingerprint,omitempty"`
@@ -91,10 +90,12 @@ func OwnFingerprints(schema string, sqls []string) map[string]bool {
 	return out
 }
 
-// Describe types, fingerprints and normalizes one text.
+// Describe types and fingerprints one text. The text is kept as the server holds it,
+// typed checks.QueryText: the report's privacy pass applies the run's query-text policy
+// to it (normalized by default: every literal and comment removed; none; or raw, the
+// explicit opt-in), as to every query text.
 func Describe(query string) Text {
-	return Text{Type: Classify(query), Fingerprint: Fingerprint(query),
-		Query: checks.QueryText(privacy.NormalizeQuery(query))}
+	return Text{Type: Classify(query), Fingerprint: Fingerprint(query), Query: checks.QueryText(query)}
 }
 
 // Names resolves user and database oids to names, in one statement. An oid that no longer

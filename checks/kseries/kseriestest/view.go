@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
+	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/internal/workload"
 )
 
@@ -70,7 +71,7 @@ func View(t testing.TB, opt Options, stmts ...Stmt) *workload.View {
 		}
 		cur.Entries = append(cur.Entries, workload.Entry{Key: k, Counters: s.After})
 		if s.Text != "" {
-			texts.ByID[s.ID] = workload.Describe(s.Text)
+			texts.ByID[s.ID] = workload.Describe(privacy.NormalizeQuery(s.Text)) // as the report's privacy pass shows it
 		}
 		users[s.User] = checks.Name("u" + strconv.FormatUint(uint64(s.User), 10))
 		dbs[s.DB] = checks.Name("db" + strconv.FormatUint(uint64(s.DB), 10))
