@@ -107,7 +107,7 @@ func TestDefinitionsWithoutData(t *testing.T) {
 					t.Errorf("report.md lacks the application's pseudonym in a code span %s", want)
 				}
 				for path, body := range files {
-					if m := regexp.MustCompile(`defs_[a-z_]+|token=`).FindString(body); m != "" {
+					if m := regexp.MustCompile(`\bdefs_[a-z_]+|token=`).FindString(body); m != "" {
 						t.Errorf("%s shows %s", path, m)
 					}
 				}

@@ -266,6 +266,10 @@ var (
 )
 
 func loadStatic() {
+	// check titles are pgcheckup's words ("Workload by statement type")
+	for _, c := range all.Checks() {
+		staticText += c.Meta().Title + "\n"
+	}
 	for _, glob := range []string{"../../templates/*.tmpl", "../../report/*.go"} {
 		files, _ := filepath.Glob(glob)
 		for _, f := range files {

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // ReplicasQuery lists the physical standbys streaming from the node, for --discover:
@@ -36,6 +37,7 @@ func (s *Session) Replicas(ctx context.Context) ([]Replica, error) {
 		if err := rows.Scan(&r.Name, &r.Addr, &r.Hostname); err != nil {
 			return nil, fmt.Errorf("list standbys: %w", err)
 		}
+		r.Addr, _, _ = strings.Cut(r.Addr, "/") // inet as text carries its mask (/32)
 		out = append(out, r)
 	}
 	return out, rows.Err()
