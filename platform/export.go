@@ -40,7 +40,7 @@ func ExportNotes(r *report.Report) (map[string][]byte, []string, error) {
 	for _, id := range Schemas() {
 		m, ok := mappers[id]
 		if !ok {
-			continue // K001, K004-K008, M00x, N001: pgcheckup has no such check yet
+			continue // a schema of a check pgcheckup does not map (none today)
 		}
 		c := x.check(id)
 		if c == nil {
