@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,5 +178,46 @@ func TestWindowEndToEnd(t *testing.T) {
 	}
 	if !strings.Contains(data["N001"], `"samples"`) {
 		t.Errorf("N001 has no samples: %s", data["N001"])
+	}
+}
+
+// TestDeallocationReported: pg_stat_statements evicting entries between two runs (its max
+// too small) is reported by K001 (14+, where pg_stat_statements_info counts it), and no
+// number of the window goes negative.
+func TestDeallocationReported(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{"pg_stat_statements.max": "100"}})
+	if cl.Major < 14 {
+		t.Skipf("PostgreSQL %d does not count deallocations", cl.Major)
+	}
+	cl.MustExec(t, "postgres", "CREATE EXTENSION pg_stat_statements")
+	out := t.TempDir()
+	run := func() *report.Report {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, "run", "-q", "--out", out, "--checks", "K001,K003", cl.ConnString("postgres"))
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		return readReport(t, strings.TrimSpace(stdout))
+	}
+	run()
+	var distinct strings.Builder
+	for i := range 300 { // 300 statements of different shapes, three times the max
+		fmt.Fprintf(&distinct, "SELECT %s 1;\n", strings.Repeat("1 + ", i))
+	}
+	cl.MustExec(t, "postgres", distinct.String())
+	r := run()
+	found := false
+	for _, c := range r.Checks {
+		for _, f := range c.Findings {
+			found = found || f.Code == "K001/deallocated"
+		}
+		for _, res := range c.Results {
+			if strings.Contains(string(res.Data), ":-") {
+				t.Errorf("%s has a negative number: %s", c.ID, res.Data)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no K001/deallocated finding after evictions")
 	}
 }
