@@ -37,6 +37,11 @@ func chartsFor(r *Report) []chart {
 	if c := tablesChart(r); c != nil {
 		out = append(out, *c)
 	}
+	for _, c := range []*chart{statementsChart(r), waitsChart(r)} {
+		if c != nil {
+			out = append(out, *c)
+		}
+	}
 	if c := topologyChart(r); c != nil { // topology.go
 		out = append(out, *c)
 	}
