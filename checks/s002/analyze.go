@@ -50,7 +50,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				"MD5 is fast to brute-force, the hash is salted only with the role name, and whoever obtains it (a backup, "+
 				"a dump of `pg_authid`) can log in with it, without the password, wherever `pg_hba.conf` accepts `md5`. "+
 				"PostgreSQL 18 deprecates MD5 passwords.", d.Secrets.MD5Total, d.Secrets.MD5Login, list),
-			Recommendation: "With `password_encryption = 'scram-sha-256'`, set each password again: in psql `\\password <role>` " +
+			Recommendation: "With `password_encryption` set to `scram-sha-256`, set each password again: in psql `\\password <role>` " +
 				"(it sends only the SCRAM verifier, so the password reaches neither the server log nor `pg_stat_statements`), " +
 				"or `ALTER ROLE <role> PASSWORD '...'` from a session that logs no statements. Then change `md5` to " +
 				"`scram-sha-256` in `pg_hba.conf` (clients need libpq 10 or a driver with SCRAM)."}
@@ -109,7 +109,7 @@ func encryption(d Data, set pgsettings.Index) (checks.Finding, bool) {
 	return checks.Finding{Code: "S002/password-encryption", Severity: checks.P2, Objects: objs,
 		Conclusion: strings.Join(where, "; ") + ". Every password set there is stored as an MD5 hash (the default before " +
 			"PostgreSQL 14): fast to brute-force, and enough on its own to log in where `pg_hba.conf` accepts `md5`.",
-		Recommendation: "`ALTER SYSTEM SET password_encryption = 'scram-sha-256'; SELECT pg_catalog.pg_reload_conf();` and " +
+		Recommendation: "`ALTER SYSTEM SET password_encryption TO 'scram-sha-256'; SELECT pg_catalog.pg_reload_conf();` and " +
 			"remove the role and database values (`ALTER ROLE <role> RESET password_encryption;`). Passwords already stored " +
 			"stay MD5 until they are set again (`S002/md5-passwords`)."}, true
 }

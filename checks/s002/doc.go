@@ -19,7 +19,7 @@ The value of ` + "`password_encryption`" + ` is the one pgcheckup's session sees
 role and database values are listed too).
 
 - **P2** ` + "`S002/password-encryption`" + `: ` + "`password_encryption`" + ` is not ` + "`scram-sha-256`" + `, or a role or
-  database sets it to anything else. Fix: ` + "`ALTER SYSTEM SET password_encryption = 'scram-sha-256';`" + `
+  database sets it to anything else. Fix: ` + "`ALTER SYSTEM SET password_encryption TO 'scram-sha-256';`" + `
   and ` + "`ALTER ROLE r RESET password_encryption;`" + `.
 - **P2** ` + "`S002/md5-passwords`" + `: roles whose stored secret is MD5, counted and named (login roles
   first). Fix: set each password again under ` + "`scram-sha-256`" + ` (psql ` + "`\\password r`" + `), then move

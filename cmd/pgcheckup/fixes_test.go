@@ -113,8 +113,10 @@ var allowed = []struct {
 	{"G003/timeout-set-globally", regexp.MustCompile(`^ALTER ROLE <role> SET \.\.\.`), "template: the role is the DBA's choice"},
 	{"G001/worst-case-above-ram", regexp.MustCompile(`^ALTER ROLE <role> SET work_mem = \.\.\.$`), "template: which role needs more is the DBA's choice; the server-wide statement runs"},
 	{"G004/random-page-cost-hdd", regexp.MustCompile(`^ALTER TABLESPACE \.\.\. SET`), "template: the per-tablespace variant of the server-wide statement, which runs"},
+	{"S002/password-encryption", regexp.MustCompile(`^ALTER ROLE <role> RESET password_encryption;$`), "template: the roles that set it are listed in the data"},
 	{"K004/temp-spill", regexp.MustCompile(`^ALTER ROLE \.\.\. SET work_mem|^SET LOCAL work_mem$`), "template: the statement's role, or its transaction, is the application's"},
 	// Statements that need steps outside SQL first, which the finding names.
+	{"K001/plan-time-unknown", regexp.MustCompile(`^ALTER EXTENSION pg_stat_statements UPDATE;$`), "needs PostgreSQL 13 or newer first (a major upgrade)"},
 	{"D004/kcache-absent", regexp.MustCompile(`^CREATE EXTENSION pg_stat_kcache`), "needs the package installed, shared_preload_libraries and a restart first"},
 	// Literals withheld by the default privacy rules.
 	{"H001/invalid-index", withheld, "literal withheld by the privacy rules"},
