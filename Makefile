@@ -72,14 +72,10 @@ test: deps
 test-race:
 	$(GO) test -race -count=1 -timeout 10m $(RACE_PKGS)
 
-# Integration tests on every supported major, one after the other.
+# Integration tests on every supported major, one after the other; each package's test
+# binary is built once for all majors (scripts/test-matrix.sh).
 test-matrix: deps
-	@set -e; for m in $(MAJORS); do \
-		pkgs="$(INTEGRATION)"; \
-		case " $(EDGE_MAJORS) " in *" $$m "*) pkgs="$(EDGE_INTEGRATION)";; esac; \
-		echo "=== PostgreSQL $$m: $$pkgs"; \
-		PGCHECKUP_REQUIRE_PG=1 PGCHECKUP_PG_MAJOR=$$m $(GO) test -count=1 -timeout 30m $$pkgs; \
-	done
+	@GO=$(GO) scripts/test-matrix.sh "$(MAJORS)" "$(INTEGRATION)" "$(EDGE_MAJORS)" "$(EDGE_INTEGRATION)"
 
 samples: deps build
 	rm -rf samples/demo
