@@ -119,6 +119,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		Progress: bar,
 	})
 	bar.finish()
+	if errors.Is(err, pipeline.ErrNoNodeReachable) && rep != nil {
+		return exitUnreachable, unreachable(rep.Nodes)
+	}
 	if errors.Is(err, pipeline.ErrNoNodeReachable) {
 		return exitUnreachable, unreachableError{err.Error()}
 	}
