@@ -118,7 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "sql":
 		err = cmdSQL(args[1:], stdout)
 	case "version", "--version":
-		fmt.Fprintf(stdout, "pgcheckup %s\n", toolVersion())
+		fmt.Fprintln(stdout, versionLine())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
