@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,16 +20,15 @@ const exportUsage = "usage: pgcheckup export REPORT.json|REPORT_DIR --format pla
 // invalid (the valid ones are written, the others named), exitWriteFailed when the
 // files could not be written.
 func cmdExport(args []string, stdout, stderr io.Writer) (int, error) {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("export")
 	out := fs.String("out", "", "output `dir` (default: the report's folder/platform)")
 	format := fs.String("format", "", "`format` to write: platform")
 	var path string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		path, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage, cfgErr("%v", err)
+	if done, code, err := parseCommand(fs, args, stdout, exportUsage); done {
+		return code, err
 	}
 	if path == "" && fs.NArg() == 1 {
 		path = fs.Arg(0)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -18,26 +17,28 @@ import (
 	"github.com/pgcheckup/pgcheckup/report"
 )
 
+const renderUsage = "usage: pgcheckup render REPORT.json [--out DIR] [--format md,html]"
+
 // cmdRender re-renders a saved report. Its exit code is exitUsage for bad arguments or an
 // invalid report (nothing written), exitWriteFailed when the files could not be written
 // (each old file is then left whole).
 func cmdRender(args []string, stdout io.Writer) (int, error) {
-	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	fs := newFlagSet("render")
 	out := fs.String("out", "", "output `dir` (default: the report's folder)")
 	var formats listFlag
 	fs.Var(&formats, "format", "`formats` to write: md,html (default both)")
-	// Allow the report path before or after the flags.
+	// The report path may come before or after the flags.
 	var path string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		path, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage, cfgErr("%v", err)
+	if done, code, err := parseCommand(fs, args, stdout, renderUsage); done {
+		return code, err
 	}
 	if path == "" && fs.NArg() == 1 {
 		path = fs.Arg(0)
 	} else if path == "" || fs.NArg() > 0 {
-		return exitUsage, cfgErr("usage: pgcheckup render REPORT.json [--out DIR] [--format md,html]")
+		return exitUsage, cfgErr("%s", renderUsage)
 	}
 	want := report.RenderedFormats()
 	if len(formats) > 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,15 +24,15 @@ type unreachableError struct{ msg string }
 func (e unreachableError) Error() string { return e.msg }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	f := newRunFlags(stderr)
+	f := newRunFlags()
+	if err := singleDashLong(f.fs, args); err != nil {
+		return exitUsage, err
+	}
 	if err := f.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, nil
-		}
-		return exitUsage, cfgErr("%v", err)
+		return exitUsage, cfgErr("run: %v (see 'pgcheckup run --help')", err)
 	}
 	if f.help {
-		f.fs.Usage()
+		f.usage(stdout)
 		return exitOK, nil
 	}
 	cfg := defaults()
@@ -51,6 +50,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		return exitUsage, cfgErr("run takes at most one connection string, got %d arguments", f.fs.NArg())
 	}
 	if err := cfg.validate(); err != nil {
+		return exitUsage, err
+	}
+	toStdout, err := stdoutFormat(&cfg, f.fs.Changed("format"))
+	if err != nil {
 		return exitUsage, err
 	}
 	if f.upload {
@@ -93,6 +96,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if err != nil {
 		return exitUsage, err
 	}
+	if f.password {
+		pw, err := promptPassword(passwordInput, stderr)
+		if err != nil {
+			return exitUsage, err
+		}
+		usePassword(tg, pw)
+	}
 	bar := &progressBar{w: stderr, quiet: f.quiet, log: log}
 	wl, kept := workloadOptions(cfg.Window.Duration, filepath.Join(outBase, cfg.Project))
 	rep, err := pipeline.Run(ctx, pipeline.Config{
@@ -119,6 +129,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		Progress: bar,
 	})
 	bar.finish()
+	if errors.Is(err, pipeline.ErrNoNodeReachable) && rep != nil {
+		return exitUnreachable, unreachable(rep.Nodes)
+	}
 	if errors.Is(err, pipeline.ErrNoNodeReachable) {
 		return exitUnreachable, unreachableError{err.Error()}
 	}
@@ -148,7 +161,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		}
 	}
 	if cfg.Out == "-" {
-		return gate(code, rep, cfg.FailOn, log), rep.Write(stdout)
+		return gate(code, rep, cfg.FailOn, log), writeStdout(stdout, rep, toStdout)
 	}
 	dir, err := report.WriteRun(outBase, rep, cfg.Format)
 	if err != nil {
@@ -166,6 +179,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	log.Info("report written", "dir", dir, "P1", rep.Count(checks.P1), "P2", rep.Count(checks.P2),
 		"P3", rep.Count(checks.P3), "errors", rep.Errors())
 	fmt.Fprintln(stdout, dir)
+	if wantSummary(stderr, f.summary, f.quiet) {
+		writeSummary(stderr, rep, dir, cfg.Format)
+	}
 	code = gate(code, rep, cfg.FailOn, log)
 	if f.upload {
 		if rep.Interrupted {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -48,8 +47,7 @@ var uploadRetry = upload.DefaultRetry
 var validatePlatform = platform.Validate
 
 func cmdUpload(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	fs := flag.NewFlagSet("upload", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("upload")
 	var o uploadOptions
 	var config string
 	fs.StringVar(&o.APIURL, "api-url", "", "platform API `URL` (default $"+apiURLEnv+", config api_url, or "+upload.DefaultAPIURL+")")
@@ -60,20 +58,14 @@ func cmdUpload(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	fs.BoolVar(&o.DryRun, "dry-run", false, "print the URL, files, sizes and check ids that would be sent; send nothing")
 	fs.Var(durationFlag{&o.Timeout}, "request-timeout", "time limit of one request, a `duration` (default 60s)")
 	fs.StringVar(&config, "config", "", "TOML configuration `file` (api_url, token_file)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: pgcheckup upload [flags] REPORT_DIR\n\nThe token comes from $"+upload.TokenEnv+" or the config file's token_file (mode 0600), never from a flag.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	// The folder may come before or after the flags.
 	var dir string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		dir, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, nil
-		}
-		return exitUsage, cfgErr("%v", err)
+	if done, code, err := parseCommand(fs, args, stdout, "Usage: pgcheckup upload [OPTION]... REPORT_DIR\n\n"+
+		"The token comes from $"+upload.TokenEnv+" or the config file's token_file (mode 0600), never from a flag."); done {
+		return code, err
 	}
 	if dir == "" && fs.NArg() == 1 {
 		dir = fs.Arg(0)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pgcheckup/pgcheckup/report"
 )
 
 // pgx's parse errors quote the connection string with passwords masked on a best-effort
@@ -82,4 +84,23 @@ func parseProblem(err error) string {
 		}
 	}
 	return "cannot be parsed"
+}
+
+// unreachable words the end of a run where no node answered. Each node's reason was
+// logged as it failed, so it is not repeated here; a refused login adds the ways to
+// give a password, as psql users know them.
+func unreachable(nodes []report.Node) unreachableError {
+	names := make([]string, len(nodes))
+	for i, n := range nodes {
+		names[i] = n.Name
+	}
+	msg := fmt.Sprintf("no node reachable: %s (the reason for each is logged above)", strings.Join(names, ", "))
+	for _, n := range nodes {
+		if strings.Contains(n.Error, "(SQLSTATE 28P01)") || strings.Contains(n.Error, "(SQLSTATE 28000)") {
+			msg += "\npgcheckup: hint: the server refused the login: give the password in ~/.pgpass (mode 0600; PGPASSFILE names another file), " +
+				"in PGPASSWORD, or type it at a prompt with -W; or check the role and pg_hba.conf"
+			break
+		}
+	}
+	return unreachableError{msg}
 }

@@ -79,19 +79,21 @@ func onInterrupt(stderr io.Writer) (context.Context, func()) {
 const usage = `pgcheckup: read-only health checks for PostgreSQL
 
 Usage:
-  pgcheckup run [flags] [CONNSTRING]   check a cluster and write a report
+  pgcheckup run [OPTION]... [CONNSTRING]
+                                       check a cluster and write a report
   pgcheckup render REPORT.json [--out DIR] [--format md,html]
                                        re-render a saved report (no database needed)
   pgcheckup export REPORT.json|REPORT_DIR --format platform [--out DIR]
                                        write a saved report in the Postgres.ai platform's
                                        format, each file validated (no database needed)
-  pgcheckup upload [flags] REPORT_DIR  send a report's platform files to Postgres.ai
+  pgcheckup upload [OPTION]... REPORT_DIR
+                                       send a report's platform files to Postgres.ai
   pgcheckup list                       list every check
   pgcheckup explain ID                 show a check's documentation
   pgcheckup sql [ID]                   print every SQL statement pgcheckup may send
-  pgcheckup version                    print the version
+  pgcheckup version                    print the version and the release table's date
 
-Run 'pgcheckup run --help' for the flags of run.
+Run 'pgcheckup COMMAND --help' for the options of a command.
 `
 
 // run is main without the exit, so tests can call it.
@@ -118,7 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "sql":
 		err = cmdSQL(args[1:], stdout)
 	case "version", "--version":
-		fmt.Fprintf(stdout, "pgcheckup %s\n", toolVersion())
+		fmt.Fprintln(stdout, versionLine())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
@@ -32,4 +33,15 @@ func useReleases(list []checks.Check, t *releases.Table) {
 			u.UseReleases(t)
 		}
 	}
+}
+
+// versionLine is what `pgcheckup version` prints: the tool's version and the date of
+// the built-in release table, which says how current A002's and A013's advice is
+// (--releases gives a newer table).
+func versionLine() string {
+	t, err := releases.Load()
+	if err != nil {
+		return fmt.Sprintf("pgcheckup %s (built-in release table unreadable: %v)", toolVersion(), err)
+	}
+	return fmt.Sprintf("pgcheckup %s (built-in release table as of %s)", toolVersion(), t.AsOf.Format(time.DateOnly))
 }

@@ -57,14 +57,14 @@ func TestDurationFlagsRefused(t *testing.T) {
 	for _, flag := range []string{"statement-timeout", "lock-timeout", "connect-timeout", "check-timeout"} {
 		for _, v := range []string{"0", "-1s", "500us", "999999ns"} {
 			code, _, stderr := runCLI(t, "run", "--out", t.TempDir(), "--"+flag, v, conn)
-			wantUsage(t, "--"+flag+" "+v, code, stderr, "-"+flag+":", "at least 1ms")
+			wantUsage(t, "--"+flag+" "+v, code, stderr, `"--`+flag+`"`, "at least 1ms")
 		}
 	}
 	// Postgres keeps these two in milliseconds in an int: more is refused by the server
 	// at connection time, which made every node "unreachable".
 	for _, flag := range []string{"statement-timeout", "lock-timeout"} {
 		code, _, stderr := runCLI(t, "run", "--out", t.TempDir(), "--"+flag, "600h", conn)
-		wantUsage(t, "--"+flag+" 600h", code, stderr, "-"+flag+":", "at most")
+		wantUsage(t, "--"+flag+" 600h", code, stderr, `"--`+flag+`"`, "at most")
 	}
 	// The smallest allowed value passes validation and gets as far as connecting.
 	code, _, stderr := runCLI(t, "run", "--out", t.TempDir(), "--lock-timeout", "1ms", "--connect-timeout", "1s", conn)

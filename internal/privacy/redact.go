@@ -42,13 +42,48 @@ var secretPatterns = []*regexp.Regexp{
 // keeping the structure (password=*****) so the reader still sees what is configured.
 func RedactSecrets(s string) string {
 	for i, re := range secretPatterns {
-		if i == 1 {
+		switch i {
+		case 0:
+			s = redactPairs(re, s)
+		case 1:
 			s = re.ReplaceAllString(s, "${1}"+Stars+"${3}")
-			continue
+		default:
+			s = re.ReplaceAllString(s, "${1}"+Stars)
 		}
-		s = re.ReplaceAllString(s, "${1}"+Stars)
 	}
 	return s
+}
+
+// redactPairs stars the values of key=value and key: value pairs, except where "key:" is
+// the end of a phrase rather than a key: pgx says `failed SASL auth: FATAL: password
+// authentication failed`, and starring the next word there hides the server's message
+// and no secret. A key written with "=", quoted, or starting a line, an object or a
+// list item ("password: x", {"api_key": "x"}, `-H 'X-Auth-Token: x'`) is still a key.
+func redactPairs(re *regexp.Regexp, s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		start, valStart, end := m[0], m[4], m[1]
+		if !strings.Contains(s[start:valStart], "=") && endsPhrase(s[:start]) {
+			continue
+		}
+		b.WriteString(s[last:valStart])
+		b.WriteString(Stars)
+		last = end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// endsPhrase reports whether a key that follows before is the last word of a phrase:
+// a word, then spaces, then the key.
+func endsPhrase(before string) bool {
+	t := strings.TrimRight(before, " \t")
+	if len(t) == len(before) || t == "" {
+		return false
+	}
+	r := t[len(t)-1]
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r >= 0x80
 }
 
 // RedactSetting redacts the value of a setting. Secret-bearing settings keep only their
