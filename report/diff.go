@@ -28,8 +28,12 @@ type Changes struct {
 	Resolved []FindingChange `json:"resolved"`
 	Severity []FindingChange `json:"severity_changed"`
 	// Unchanged counts the findings found in both with the same severity.
-	Unchanged int            `json:"unchanged"`
-	Metrics   []MetricChange `json:"metrics"`
+	Unchanged int `json:"unchanged"`
+	// NotCompared lists the checks whose findings were not compared: not in one of the
+	// reports (another --checks), ended in error in one, or skipped everywhere in one.
+	// Their findings would otherwise show as resolved or new.
+	NotCompared []string       `json:"not_compared,omitempty"`
+	Metrics     []MetricChange `json:"metrics"`
 }
 
 // FindingChange is one finding, by its identity, with its severity (Was: the older one).
@@ -79,10 +83,13 @@ func (c *Changes) Empty() bool {
 // counts are not part of it: they carry figures that change from run to run. Two
 // findings with one identity in one report (not written by pgcheckup's checks) are told
 // apart by their order.
-func identities(r *Report) (map[string]FindingChange, []string) {
+func identities(r *Report, compared map[string]bool) (map[string]FindingChange, []string) {
 	out := map[string]FindingChange{}
 	var order []string
 	for _, fr := range r.Findings() {
+		if !compared[fr.CheckID] {
+			continue
+		}
 		f := fr.Finding
 		nodes := slices.Clone(f.Nodes)
 		if f.Node != "" && len(nodes) == 0 {
@@ -129,8 +136,24 @@ func Diff(old, new *Report) *Changes {
 	c := &Changes{Since: old.StartedAt, Until: new.StartedAt, New: []FindingChange{}, Resolved: []FindingChange{},
 		Severity: []FindingChange{}, Metrics: []MetricChange{}}
 	c.Days = new.StartedAt.Sub(old.StartedAt).Hours() / 24
-	was, _ := identities(old)
-	now, order := identities(new)
+	ranOld, ranNew := ran(old), ran(new)
+	compared := map[string]bool{}
+	for id, ok := range ranNew {
+		compared[id] = ok && ranOld[id]
+	}
+	for id := range ranOld {
+		if !compared[id] {
+			c.NotCompared = append(c.NotCompared, id)
+		}
+	}
+	for id := range ranNew {
+		if _, seen := ranOld[id]; !seen {
+			c.NotCompared = append(c.NotCompared, id)
+		}
+	}
+	sort.Strings(c.NotCompared)
+	was, _ := identities(old, compared)
+	now, order := identities(new, compared)
 	for _, k := range order {
 		f := now[k]
 		o, ok := was[k]
@@ -160,6 +183,25 @@ func Diff(old, new *Report) *Changes {
 	}
 	c.Metrics = diffMetrics(metrics(old), metrics(new), c.Days)
 	return c
+}
+
+// ran says for each check of r whether it ran: no result ended in error, and not every
+// result was skipped.
+func ran(r *Report) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range r.Checks {
+		ok, skipped := true, 0
+		for _, res := range c.Results {
+			switch res.Status {
+			case checks.StatusError:
+				ok = false
+			case checks.StatusSkipped:
+				skipped++
+			}
+		}
+		out[c.ID] = ok && (skipped == 0 || skipped < len(c.Results))
+	}
+	return out
 }
 
 // minDaysForRate: a rate per day from runs closer than this would mostly be noise.

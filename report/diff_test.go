@@ -215,3 +215,37 @@ func TestChangesSection(t *testing.T) {
 		t.Errorf("report.json has no changes")
 	}
 }
+
+// Findings of a check that did not run in one report (another --checks, an error, skipped
+// everywhere) are neither resolved nor new: the check is named as not compared.
+func TestDiffChecksNotRun(t *testing.T) {
+	nodes := []Node{{Name: "p"}, {Name: "s"}}
+	f := finding("H002/unused-index", checks.P3, "shop", nil, "public.i")
+	g := finding("H004/duplicate-index", checks.P3, "shop", nil, "public.a_dup", "public.a")
+	h := finding("F003/dead-tuples", checks.P3, "shop", nil, "public.t")
+	k := finding("A002/old-minor", checks.P3, "", nil)
+	res := func(st ...checks.Status) []Result {
+		var out []Result
+		for i, s := range st {
+			out = append(out, Result{Node: nodes[i].Name, Status: s})
+		}
+		return out
+	}
+	old := diffReport(t0, nodes,
+		Check{ID: "H002", Results: res(checks.StatusFindings, checks.StatusOK), Findings: []checks.Finding{f}},
+		Check{ID: "H004", Results: res(checks.StatusFindings, checks.StatusOK), Findings: []checks.Finding{g}},
+		Check{ID: "F003", Results: res(checks.StatusFindings, checks.StatusSkipped), Findings: []checks.Finding{h}},
+		Check{ID: "A002", Results: res(checks.StatusFindings, checks.StatusFindings), Findings: []checks.Finding{k}})
+	new := diffReport(t0, nodes,
+		Check{ID: "H004", Results: res(checks.StatusError, checks.StatusOK)},
+		Check{ID: "F003", Results: res(checks.StatusOK, checks.StatusSkipped)},
+		Check{ID: "A002", Results: res(checks.StatusSkipped, checks.StatusSkipped)})
+	c := Diff(old, new)
+	if got := keys(c.Resolved); got != "F003/dead-tuples P3 [public.t]" || len(c.New) != 0 ||
+		strings.Join(c.NotCompared, ",") != "A002,H002,H004" {
+		t.Errorf("resolved %q, new %d, not compared %v", got, len(c.New), c.NotCompared)
+	}
+	if md := render(t, &Report{Changes: c}); !strings.Contains(md, "Not compared (not run in one of the reports, ended in error or skipped): A002, H002, H004.") {
+		t.Errorf("markdown:\n%s", md)
+	}
+}

@@ -30,6 +30,13 @@ func WriteChanges(b *bytes.Buffer, c *Changes, h string) {
 	if c.Empty() {
 		b.WriteString("No finding is new, resolved or changed in severity.\n\n")
 	}
+	if len(c.NotCompared) > 0 {
+		ids := make([]string, len(c.NotCompared))
+		for i, id := range c.NotCompared {
+			ids[i] = checks.Esc(id)
+		}
+		fmt.Fprintf(b, "Not compared (not run in one of the reports, ended in error or skipped): %s.\n\n", strings.Join(ids, ", "))
+	}
 	for _, part := range []struct {
 		title string
 		list  []FindingChange
