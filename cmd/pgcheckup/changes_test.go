@@ -54,7 +54,8 @@ func TestPreviousReport(t *testing.T) {
 
 	// The same cluster by system identifier, from another host, with a standby added.
 	now := &report.Report{Project: "p", StartedAt: t0.Add(30 * time.Minute),
-		Nodes: []report.Node{node("1", "b", "postgres", "shop"), node("1", "c", "shop", "postgres")}}
+		Nodes:  []report.Node{node("1", "b", "postgres", "shop"), node("1", "c", "shop", "postgres")},
+		Checks: []report.Check{{ID: "H004", Results: []report.Result{{Node: "primary", Status: checks.StatusOK}}}}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	attachChanges(now, filepath.Join(out, "p"), log)
 	if now.Changes == nil || now.Changes.Previous != want || len(now.Changes.New) != 0 || len(now.Changes.Resolved) != 1 {
