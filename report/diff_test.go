@@ -195,7 +195,8 @@ func TestChangesSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(page, []byte(`<h2 id="changes-since-2026-11-01-030000-utc">Changes since`)) || bytes.Contains(page, []byte("<script>alert")) {
+	if !bytes.Contains(page, []byte(`<h2 id="changes-since-2026-11-01-030000-utc">Changes since`)) || bytes.Contains(page, []byte("<script>alert")) ||
+		!bytes.Contains(page, []byte(`<a href="#changes-since-2026-11-01-030000-utc">Changes</a>`)) {
 		t.Errorf("html section missing or unescaped")
 	}
 

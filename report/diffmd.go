@@ -20,7 +20,7 @@ func writeChanges(b *bytes.Buffer, r *Report) {
 // WriteChanges writes c as Markdown under a heading of level h ("#", "##"). Every name
 // comes from a report and is escaped.
 func WriteChanges(b *bytes.Buffer, c *Changes, h string) {
-	fmt.Fprintf(b, "%s Changes since %s\n\n", h, c.Since.UTC().Format("2006-01-02 15:04:05 UTC"))
+	fmt.Fprintf(b, "%s %s\n\n", h, changesHeading(c))
 	fmt.Fprintf(b, "Compared with the report of %s (%s earlier)", c.Since.UTC().Format("2006-01-02 15:04:05"), elapsed(c.Days))
 	if c.Previous != "" {
 		fmt.Fprintf(b, ", folder %s", checks.Code(c.Previous))
@@ -74,6 +74,19 @@ func WriteChanges(b *bytes.Buffer, c *Changes, h string) {
 			signed(m.Unit, m.Delta), perDay)
 	}
 	b.WriteString("\n")
+}
+
+func changesHeading(c *Changes) string {
+	return "Changes since " + c.Since.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// changesAnchor is the id of the report's "Changes since" heading, for the HTML page's
+// navigation; empty when the report has no comparison.
+func changesAnchor(r *Report) string {
+	if r.Changes == nil {
+		return ""
+	}
+	return slug(changesHeading(r.Changes))
 }
 
 // findingPlace says where and what a finding is about: " in `db` on node1: `a`, `b`".
