@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/report"
 )
 
@@ -20,8 +21,10 @@ const maxPreviousTried = 20
 // same cluster and databases, made with the same privacy options, and stores the
 // comparison in rep.Changes (rendered as "Changes since ..."). No such report, or an
 // interrupted run, leaves rep as it is: a comparison is a convenience, never a reason to
-// fail a run.
-func attachChanges(rep *report.Report, projectDir string, log *slog.Logger) {
+// fail a run. Every name in the comparison passes clean (the run's privacy rules): a
+// resolved finding's names come from the earlier report alone, which older masking
+// rules may have let through.
+func attachChanges(rep *report.Report, projectDir string, clean func(string) string, log *slog.Logger) {
 	if rep.Interrupted {
 		return // checks not run would show as resolved
 	}
@@ -31,8 +34,31 @@ func attachChanges(rep *report.Report, projectDir string, log *slog.Logger) {
 	}
 	rep.Changes = report.Diff(prev, rep)
 	rep.Changes.Previous = name
+	scrub(rep.Changes, clean)
 	log.Debug("compared with the previous report", "dir", name, "new", len(rep.Changes.New),
 		"resolved", len(rep.Changes.Resolved), "severity_changed", len(rep.Changes.Severity))
+}
+
+// scrub passes every name of c through clean.
+func scrub(c *report.Changes, clean func(string) string) {
+	for _, l := range [][]report.FindingChange{c.New, c.Resolved, c.Severity} {
+		for i := range l {
+			f := &l[i]
+			f.Database = clean(f.Database)
+			f.Nodes = slices.Clone(f.Nodes)
+			for j := range f.Nodes {
+				f.Nodes[j] = clean(f.Nodes[j])
+			}
+			f.Objects = slices.Clone(f.Objects)
+			for j := range f.Objects {
+				f.Objects[j] = checks.Name(clean(string(f.Objects[j])))
+			}
+		}
+	}
+	for i := range c.Metrics {
+		c.Metrics[i].Database = clean(c.Metrics[i].Database)
+		c.Metrics[i].Object = checks.Name(clean(string(c.Metrics[i].Object)))
+	}
 }
 
 // previousReport finds the newest complete report in dir that started before rep, of
