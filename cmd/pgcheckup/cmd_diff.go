@@ -56,6 +56,9 @@ func cmdDiff(args []string, stdout, stderr io.Writer) (int, error) {
 	if reps[0].Project != reps[1].Project {
 		fmt.Fprintf(stderr, "pgcheckup: note: the reports are of different projects (%q, %q)\n", reps[0].Project, reps[1].Project)
 	}
+	if reps[0].Options != reps[1].Options {
+		fmt.Fprintln(stderr, "pgcheckup: note: the reports were made with different privacy options (anonymization, masks, query texts): names may differ")
+	}
 	c := report.Diff(reps[0], reps[1])
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
