@@ -77,7 +77,7 @@ func (c *Changes) Empty() bool {
 }
 
 // identities lists a report's findings (merged across nodes) by identity. The identity
-// is the check, the code, the nodes (none for all nodes), the database and the objects in
+// is the check, the code, the nodes (none for all nodes reached), the database and the objects in
 // their order; a finding without objects (a count of rows beyond a listing, a setting of
 // the cluster) adds its severity, as such findings are split by severity. Texts and
 // counts are not part of it: they carry figures that change from run to run. Two
@@ -86,6 +86,12 @@ func (c *Changes) Empty() bool {
 func identities(r *Report, compared map[string]bool) (map[string]FindingChange, []string) {
 	out := map[string]FindingChange{}
 	var order []string
+	reached := 0 // an unreachable standby does not make the primary's findings its own
+	for _, n := range r.Nodes {
+		if n.Error == "" {
+			reached++
+		}
+	}
 	for _, fr := range r.Findings() {
 		if !compared[fr.CheckID] {
 			continue
@@ -95,7 +101,7 @@ func identities(r *Report, compared map[string]bool) (map[string]FindingChange, 
 		if f.Node != "" && len(nodes) == 0 {
 			nodes = []string{f.Node}
 		}
-		if len(nodes) >= len(r.Nodes) {
+		if len(nodes) >= reached {
 			nodes = nil // all nodes: adding a standby does not change the finding
 		}
 		sort.Strings(nodes)

@@ -91,6 +91,18 @@ func TestDiffNodesAreIdentity(t *testing.T) {
 	}
 }
 
+// A standby unreachable in one run does not turn the findings on every node into the
+// primary's own.
+func TestDiffUnreachableNode(t *testing.T) {
+	f := finding("A004/deadlocks", checks.P3, "", []string{"primary", "standby1"}, "shop")
+	g := finding("A004/deadlocks", checks.P3, "", []string{"primary"}, "shop")
+	c := Diff(diffReport(t0, []Node{{Name: "primary"}, {Name: "standby1"}}, Check{ID: "A004", Findings: []checks.Finding{f}}),
+		diffReport(t0, []Node{{Name: "primary"}, {Name: "standby1", Error: "connection refused"}}, Check{ID: "A004", Findings: []checks.Finding{g}}))
+	if !c.Empty() || c.Unchanged != 1 {
+		t.Errorf("new %+v, resolved %+v", c.New, c.Resolved)
+	}
+}
+
 // Names cannot run together into another identity.
 func TestDiffIdentityQuotes(t *testing.T) {
 	nodes := []Node{{Name: "p"}}
