@@ -64,6 +64,7 @@ func (rd *Renderer) HTMLTo(w io.Writer, r *Report) error {
 		"Project": checks.Visible(r.Project),
 		"Body":    template.HTML(bodyMark),
 		"TOC":     toc,
+		"Changes": changesAnchor(r),
 	})
 	if err != nil {
 		return err

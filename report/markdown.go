@@ -69,6 +69,7 @@ func (rd *Renderer) markdownParts(r *Report, emit func([]byte) error) error {
 		b.WriteString("\n\n**Interrupted: the run was stopped by a signal. Checks not run say so; this report is incomplete.**")
 	}
 	b.WriteString("\n\n")
+	writeChanges(&b, r)
 	writeNodes(&b, r)
 	writeSummary(&b, r)
 	writeFindings(&b, r)

@@ -41,6 +41,9 @@ type Report struct {
 	Checks        []Check   `json:"checks"`
 	// Interrupted: a signal stopped the run; checks not run say so in their reason.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Changes compares the run with the previous report of the same project and cluster
+	// (see diff.go); absent when there was none. Optional: older readers ignore it.
+	Changes *Changes `json:"changes,omitempty"`
 }
 
 // Tool names the program that wrote the report.

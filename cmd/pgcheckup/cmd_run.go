@@ -163,6 +163,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if cfg.Out == "-" {
 		return gate(code, rep, cfg.FailOn, log), writeStdout(stdout, rep, toStdout)
 	}
+	attachChanges(rep, filepath.Join(outBase, cfg.Project), sanitizer.Message, log)
 	dir, err := report.WriteRun(outBase, rep, cfg.Format)
 	if err != nil {
 		// The checks ran, but nothing that looks like a report was left behind.

@@ -86,6 +86,8 @@ Usage:
   pgcheckup export REPORT.json|REPORT_DIR --format platform [--out DIR]
                                        write a saved report in the Postgres.ai platform's
                                        format, each file validated (no database needed)
+  pgcheckup diff [OPTION]... OLD NEW   what changed between two saved reports (no
+                                       database needed); exit 5 on new findings
   pgcheckup upload [OPTION]... REPORT_DIR
                                        send a report's platform files to Postgres.ai
   pgcheckup list                       list every check
@@ -111,6 +113,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdRender(args[1:], stdout)
 	case "export":
 		code, err = cmdExport(args[1:], stdout, stderr)
+	case "diff":
+		code, err = cmdDiff(args[1:], stdout, stderr)
 	case "upload":
 		code, err = cmdUpload(ctx, args[1:], stdout, stderr)
 	case "list":
