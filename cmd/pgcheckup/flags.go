@@ -72,6 +72,7 @@ type runFlags struct {
 	discoverPort                     int
 	hostRAM                          string
 	hostCPUs                         int
+	hist                             historyFlags
 }
 
 func newRunFlags(stderr io.Writer) *runFlags {
@@ -124,6 +125,7 @@ func newRunFlags(stderr io.Writer) *runFlags {
 	fs.StringVar(&f.releases, "releases", "", "release table `file` for A002 and A013, newer than the built-in one (JSON, see the README)")
 	fs.StringVar(&f.hostRAM, "host-ram", "", "RAM of the database host, e.g. 64GB (SQL cannot read it)")
 	fs.IntVar(&f.hostCPUs, "host-cpus", 0, "CPU count of the database host")
+	addHistoryFlags(fs, &f.hist)
 	for _, n := range []string{"q", "quiet"} {
 		fs.BoolVar(&f.quiet, n, false, "only warnings and errors on stderr")
 	}
@@ -202,4 +204,5 @@ func (f *runFlags) apply(c *Config) {
 			c.Host.CPUs = f.hostCPUs
 		}
 	})
+	f.hist.apply(c)
 }
