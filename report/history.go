@@ -122,6 +122,9 @@ func removeFolder(base, name string) error {
 	return nil
 }
 
+// symlink is os.Symlink; a test replaces it to see the fallback of file systems without.
+var symlink = os.Symlink
+
 // UpdateLatest points base/latest at the newest complete report folder of base and
 // returns its name ("" when there is none; latest is then left as it was). The link is
 // made under a temporary name and renamed over latest, so a reader sees the old target
@@ -136,7 +139,7 @@ func UpdateLatest(base string) (string, error) {
 	dst := filepath.Join(base, LatestName)
 	// A relative target: the project folder can be moved or mounted elsewhere.
 	tmp := filepath.Join(base, fmt.Sprintf("%slatest-%d-%d", tempPrefix, os.Getpid(), time.Now().UnixNano()))
-	if err := os.Symlink(name, tmp); err == nil {
+	if err := symlink(name, tmp); err == nil {
 		if err := os.Rename(tmp, dst); err != nil {
 			os.Remove(tmp)
 			return "", fmt.Errorf("update %s: %w", LatestName, err)

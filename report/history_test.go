@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -140,5 +141,31 @@ func TestUpdateLatest(t *testing.T) {
 	}
 	if got, _ := Folders(base); len(got) != 6 {
 		t.Fatalf("latest counted as a report: %q", names(got))
+	}
+}
+
+func TestUpdateLatestWithoutSymlinks(t *testing.T) {
+	base := historyTree(t)
+	if _, err := UpdateLatest(base); err != nil { // a symlink first: the file replaces it
+		t.Fatal(err)
+	}
+	symlink = func(string, string) error { return &os.LinkError{Op: "symlink", Err: os.ErrPermission} }
+	defer func() { symlink = os.Symlink }()
+	mkReport(t, filepath.Join(base, "20260104T000000Z"))
+	if _, err := UpdateLatest(base); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Lstat(filepath.Join(base, LatestName))
+	if err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("latest is not a file: %v %v", fi, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(base, LatestName)); string(b) != "20260104T000000Z\n" {
+		t.Fatalf("latest holds %q", b)
+	}
+	entries, _ := os.ReadDir(base)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tempPrefix+"latest") {
+			t.Errorf("left behind: %s", e.Name())
+		}
 	}
 }
