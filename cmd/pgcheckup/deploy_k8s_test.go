@@ -239,7 +239,9 @@ func TestK8sCronJob(t *testing.T) {
 		ic := &pod.InitContainers[i]
 		cmd := ic.Command
 		if len(cmd) == 5 && cmd[0] == "install" && cmd[1] == "-m" && cmd[2] == "0600" && cmd[4] == passfile {
-			if src := volumes[mountOf(ic, cmd[3])]; src.Secret != nil && src.Secret.SecretName != "" {
+			// The run's user reads the Secret's file through fsGroup; others never.
+			if src := volumes[mountOf(ic, cmd[3])]; src.Secret != nil && src.Secret.SecretName != "" &&
+				src.Secret.DefaultMode&0o007 == 0 && src.Secret.DefaultMode&0o040 != 0 {
 				copied = true
 			}
 		}
