@@ -109,10 +109,18 @@ func testCronLine(t *testing.T, cl *pgtest.Cluster) {
 	start := time.Now()
 	code, mail := cronRun()
 	t.Logf("clean run in %s", time.Since(start).Round(time.Millisecond))
-	if code != exitOK || mail != "" {
-		t.Fatalf("clean cluster: exit %d, want 0 and nothing to mail; got:\n%s", code, mail)
-	}
 	latest := filepath.Join(home, "artifacts", "db1", report.LatestName)
+	if code != exitOK || mail != "" {
+		var found []string
+		if rep, err := report.Read(filepath.Join(latest, "report.json")); err == nil {
+			for _, c := range rep.Checks {
+				for _, f := range c.Findings {
+					found = append(found, f.Severity.String()+" "+f.Code)
+				}
+			}
+		}
+		t.Fatalf("clean cluster: exit %d, want 0 and nothing to mail; got:\n%s\nfindings: %q", code, mail, found)
+	}
 	if _, err := os.Stat(filepath.Join(latest, "report.json")); err != nil {
 		t.Fatalf("no report at %s: %v", latest, err)
 	}

@@ -53,8 +53,13 @@ func TestParseKeep(t *testing.T) {
 
 // TestHistory shares one server between the history tests: retention, latest, the lock.
 func TestHistory(t *testing.T) {
-	// A clean cluster as --fail-on P2 sees it: G003 wants idle_in_transaction_session_timeout.
-	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{"idle_in_transaction_session_timeout": "'10min'"}})
+	// A clean cluster as --fail-on P2 sees it: G003 wants idle_in_transaction_session_timeout,
+	// S002 scram (md5 is the default before 14); S004 below.
+	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{
+		"idle_in_transaction_session_timeout": "'10min'", "password_encryption": "'scram-sha-256'"}})
+	if cl.Major < 15 { // S004: before 15 everyone may create in public
+		cl.MustExec(t, "postgres", "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+	}
 	cs := cl.ConnString("postgres")
 
 	t.Run("keep 3 after five runs", func(t *testing.T) {
