@@ -78,6 +78,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	} else if err := probeOutDir(filepath.Join(outBase, cfg.Project)); err != nil {
 		// Found now, not after every check ran.
 		return exitUsage, err
+	} else {
+		unlock, err := lockProject(ctx, filepath.Join(outBase, cfg.Project), cfg.LockWait.Duration, log)
+		if err != nil {
+			return lockExit(err), err
+		}
+		defer unlock()
 	}
 	policy, err := cfg.policy(filepath.Join(outBase, cfg.Project, "anonymize.key"))
 	if err != nil {
@@ -177,6 +183,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 			return exitWriteFailed, fmt.Errorf("report written to %s, but not all its platform files: %w", dir, err)
 		}
 	}
+	tidyHistory(filepath.Join(outBase, cfg.Project), dir, cfg.Keep, rep.Interrupted, log)
 	log.Info("report written", "dir", dir, "P1", rep.Count(checks.P1), "P2", rep.Count(checks.P2),
 		"P3", rep.Count(checks.P3), "errors", rep.Errors())
 	fmt.Fprintln(stdout, dir)

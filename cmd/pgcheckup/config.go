@@ -61,6 +61,11 @@ type Config struct {
 	// Releases is a release table file for A002 and A013, newer than the built-in one.
 	Releases string `toml:"releases"`
 
+	// Keep is how many reports of the project to keep, or for how long (history.go);
+	// LockWait how long a run waits for another run of the project.
+	Keep     Keep     `toml:"keep"`
+	LockWait LockWait `toml:"lock_wait"`
+
 	// APIURL is the platform API that `upload` sends to; TokenFile holds its token
 	// (mode 0600 or stricter). PGCHECKUP_API_URL and PGCHECKUP_TOKEN come first.
 	APIURL    string `toml:"api_url"`
@@ -133,6 +138,7 @@ func defaults() Config {
 		ConnectTimeout:   Duration{10 * time.Second},
 		CheckTimeout:     Duration{2 * time.Minute},
 		QueryText:        privacy.QueryNormalized,
+		LockWait:         LockWait{defaultLockWait},
 	}
 }
 

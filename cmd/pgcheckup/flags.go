@@ -91,6 +91,7 @@ type runFlags struct {
 	hostRAM                          string
 	hostCPUs                         int
 	password, summary                bool
+	hist                             historyFlags
 }
 
 // flagGroup is one heading of the help and the flags listed under it.
@@ -130,6 +131,7 @@ func newRunFlags() *runFlags {
 	f.format = append(listFlag(nil), d.Format...)
 	g.Var(&f.format, "format", "output `formats`: json,md,html,platform (platform: the Postgres.ai platform's per-check JSON)")
 	g.StringVar(&f.failOn, "fail-on", "", "exit 5 when findings of this `severity` or worse exist: P1, P2 or P3 (errors keep their own exit codes)")
+	addHistoryFlags(g, &f.hist)
 	g.BoolVar(&f.summary, "summary", false, "print the summary of findings on stderr even when stderr is not a terminal (-q: never)")
 
 	g = f.group("Check options")
@@ -277,4 +279,5 @@ func (f *runFlags) apply(c *Config) {
 			c.Host.CPUs = f.hostCPUs
 		}
 	})
+	f.hist.apply(c)
 }
