@@ -42,6 +42,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 			return exitUsage, err
 		}
 	}
+	if cfg.isFleet() || len(f.fleet.clusters) > 0 {
+		return cmdFleet(ctx, f, cfg, stdout, stderr)
+	}
 	f.apply(&cfg)
 	switch f.fs.NArg() {
 	case 0:

@@ -72,6 +72,7 @@ type runFlags struct {
 	discoverPort                     int
 	hostRAM                          string
 	hostCPUs                         int
+	fleet                            fleetFlags
 }
 
 func newRunFlags(stderr io.Writer) *runFlags {
@@ -130,6 +131,7 @@ func newRunFlags(stderr io.Writer) *runFlags {
 	for _, n := range []string{"v", "verbose"} {
 		fs.BoolVar(&f.verbose, n, false, "debug logging on stderr")
 	}
+	addFleetFlags(fs, &f.fleet)
 	fs.BoolVar(&f.help, "help", false, "show this help")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: pgcheckup run [flags] [CONNSTRING]\n\nCONNSTRING is a libpq URI or keyword/value string; PG* variables and ~/.pgpass apply.\n\nFlags:")
