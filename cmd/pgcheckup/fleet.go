@@ -193,6 +193,9 @@ func clusterEntry(fc *fleetCluster, out clusterOutcome, indexDir string, took ti
 			if slices.Contains(fc.cfg.Format, report.FormatHTML) {
 				e.Page = e.Report + "/report.html"
 			}
+			if slices.Contains(fc.cfg.Format, report.FormatMD) {
+				e.Markdown = e.Report + "/report.md"
+			}
 		}
 	}
 	if rep := out.rep; rep != nil {

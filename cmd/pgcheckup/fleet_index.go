@@ -39,8 +39,10 @@ type indexEntry struct {
 	ExitCode int    `json:"exit_code"` // what `run` would exit with for this cluster alone
 	// Report is the cluster's report folder, relative to the index ("" when none).
 	Report string `json:"report,omitempty"`
-	// Page is its report.html, relative to the index, when that format was written.
+	// Page and Markdown are its report.html and report.md, relative to the index, when
+	// those formats were written.
 	Page            string          `json:"page,omitempty"`
+	Markdown        string          `json:"markdown,omitempty"`
 	DurationSeconds float64         `json:"duration_seconds"`
 	Counts          *severityCounts `json:"counts,omitempty"` // findings, as the report's summary counts them
 	CheckErrors     int             `json:"check_errors"`
@@ -140,8 +142,11 @@ func indexMarkdown(idx *fleetIndex) string {
 	for _, e := range idx.Clusters {
 		p1, p2, p3 := counts(e)
 		rep := "—"
-		if e.Report != "" {
-			rep = "[" + mdCell(e.Report) + "](" + e.Report + "/)"
+		switch {
+		case e.Markdown != "":
+			rep = "[" + mdCell(e.Report) + "](" + e.Markdown + ")"
+		case e.Report != "":
+			rep = mdCell(e.Report)
 		}
 		status := e.Status
 		if e.Error != "" {

@@ -25,6 +25,7 @@ type fleetIndexFile struct {
 		ExitCode int    `json:"exit_code"`
 		Report   string `json:"report"`
 		Page     string `json:"page"`
+		Markdown string `json:"markdown"`
 		Counts   *struct {
 			P1, P2, P3 int
 		} `json:"counts"`
@@ -73,13 +74,18 @@ func TestFleet(t *testing.T) {
 	var cfg strings.Builder
 	cfg.WriteString("project = \"fleet\"\nconnect_timeout = \"3s\"\ndbname = \"postgres\"\nchecks = [\"H003\"]\n")
 	cluster := func(name string, port int, extra string) {
-		fmt.Fprintf(&cfg, "\n[[cluster]]\nname = %q\nconnection = \"host=127.0.0.1 port=%d user=postgres sslmode=disable\"\n%s", name, port, extra)
+		fmt.Fprintf(&cfg, "\n[[cluster]]\nname = %q\n", name)
+		if !strings.Contains(extra, "connection") {
+			fmt.Fprintf(&cfg, "connection = \"host=127.0.0.1 port=%d user=postgres sslmode=disable\"\n", port)
+		}
+		cfg.WriteString(extra)
 	}
 	cluster("a-shop", a.Port, "dbname = \"shop\"\nfail_on = \"P3\"\n")
 	for i := 1; i <= 5; i++ {
 		cluster(fmt.Sprintf("a-%d", i), a.Port, "")
 	}
-	cluster("down", down, "")
+	// The one that is down has a password: it must not reach the index or the logs.
+	cluster("down", down, "connection = \"host=127.0.0.1 port="+fmt.Sprint(down)+" user=postgres password=Fleet-s3cret sslmode=disable\"\n")
 	for i := 1; i <= 5; i++ {
 		cluster(fmt.Sprintf("b-%d", i), b.Port, "")
 	}
@@ -134,15 +140,20 @@ func TestFleet(t *testing.T) {
 		if p3 := r.Count(checks.P3); e.Counts == nil || e.Counts.P3 != p3 || (e.Name == "a-shop") != (p3 > 0) {
 			t.Errorf("%s: index counts %+v, report has %d P3", e.Name, e.Counts, p3)
 		}
-		if _, err := os.Stat(filepath.Join(indexDir, e.Page)); err != nil {
-			t.Errorf("%s: %v", e.Name, err)
+		for _, f := range []string{e.Page, e.Markdown} {
+			if _, err := os.Stat(filepath.Join(indexDir, f)); err != nil || f == "" {
+				t.Errorf("%s: %q: %v", e.Name, f, err)
+			}
 		}
 	}
 	if reports != 11 {
 		t.Errorf("%d reports, want 11", reports)
 	}
 	// index.md and index.html are rendered from index.json: every cluster, nothing fetched.
-	for _, f := range []string{"index.md", "index.html"} {
+	if strings.Contains(stderr, "Fleet-s3cret") {
+		t.Errorf("stderr shows the password")
+	}
+	for _, f := range []string{"index.json", "index.md", "index.html"} {
 		b, err := os.ReadFile(filepath.Join(indexDir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -151,6 +162,9 @@ func TestFleet(t *testing.T) {
 			if !strings.Contains(string(b), e.Name) {
 				t.Errorf("%s does not list %s", f, e.Name)
 			}
+		}
+		if strings.Contains(string(b), "Fleet-s3cret") {
+			t.Errorf("%s shows the password", f)
 		}
 		if s := string(b); strings.Contains(s, "http://") || strings.Contains(s, "https://") || strings.Contains(s, "<script") {
 			t.Errorf("%s loads something from elsewhere", f)
