@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -136,5 +138,28 @@ func TestFleetConfigErrors(t *testing.T) {
 		if code != exitUsage || !strings.Contains(stderr, c.want) {
 			t.Errorf("config %q %v: exit %d, stderr %q; want exit 2 mentioning %q", c.body, c.args, code, stderr, c.want)
 		}
+	}
+}
+
+// TestFleetInterrupted: once a signal came, clusters not yet started do not start; the
+// index still lists them, and the fleet exits 130. Nothing connects.
+func TestFleetInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fleet.toml")
+	body := "project = \"f\"\n[[cluster]]\nname = \"a\"\nconnection = \"host=127.0.0.1 port=1\"\n" +
+		"[[cluster]]\nname = \"b\"\nconnection = \"host=127.0.0.1 port=1\"\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errInterrupted)
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"run", "-q", "--out", dir, "--config", path}, &stdout, &stderr)
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want %d: %s", code, exitInterrupted, stderr.String())
+	}
+	idx := readFleetIndex(t, filepath.Join(dir, "f"))
+	if len(idx.Clusters) != 2 || idx.Clusters[0].Status != "interrupted" || idx.Clusters[1].Status != "interrupted" {
+		t.Errorf("index %+v: want both clusters interrupted", idx.Clusters)
 	}
 }
