@@ -96,9 +96,14 @@ BENCH_SIZES        ?= 1000,20000,50000
 BENCH_RUNS         ?= 3
 BENCH_NODES_TABLES ?= 1000
 BENCH_STANDBYS     ?= 3
+# Then a fleet of BENCH_FLEET clusters (one down) at --parallel-clusters 1 and 4, over
+# throwaway servers behind a proxy adding BENCH_FLEET_LATENCY each way (0 skips it).
+BENCH_FLEET         ?= 12
+BENCH_FLEET_LATENCY ?= 10ms
 bench: deps build
 	$(GO) run ./cmd/pgcheckup-bench -pgcheckup bin/pgcheckup -sizes "$(BENCH_SIZES)" -runs $(BENCH_RUNS) \
-		-nodes-tables $(BENCH_NODES_TABLES) -standbys $(BENCH_STANDBYS)
+		-nodes-tables $(BENCH_NODES_TABLES) -standbys $(BENCH_STANDBYS) \
+		-fleet $(BENCH_FLEET) -fleet-latency $(BENCH_FLEET_LATENCY)
 
 # The Go benchmarks (go test -bench) of every package.
 bench-go: deps

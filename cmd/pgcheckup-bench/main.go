@@ -7,6 +7,9 @@
 // Then, on the catalog of -nodes-tables tables, it compares a run over a primary and
 // -standbys streaming standbys (copies of the kept data folder) with a run over the
 // primary alone: both medians and their ratio (issue 15's target: under 1.5×).
+// With -fleet N it then runs a fleet of N clusters (the last one down) at
+// --parallel-clusters 1 and 4 and prints both medians and their ratio (issue 20's
+// target: under 0.5); see fleet.go for the setup.
 // `make bench` runs it; docs/benchmarks.md explains the figures.
 package main
 
@@ -32,6 +35,8 @@ func main() {
 	standbys := flag.Int("standbys", 3, "streaming standbys of the multi-node comparison")
 	pgArgs := flag.String("pgcheckup-args", "", "more arguments for every pgcheckup run, space-separated (e.g. \"--format json\")")
 	nodesRuns := flag.Int("nodes-runs", 5, "runs over 1 node and over all nodes (alternating) in the multi-node comparison")
+	var fleet fleetFlags
+	addFleetFlags(&fleet)
 	flag.Parse()
 	if *major == 0 {
 		*major = pgtest.MajorFromEnv()
@@ -82,4 +87,5 @@ func main() {
 		}
 		printNodes(os.Stdout, res)
 	}
+	runFleet(ctx, fleet, *bin, *major, strings.Fields(*pgArgs))
 }

@@ -54,6 +54,10 @@ type Config struct {
 	Host             HostConfig `toml:"host"`
 	Mask             []Mask     `toml:"mask"`
 
+	// Fleet: the [[cluster]] tables (see fleet_config.go) and how many run at once.
+	Clusters         []toml.Primitive `toml:"cluster"`
+	ParallelClusters int              `toml:"parallel_clusters"`
+
 	// DefinitionLiterals shows the literals of definitions, which may be data from the
 	// tables (WHERE status = 'vip-customer-42'); by default they become $1, $2, ...
 	DefinitionLiterals bool `toml:"definition_literals"`
@@ -73,6 +77,8 @@ type Config struct {
 
 	// CheckSections holds [checks.<ID>] tables until they are decoded into the checks.
 	CheckSections map[string]toml.Primitive `toml:"checks_config"`
+	clusterChecks []checkSection            // a fleet cluster's [cluster.checks.<ID>], over CheckSections
+	fleetDecoding bool                      // a fleet checks unknown keys once every cluster is decoded
 	md            *toml.MetaData
 	file          string
 	releaseTable  *releases.Table // read from Releases by validate
@@ -158,6 +164,7 @@ func loadFile(path string, c *Config) error {
 	// [checks.X] tables go into a map of primitives; the top-level "checks" list stays a
 	// list. TOML cannot have both under one key, so the tables are renamed on read.
 	data = checksTableRE.ReplaceAll(data, []byte("[checks_config.$1]"))
+	data = clusterChecksTableRE.ReplaceAll(data, []byte("[cluster.checks_config.$1]"))
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
 		var pe toml.ParseError
@@ -186,7 +193,8 @@ func (c *Config) decodeChecks(list []checks.Check) error {
 	for _, ch := range list {
 		byID[ch.Meta().ID] = ch
 	}
-	for id, prim := range c.CheckSections {
+	for _, sec := range c.checkSections() {
+		id, prim := sec.id, sec.prim
 		ch, ok := byID[strings.ToUpper(id)]
 		if !ok {
 			return cfgErr("config %s: line %d: [checks.%s]: no such check", c.file, c.lineOf("checks", id), id)
@@ -205,8 +213,20 @@ func (c *Config) decodeChecks(list []checks.Check) error {
 			return cfgErr("config %s: line %d: key %q: %v", c.file, c.lineInSection("checks."+id, key), "checks."+id+"."+key, err)
 		}
 	}
+	if c.fleetDecoding {
+		return nil
+	}
+	return c.unknownKeys(nil)
+}
+
+// unknownKeys fails on the first key of the file that nothing read, except those skip
+// says another error already covers.
+func (c *Config) unknownKeys(skip func(key string) bool) error {
 	for _, k := range c.md.Undecoded() {
 		key := publicKey(k.String())
+		if skip != nil && skip(key) {
+			continue
+		}
 		return cfgErr("config %s: line %d: unknown key %q", c.file, c.lineOf(strings.Split(key, ".")...), key)
 	}
 	return nil

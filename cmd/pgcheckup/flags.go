@@ -92,6 +92,7 @@ type runFlags struct {
 	hostCPUs                         int
 	password, summary                bool
 	hist                             historyFlags
+	fleet                            fleetFlags
 }
 
 // flagGroup is one heading of the help and the flags listed under it.
@@ -149,6 +150,7 @@ func newRunFlags() *runFlags {
 	g.StringVar(&f.releases, "releases", "", "release table `file` for A002 and A013, newer than the built-in one (JSON, see the README)")
 	g.StringVar(&f.hostRAM, "host-ram", "", "`RAM` of the database host, e.g. 64GB (SQL cannot read it)")
 	g.IntVar(&f.hostCPUs, "host-cpus", 0, "CPU `count` of the database host")
+	addFleetFlags(g, &f.fleet)
 	g.StringVar(&f.config, "config", "", "TOML configuration `file` (flags override it)")
 
 	g = f.group("Privacy options")
