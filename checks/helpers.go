@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pgcheckup/pgcheckup/internal/setup"
 )
@@ -30,8 +31,10 @@ type HelperState struct {
 
 // helpersQuery reads the helpers' definitions from the catalog; nothing in schema
 // pgcheckup is called before they have been compared with what setup writes.
-const helpersQuery = `/* pgcheckup helpers */
-SELECT p.proname::text, pg_catalog.pg_get_function_identity_arguments(p.oid), p.prosrc,
+const helpersQuery = `/* pgcheckup @id@ */
+-- Whether the setup helpers are installed and may be trusted (see checks.Helpers): read
+-- from the catalog; nothing in schema pgcheckup is called here.
+SELECT p.proname::text, p.proargtypes::pg_catalog.regtype[]::pg_catalog.text, p.prosrc,
        p.prosecdef,
        -- owned by the NOLOGIN role setup creates, which owns the schema too: no one who
        -- can log in (but a superuser) may replace the bodies between this look and a call
@@ -52,8 +55,8 @@ const pinnedPath = "search_path=pg_catalog, pg_temp"
 // SECURITY DEFINER, owned by the NOLOGIN role pgcheckup_owner that owns the schema, with search_path pinned, in SQL, with
 // the very body setup writes, and executable by the session. Anything else (a
 // look-alike someone else planted) is not called: nobody else's code runs in the session.
-func Helpers(ctx context.Context, db Querier) (HelperState, error) {
-	rows, err := db.Query(ctx, helpersQuery)
+func Helpers(ctx context.Context, db Querier, id string) (HelperState, error) {
+	rows, err := db.Query(ctx, HelpersQuery(id))
 	if err != nil {
 		return HelperState{}, fmt.Errorf("look for the setup helpers: %w", err)
 	}
@@ -71,6 +74,10 @@ func Helpers(ctx context.Context, db Querier) (HelperState, error) {
 		if err := rows.Scan(&name, &args, &f.body, &f.definer, &f.owned, &f.config, &f.isSQL, &f.may); err != nil {
 			return HelperState{}, fmt.Errorf("look for the setup helpers: %w", err)
 		}
+		// oidvector is indexed from 0, so its text has bounds: "[0:1]={oid[],integer}".
+		if i := strings.Index(args, "="); strings.HasPrefix(args, "[") && i > 0 {
+			args = args[i+1:]
+		}
 		have[name+"("+args+")"] = f
 	}
 	if err := rows.Err(); err != nil {
@@ -81,7 +88,7 @@ func Helpers(ctx context.Context, db Querier) (HelperState, error) {
 		return st, nil
 	}
 	st.Installed = true
-	if v, ok := have["helper_version()"]; ok {
+	if v, ok := have["helper_version({})"]; ok {
 		st.Version, _ = setup.VersionOf(v.body)
 	}
 	if st.Version != setup.Version {
@@ -93,7 +100,7 @@ func Helpers(ctx context.Context, db Querier) (HelperState, error) {
 		return st, nil
 	}
 	for _, want := range setup.Functions() {
-		f, ok := have[want.Name+"("+want.Args+")"]
+		f, ok := have[want.Name+"("+argTypes(want.Args)+")"]
 		switch {
 		case !ok:
 			st.Problem = fmt.Sprintf("helper pgcheckup.%s(%s) is missing: run `pgcheckup setup ROLE --apply` again", want.Name, want.Args)
@@ -119,4 +126,32 @@ type HelperUse struct {
 	Version int  `json:"version,omitempty"`
 	// Note: what was read through them, or why they were not used.
 	Note Text `json:"note,omitempty"`
+}
+
+// HelpersHint is the recommendation's sentence for statistics or sequences the role may
+// not read: the setup command first (no superuser at run time, nothing else widened).
+// problem is HelperState.Problem when helpers were found but not used.
+func HelpersHint(problem string) string {
+	s := "Prepare the role with `pgcheckup setup <role> --apply` (run once by an admin, in each database checked: pg_monitor and helper functions that show pgcheckup what it needs here and nothing more; see docs/least-privilege.md)."
+	if problem != "" {
+		s = "The pgcheckup helpers were found but not used: " + Esc(problem) + ". " + s
+	}
+	return s
+}
+
+// HelpersQuery is the statement Helpers sends for check id; checks that use the helpers
+// list it in Queries, so that `pgcheckup sql` shows it.
+func HelpersQuery(id string) string { return strings.Replace(helpersQuery, "@id@", id, 1) }
+
+// argTypes turns a declared argument list ("rels oid[], n int") into the text of the
+// regtype[] the catalog holds for it ("{oid[],integer}"). Setup's helpers take only types
+// whose names print as declared.
+func argTypes(args string) string {
+	var types []string
+	for _, a := range strings.Split(args, ",") {
+		if f := strings.Fields(a); len(f) > 0 {
+			types = append(types, f[len(f)-1])
+		}
+	}
+	return "{" + strings.Join(types, ",") + "}"
 }

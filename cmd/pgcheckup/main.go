@@ -86,6 +86,9 @@ Usage:
                                        write a saved report in the Postgres.ai platform's
                                        format, each file validated (no database needed)
   pgcheckup upload [flags] REPORT_DIR  send a report's platform files to Postgres.ai
+  pgcheckup setup ROLE [--apply] [--uninstall] [flags] [CONNSTRING]
+                                       print (or run, as an admin) the SQL that prepares a
+                                       monitoring role: pg_monitor and the helpers
   pgcheckup list                       list every check
   pgcheckup explain ID                 show a check's documentation
   pgcheckup sql [ID]                   print every SQL statement pgcheckup may send
@@ -111,6 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdExport(args[1:], stdout, stderr)
 	case "upload":
 		code, err = cmdUpload(ctx, args[1:], stdout, stderr)
+	case "setup":
+		code, err = cmdSetup(ctx, args[1:], stdout, stderr)
 	case "list":
 		err = cmdList(stdout)
 	case "explain":

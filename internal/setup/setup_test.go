@@ -3,6 +3,7 @@ package setup_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -150,4 +151,23 @@ func dump(t *testing.T, conn *pgx.Conn, sql string) string {
 		t.Fatalf("%s: %v", sql, err)
 	}
 	return b.String()
+}
+
+func readLog(t *testing.T, cl *pgtest.Cluster) string {
+	t.Helper()
+	b, err := os.ReadFile(cl.LogFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func grep(s, what string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, what) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
