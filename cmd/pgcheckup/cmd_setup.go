@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/setup"
 )
 
@@ -113,4 +115,16 @@ func cmdSetup(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 
 func setupVersionNote() string {
 	return fmt.Sprintf("version %d", setup.Version)
+}
+
+// explainHelpers tells, under a check's documentation, what it needs for full results
+// as a role that is not a superuser.
+func explainHelpers(w io.Writer, m checks.Meta) {
+	if !slices.Contains(m.Requires, checks.NeedHelpers) {
+		return
+	}
+	fmt.Fprintf(w, "\n## Full results without superuser\n\nA role that is not a superuser sees only part of what %s reads (pg_stats and pg_sequences\n"+
+		"hide what it may not SELECT). An admin runs once, in each database checked:\n\n    pgcheckup setup ROLE --apply [connection flags]\n\n"+
+		"It grants pg_monitor and installs helper functions (%s) that show\n%s what it needs and nothing more; %s says when it used them. See docs/least-privilege.md.\n",
+		m.ID, setupVersionNote(), m.ID, m.ID)
 }

@@ -111,6 +111,9 @@ RESET ROLE;`)
 			if dp.Helpers == nil || !dp.Helpers.Used {
 				t.Errorf("F004 as the prepared role did not use the helpers: %+v", dp.Helpers)
 			}
+			if md := rp.Markdown(t, "F004"); !strings.Contains(md, "Read through the pgcheckup helpers (version 1)") {
+				t.Errorf("F004's report does not say it used the helpers:\n%s", md)
+			}
 			compare(t, "F004", bloat(ds.Tables, func(x f004.Table) (string, *float64) { return string(x.Table), x.BloatPct }),
 				bloat(dp.Tables, func(x f004.Table) (string, *float64) { return string(x.Table), x.BloatPct }))
 		case "F005":
