@@ -10,6 +10,11 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'pgcheckup_owner') THEN
     CREATE ROLE pgcheckup_owner NOLOGIN;
   END IF;
+  -- An admin that is not a superuser (a managed service's) creates objects for the owner
+  -- only as a member of it that may SET ROLE to it.
+  IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+    EXECUTE pg_catalog.format('GRANT pgcheckup_owner TO %I', current_user);
+  END IF;
   -- A schema of that name owned by anyone else is not adopted: its objects would run in
   -- the monitoring session.
   IF EXISTS (SELECT FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner

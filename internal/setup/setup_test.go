@@ -87,6 +87,30 @@ WHERE p.pronamespace = 'pgcheckup'::regnamespace`).Scan(&types); err != nil {
 	if after := inventory(t, admin); after != before {
 		t.Errorf("uninstall left objects behind:\nbefore %s\nafter  %s", before, after)
 	}
+
+	// As a managed service's admin: no superuser, but CREATEROLE, CREATE on the database
+	// and ADMIN on the predefined roles setup grants (14 and later: before, the owner
+	// must be a superuser, which such an admin cannot make).
+	var version int
+	if err := admin.QueryRow(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if version < 140000 {
+		return
+	}
+	cl.MustExec(t, "postgres", `CREATE ROLE manager LOGIN CREATEROLE;
+GRANT pg_monitor, pg_read_all_data TO manager WITH ADMIN OPTION;
+GRANT CREATE ON DATABASE postgres TO manager;`)
+	manager := connect(t, cl.ConnStringAs("manager", "postgres"))
+	if err := setup.Apply(ctx, manager, "mon", false); err != nil {
+		t.Fatalf("setup as a non-superuser admin: %v", err)
+	}
+	if out := dump(t, mon, `SELECT * FROM pgcheckup.sequences(ARRAY['secret_id_seq'::regclass::oid])`); !strings.Contains(out, "|500|") {
+		t.Errorf("helpers installed by a non-superuser admin: %s", out)
+	}
+	if err := setup.Apply(ctx, manager, "mon", true); err != nil {
+		t.Fatalf("uninstall as a non-superuser admin: %v", err)
+	}
 }
 
 func connect(t *testing.T, cs string) *pgx.Conn {
