@@ -88,15 +88,21 @@ func Helpers(ctx context.Context, db Querier, id string) (HelperState, error) {
 		return st, nil
 	}
 	st.Installed = true
-	if v, ok := have["helper_version({})"]; ok {
-		st.Version, _ = setup.VersionOf(v.body)
+	v, ok := have["helper_version({})"]
+	if ok {
+		st.Version, ok = setup.VersionOf(v.body)
 	}
-	if st.Version != setup.Version {
-		st.Problem = fmt.Sprintf("the helpers in schema pgcheckup are version %d, this pgcheckup expects %d: run `%s` again",
-			st.Version, setup.Version, "pgcheckup setup ROLE --apply")
-		if st.Version == 0 {
-			st.Problem = "schema pgcheckup holds functions setup did not write; they are not called"
-		}
+	switch {
+	case !ok:
+		st.Problem = "schema pgcheckup holds functions setup did not write; they are not called"
+		return st, nil
+	case st.Version < setup.Version:
+		st.Problem = fmt.Sprintf("the helpers in schema pgcheckup are version %d, this pgcheckup expects %d: run `pgcheckup setup ROLE --apply` again to upgrade them",
+			st.Version, setup.Version)
+		return st, nil
+	case st.Version > setup.Version:
+		st.Problem = fmt.Sprintf("the helpers in schema pgcheckup are version %d, newer than this pgcheckup knows (%d): use a newer pgcheckup",
+			st.Version, setup.Version)
 		return st, nil
 	}
 	for _, want := range setup.Functions() {

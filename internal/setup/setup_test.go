@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 	"github.com/pgcheckup/pgcheckup/internal/setup"
 )
@@ -71,6 +72,25 @@ WHERE p.pronamespace = 'pgcheckup'::regnamespace`).Scan(&types); err != nil {
 			t.Errorf("helper output lacks %q:\n%s", want, out)
 		}
 	}
+	// The checks trust them; an older version they report and do not use, until setup
+	// runs again and upgrades it in place.
+	if st, err := checks.Helpers(ctx, mon, "F004"); err != nil || !st.Usable || st.Version != setup.Version {
+		t.Errorf("installed helpers: %+v, %v", st, err)
+	}
+	if _, err := admin.Exec(ctx, `CREATE OR REPLACE FUNCTION pgcheckup.helper_version() RETURNS int LANGUAGE sql IMMUTABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$SELECT 0$body$`); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := checks.Helpers(ctx, mon, "F004"); err != nil || st.Usable || !strings.Contains(st.Problem, "version 0, this pgcheckup expects 1") {
+		t.Errorf("outdated helpers: %+v, %v", st, err)
+	}
+	if err := setup.Apply(ctx, admin, "mon", false); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := checks.Helpers(ctx, mon, "F004"); err != nil || !st.Usable {
+		t.Errorf("helpers after the upgrade: %+v, %v", st, err)
+	}
+
 	// PUBLIC may not execute them.
 	cl.MustExec(t, "postgres", `CREATE ROLE other LOGIN`)
 	other := connect(t, cl.ConnStringAs("other", "postgres"))
