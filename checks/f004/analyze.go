@@ -47,7 +47,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: "F004/stats-not-visible", Severity: checks.Info, Objects: objects(hidden),
 			Conclusion: fmt.Sprintf("The bloat of %d of the largest tables is unknown: the role pgcheckup runs as cannot read their column statistics (pg_stats shows a column only to roles that may SELECT it, and hides tables under row-level security): %s.",
 				len(hidden), list(hidden)),
-			Recommendation: "Run pgcheckup as a role that may read these tables' statistics: a superuser, the owner, a role with SELECT on them, or on PostgreSQL 14+ a member of `pg_read_all_data`. " +
+			Recommendation: checks.HelpersHint(helperProblem(d)) + " Or run pgcheckup as a role that may read these tables' statistics: a superuser, the owner, a role with SELECT on them, or on PostgreSQL 14+ a member of `pg_read_all_data`. " +
 				"Or run with `--precise-bloat` and the pgstattuple extension: a member of `pg_stat_scan_tables` (part of `pg_monitor`) may measure without reading statistics, but this reads the tables' pages."})
 	}
 	if len(missing) > 0 {
@@ -136,4 +136,12 @@ func joinLabels(ls []checks.Label) string {
 		parts[i] = string(l)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// helperProblem is why helpers that were found were not used, or "".
+func helperProblem(d Data) string {
+	if h := d.Helpers; h != nil && !h.Used && h.Note != "pgcheckup helpers not installed" {
+		return string(h.Note)
+	}
+	return ""
 }

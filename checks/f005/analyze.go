@@ -48,7 +48,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: "F005/stats-not-visible", Severity: checks.Info, Objects: objects(hidden),
 			Conclusion: fmt.Sprintf("The bloat of %d of the largest btree indexes is unknown: the role pgcheckup runs as cannot read the statistics of their columns (pg_stats shows a column only to roles that may SELECT it, an expression index's only to the table's owner): %s.",
 				len(hidden), list(hidden)),
-			Recommendation: "Run pgcheckup as a role that may read these statistics: a superuser, the tables' owner, a role with SELECT on them, or on PostgreSQL 14+ a member of `pg_read_all_data` (expression indexes need the owner or a superuser). " +
+			Recommendation: checks.HelpersHint(helperProblem(d)) + " Or run pgcheckup as a role that may read these statistics: a superuser, the tables' owner, a role with SELECT on them, or on PostgreSQL 14+ a member of `pg_read_all_data` (expression indexes need the owner or a superuser). " +
 				"Or run with `--precise-bloat` and the pgstattuple extension: a member of `pg_stat_scan_tables` (part of `pg_monitor`) may measure with pgstatindex, which reads the whole index."})
 	}
 	if len(missing) > 0 {
@@ -133,4 +133,12 @@ func joinLabels(ls []checks.Label) string {
 		parts[i] = string(l)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// helperProblem is why helpers that were found were not used, or "".
+func helperProblem(d Data) string {
+	if h := d.Helpers; h != nil && !h.Used && h.Note != "pgcheckup helpers not installed" {
+		return string(h.Note)
+	}
+	return ""
 }

@@ -49,7 +49,8 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "F005", Title: "Btree index bloat estimate", Scope: checks.Database, Doc: doc}
+	return checks.Meta{ID: "F005", Title: "Btree index bloat estimate", Scope: checks.Database, Doc: doc,
+		Requires: []checks.Requirement{checks.NeedHelpers}}
 }
 
 // Queries implements checks.Check.
@@ -58,6 +59,8 @@ func (c *Check) Queries() []checks.Query {
 		{Name: "f005.sql", SQL: query},
 		{Name: "pgstattuple_ext", SQL: extQuery},
 		{Name: "f005_precise.sql", SQL: preciseQuery},
+		{Name: "helpers", SQL: checks.HelpersQuery("F005")},
+		{Name: "f005_helpers.sql", SQL: helpersQuery},
 	}
 }
 
@@ -86,6 +89,9 @@ type Data struct {
 	Total   int     `json:"total"`
 	Indexes []Index `json:"indexes"` // the largest btree indexes, by relpages
 	Precise Precise `json:"precise"`
+	// Helpers: whether statistics pg_stats hid were read through the setup helpers; nil
+	// when nothing was hidden (or the role is a superuser).
+	Helpers *checks.HelperUse `json:"helpers,omitempty"`
 }
 
 // Index is one btree index's estimate (and measurement, in precise mode).
@@ -141,7 +147,11 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	if err != nil {
 		return nil, err
 	}
-	d := Data{MinSizeBytes: c.cfg.MinSizeBytes, TopN: c.cfg.TopN, MinPages: c.cfg.MinPages, Indexes: make([]Index, 0, len(rows))}
+	helpers, err := throughHelpers(ctx, t, rows)
+	if err != nil {
+		return nil, err
+	}
+	d := Data{MinSizeBytes: c.cfg.MinSizeBytes, TopN: c.cfg.TopN, MinPages: c.cfg.MinPages, Indexes: make([]Index, 0, len(rows)), Helpers: helpers}
 	for _, r := range rows {
 		r.Version = t.Node.VersionNum
 		d.BlockSize, d.Total = r.BlockSize, r.Total

@@ -67,7 +67,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Conclusion: fmt.Sprintf("The capacity of %d of %d sequence-fed int2/int4 column(s) is unknown: role %s may not read "+
 				"their sequences (no SELECT or USAGE privilege), so their last_value shows as NULL.",
 				d.NotVisible, d.Total, checks.Code(string(d.User))),
-			Recommendation: fmt.Sprintf("Let the role read the sequences, per schema: %s, or one by one with "+
+			Recommendation: checks.HelpersHint(helperProblem(d)) + fmt.Sprintf(" Or let the role read the sequences, per schema: %s, or one by one with "+
 				"%s (listed per column in the data). On PostgreSQL 14 and later %s also works, but it can read all table data.",
 				strings.Join(grants, " "), checks.Code("GRANT SELECT ON SEQUENCE <schema>.<sequence> TO "+checks.QuoteIdent(string(d.User))+";"),
 				checks.Code("GRANT pg_read_all_data TO "+checks.QuoteIdent(string(d.User))+";"))})

@@ -74,7 +74,7 @@ func (c *Check) Meta() checks.Meta {
 	// relation cached for the session: about 2.6 kB a sequence, 86 MB at 33,000. Its
 	// own session returns that memory when it ends (docs/benchmarks.md).
 	return checks.Meta{ID: "L003", Title: "Integer capacity of sequence-fed columns", Scope: checks.Database, Doc: doc,
-		Session: checks.OwnSession}
+		Session: checks.OwnSession, Requires: []checks.Requirement{checks.NeedHelpers}}
 }
 
 // Queries implements checks.Check.
@@ -82,7 +82,8 @@ func (c *Check) Queries() []checks.Query {
 	return []checks.Query{{Name: "l003.sql", SQL: query}, {Name: "l003_rels.sql", SQL: relsQuery},
 		{Name: "l003_depend.sql", SQL: dependQuery}, {Name: "l003_columns.sql", SQL: columnsQuery},
 		{Name: "l003_read.sql", SQL: readQuery}, {Name: "l003_names.sql", SQL: namesQuery},
-		{Name: "l003_schemas.sql", SQL: schemasQuery}}
+		{Name: "l003_schemas.sql", SQL: schemasQuery},
+		{Name: "helpers", SQL: checks.HelpersQuery("L003")}, {Name: "l003_helpers.sql", SQL: helpersQuery}}
 }
 
 // Column states.
@@ -140,6 +141,9 @@ type Data struct {
 	Batches   int         `json:"batches"`
 	BatchSize int         `json:"batch_size"`
 	User      checks.Name `json:"user"`
+	// Helpers: whether the positions of sequences the role may not read were read
+	// through the setup helpers; nil when it could read every one (or is a superuser).
+	Helpers *checks.HelperUse `json:"helpers,omitempty"`
 }
 
 // Sequence names a sequence.
@@ -158,11 +162,15 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	if err != nil {
 		return nil, err
 	}
+	helpers, more, err := throughHelpers(ctx, t, cols, max(c.cfg.BatchSize, 1))
+	if err != nil {
+		return nil, err
+	}
 	judge(cols)
 	if cols, err = nameListed(ctx, t.DB, cols, c.cfg.TopN); err != nil {
 		return nil, err
 	}
 	d := summarize(cols, c.cfg, t.Node.User)
-	d.Batches = batches
+	d.Batches, d.Helpers = batches+more, helpers
 	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
 }

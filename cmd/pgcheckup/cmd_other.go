@@ -112,6 +112,7 @@ func cmdExplain(args []string, stdout io.Writer) error {
 	m := c.Meta()
 	fmt.Fprintf(stdout, "# %s %s\n\nScope: %s. Runs on PostgreSQL %s and newer. Requires: %s.\n\n%s\n",
 		m.ID, m.Title, m.Scope, minVersion(m.MinVersion), requires(m.Requires), strings.TrimSpace(m.Doc))
+	explainHelpers(stdout, m)
 	if conf, ok := c.(checks.Configurable); ok {
 		var b bytes.Buffer
 		if err := toml.NewEncoder(&b).Encode(conf.Config()); err == nil && b.Len() > 0 {

@@ -90,6 +90,9 @@ Usage:
                                        database needed); exit 5 on new findings
   pgcheckup upload [OPTION]... REPORT_DIR
                                        send a report's platform files to Postgres.ai
+  pgcheckup setup ROLE [OPTION]... [CONNSTRING]
+                                       print (or with --apply run, as an admin) the SQL that
+                                       prepares a monitoring role: pg_monitor and the helpers
   pgcheckup list                       list every check
   pgcheckup explain ID                 show a check's documentation
   pgcheckup sql [ID]                   print every SQL statement pgcheckup may send
@@ -117,6 +120,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdDiff(args[1:], stdout, stderr)
 	case "upload":
 		code, err = cmdUpload(ctx, args[1:], stdout, stderr)
+	case "setup":
+		code, err = cmdSetup(ctx, args[1:], stdout, stderr)
 	case "list":
 		err = cmdList(stdout)
 	case "explain":
