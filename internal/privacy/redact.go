@@ -64,7 +64,7 @@ func redactPairs(re *regexp.Regexp, s string) string {
 	last := 0
 	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
 		start, valStart, end := m[0], m[4], m[1]
-		if !strings.Contains(s[start:valStart], "=") && endsPhrase(s[:start]) {
+		if !strings.Contains(s[start:valStart], "=") && endsPhrase(s[:start]) && !passwordKey.MatchString(s[start:valStart]) {
 			continue
 		}
 		b.WriteString(s[last:valStart])
@@ -74,6 +74,10 @@ func redactPairs(re *regexp.Regexp, s string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+// passwordKey: keys whose value is a secret even at the end of a phrase ("the password:
+// hunter2"); only "auth" and "token" are also ordinary words of error messages.
+var passwordKey = regexp.MustCompile(`(?i)pass|pwd|secret|key|credential`)
 
 // endsPhrase reports whether a key that follows before is the last word of a phrase:
 // a word, then spaces, then the key.

@@ -33,6 +33,8 @@ func TestRedactKeysStillMasked(t *testing.T) {
 		"connection failed, password: hunter2":    "connection failed, password: *****",
 		"the conninfo has password=hunter2 in it": "the conninfo has password=***** in it",
 		"auth: FATAL":                             "auth: *****",
+		"the password: hunter2":                   "the password: *****",
+		"sent the api_key: k-123":                 "sent the api_key: *****",
 	} {
 		if got := RedactSecrets(in); got != want {
 			t.Errorf("RedactSecrets(%q)\n got %q\nwant %q", in, got, want)
