@@ -39,7 +39,8 @@ func firstResultData(r *Report, id string, v any) bool {
 }
 
 // hbar is a horizontal bar chart, the first category at the top.
-func hbar(id, title, unit string, names []string, series map[string][]float64, order []string, stack bool) *chart {
+// valueMax fixes the value axis's end (100 for a percentage); nil lets ECharts choose.
+func hbar(id, title, unit string, valueMax any, names []string, series map[string][]float64, order []string, stack bool) *chart {
 	if len(names) == 0 {
 		return nil
 	}
@@ -52,7 +53,7 @@ func hbar(id, title, unit string, names []string, series map[string][]float64, o
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(order) > 1)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "2%"}),
-		charts.WithXAxisOpts(opts.XAxis{Name: unit}))
+		charts.WithXAxisOpts(opts.XAxis{Name: unit, Max: valueMax}))
 	bar.SetXAxis(rev)
 	for _, s := range order {
 		data := make([]opts.BarData, len(names))
@@ -67,7 +68,7 @@ func hbar(id, title, unit string, names []string, series map[string][]float64, o
 	}
 	bar.XYReversal()
 	bar.Validate()
-	return &chart{ID: id, Title: title, Height: 120 + 24*len(names)*max(1, len(order)/2), Option: bar.JSON()}
+	return &chart{ID: id, Title: title, Height: 150 + 28*len(names)*max(1, len(order)/2), Option: bar.JSON()}
 }
 
 // wraparoundChart: how much of the 2^31 transaction and multixact ID space each database
@@ -90,7 +91,7 @@ func wraparoundChart(r *Report) *chart {
 		s["transaction IDs"] = append(s["transaction IDs"], round1(db.XIDPercent))
 		s["multixact IDs"] = append(s["multixact IDs"], round1(db.MXIDPercent))
 	}
-	return hbar("chart-wraparound", "Wraparound: share of the 2^31 IDs used, per database (F002, first node), %", "%",
+	return hbar("chart-wraparound", "Wraparound: share of the 2^31 IDs used, per database (F002, first node), %", "%", 100,
 		names, s, []string{"transaction IDs", "multixact IDs"}, false)
 }
 
@@ -113,7 +114,7 @@ func databaseSizesChart(r *Report) *chart {
 			s["size"] = append(s["size"], mib(*db.SizeBytes))
 		}
 	}
-	return hbar("chart-databases", "Database sizes (A004, first node), MiB", "MiB", names, s, []string{"size"}, false)
+	return hbar("chart-databases", "Database sizes (A004, first node), MiB", "MiB", nil, names, s, []string{"size"}, false)
 }
 
 // bloatChart: the tables F004 could estimate, their bloat beside the rest.
@@ -139,7 +140,7 @@ func bloatChart(r *Report) *chart {
 		s["bloat"] = append(s["bloat"], mib(*t.BloatBytes))
 		s["rest"] = append(s["rest"], mib(max(0, t.SizeBytes-*t.BloatBytes)))
 	}
-	return hbar("chart-bloat", "Table bloat estimate (F004, first node), MiB", "MiB", names, s, []string{"bloat", "rest"}, true)
+	return hbar("chart-bloat", "Table bloat estimate (F004, first node), MiB", "MiB", nil, names, s, []string{"bloat", "rest"}, true)
 }
 
 // connectionsChart: sessions by state on each node (G002).
@@ -182,7 +183,7 @@ func connectionsChart(r *Report) *chart {
 			s[st] = append(s[st], 0)
 		}
 	}
-	return hbar("chart-connections", "Sessions by state per node (G002)", "sessions", nodes, s, states, true)
+	return hbar("chart-connections", "Sessions by state per node (G002)", "sessions", nil, nodes, s, states, true)
 }
 
 func mib(b int64) float64 { return float64(b*10/(1<<20)) / 10 }
