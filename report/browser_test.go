@@ -236,6 +236,23 @@ func TestHTMLInBrowser(t *testing.T) {
 		if f := search(""); f.Shown != f.All || f.All != len(r.Findings()) {
 			t.Errorf("empty search: %+v, want all %d findings", f, len(r.Findings()))
 		}
+		// A long table sorts by a column, and still shows only its top rows.
+		type sorted struct{ Rows, Shown, Unsorted int }
+		for _, dir := range []int{1, -1} {
+			got := eval[sorted](t, ctx, fmt.Sprintf(`(function () {
+				var t = document.querySelector(".tbl.long table");
+				document.querySelectorAll(".more-toggle").forEach(function (c) { c.checked = false; });
+				t.querySelector("thead th").click();
+				var v = Array.prototype.map.call(t.tBodies[0].rows, function (r) { return r.cells[0].textContent.trim().toLowerCase(); });
+				var bad = 0, shown = 0;
+				for (var i = 1; i < v.length; i++) { if ((v[i - 1] > v[i] ? 1 : v[i - 1] < v[i] ? -1 : 0) * %d > 0) { bad++; } }
+				Array.prototype.forEach.call(t.tBodies[0].rows, function (r) { if (r.offsetParent !== null) { shown++; } });
+				return {Rows: v.length, Shown: shown, Unsorted: bad};
+			})()`, dir))
+			if got.Rows <= tableLong || got.Shown != tableTop || got.Unsorted > 0 {
+				t.Errorf("sorting a long table (direction %d): %+v, want %d rows shown, in order", dir, got, tableTop)
+			}
+		}
 		// The page with every check closed, and the PDF.
 		height := eval[float64](t, ctx, `(function () {
 			document.querySelectorAll("details").forEach(function (d) { d.open = false; });
