@@ -45,6 +45,7 @@ func chartsFor(r *Report) []chart {
 	if c := topologyChart(r); c != nil { // topology.go
 		out = append(out, *c)
 	}
+	out = append(out, dbaCharts(r)...) // dbacharts.go
 	return out
 }
 

@@ -209,7 +209,7 @@ func TestCountInvariant(t *testing.T) {
 		}
 	}
 	md := render(t, r)
-	summary := regexp.MustCompile(`\| P1 \| P2 \| P3 \| info \| checks[^\n]*\n[^\n]*\n\| (\d+) \| (\d+) \| (\d+) \| (\d+) \|`).FindStringSubmatch(md)
+	summary := regexp.MustCompile(`\| P1 findings \| P2 findings \| P3 findings \| info findings \| checks[^\n]*\n[^\n]*\n\| (\d+) \| (\d+) \| (\d+) \| (\d+) \|`).FindStringSubmatch(md)
 	if summary == nil {
 		t.Fatalf("no summary in:\n%s", md)
 	}

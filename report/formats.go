@@ -10,6 +10,8 @@ const (
 	FormatJSON = "json"
 	FormatMD   = "md"
 	FormatHTML = "html"
+	// FormatPDF is report.html printed by a headless Chromium (pdf.go); only on request.
+	FormatPDF = "pdf"
 	// FormatPlatform is the Postgres.ai platform's per-check JSON (platform/<ID>.json).
 	// The platform package writes it from report.json (it imports report, so report
 	// cannot call it): `run` writes it after the report folder is in place, and
@@ -27,6 +29,8 @@ type Format struct {
 	// Rendered formats are made from report.json (by `run` after writing it, and by
 	// `render`); json is the source itself, which `run` always writes.
 	Rendered bool
+	// OnRequest formats are not among the defaults of `render` (pdf needs a browser).
+	OnRequest bool
 	// write writes File (and, for md, md/<ID>.md) into dir.
 	write func(rd *Renderer, dir, file string, r *Report) error
 }
@@ -35,6 +39,7 @@ var formats = []Format{
 	{Name: FormatJSON, File: "report.json", write: writeJSONFile},
 	{Name: FormatMD, File: "report.md", Rendered: true, write: writeMarkdownFiles},
 	{Name: FormatHTML, File: "report.html", Rendered: true, write: writeHTMLFile},
+	{Name: FormatPDF, File: "report.pdf", Rendered: true, OnRequest: true, write: writePDFFile},
 	{Name: FormatPlatform, File: "platform"}, // a folder; no write here (see FormatPlatform)
 }
 
@@ -78,7 +83,7 @@ func ParseFormats(names []string, rendered bool) (map[string]bool, error) {
 func RenderedFormats() map[string]bool {
 	want := map[string]bool{}
 	for _, f := range formats {
-		if f.Rendered {
+		if f.Rendered && !f.OnRequest {
 			want[f.Name] = true
 		}
 	}

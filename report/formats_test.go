@@ -16,7 +16,7 @@ func TestParseFormatsPlatform(t *testing.T) {
 		t.Errorf("got %v", want)
 	}
 	_, err = ParseFormats([]string{"platform"}, true)
-	if err == nil || !strings.Contains(err.Error(), `"platform"`) || !strings.Contains(err.Error(), "md or html") {
+	if err == nil || !strings.Contains(err.Error(), `"platform"`) || !strings.Contains(err.Error(), "md, html or pdf") {
 		t.Errorf("render with platform: %v", err)
 	}
 	if RenderedFormats()[FormatPlatform] {

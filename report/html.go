@@ -80,8 +80,14 @@ func (rd *Renderer) HTMLTo(w io.Writer, r *Report) error {
 	if _, err := io.WriteString(w, head); err != nil {
 		return err
 	}
+	overview, err := overviewHTML(r)
+	if err != nil {
+		return err
+	}
 	ids := &headingIDs{seen: map[string]int{}}
+	tables := &tableIDs{}
 	var body bytes.Buffer
+	n := 0 // parts so far: the head, then one per check (see markdownParts)
 	err = rd.markdownParts(r, func(part []byte) error {
 		body.Reset()
 		for _, src := range splitBlocks(part, htmlPiece) {
@@ -98,6 +104,12 @@ func (rd *Renderer) HTMLTo(w io.Writer, r *Report) error {
 			html = html[:i] + string(charts) + "\n" + html[i:]
 			charts = ""
 		}
+		if n == 0 { // htmlpage.go
+			html = strings.Replace(markFindingRows(tables.foldTables(html, false)), `<h2 id="nodes">`, string(overview)+`<h2 id="nodes">`, 1)
+		} else if n <= len(r.Checks) {
+			html = wrapCheck(tables.foldTables(html, true), &r.Checks[n-1])
+		}
+		n++
 		_, err := io.WriteString(w, html)
 		return err
 	})

@@ -163,7 +163,7 @@ func writeNodes(b *bytes.Buffer, r *Report) {
 }
 
 func writeSummary(b *bytes.Buffer, r *Report) {
-	b.WriteString("## Summary\n\n| P1 | P2 | P3 | info | checks | ok | findings | skipped | error |\n|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("## Summary\n\n| P1 findings | P2 findings | P3 findings | info findings | checks | results ok | results with findings | results skipped | results in error |\n|---|---|---|---|---|---|---|---|---|\n")
 	st := map[checks.Status]int{}
 	for _, c := range r.Checks {
 		for _, res := range c.Results {
@@ -173,6 +173,7 @@ func writeSummary(b *bytes.Buffer, r *Report) {
 	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n", r.Count(checks.P1), r.Count(checks.P2),
 		r.Count(checks.P3), r.Count(checks.Info), len(r.Checks), st[checks.StatusOK], st[checks.StatusFindings],
 		st[checks.StatusSkipped], st[checks.StatusError])
+	b.WriteString(summaryNote)
 	writeDatabaseCounts(b, r)
 }
 

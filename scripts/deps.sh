@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need and the machine may lack: a C compiler for
-# pg_query (cgo), a PostgreSQL server, npm (for the other majors). Does nothing when all
-# are present. Run as root for apt-get; otherwise it only reports what is missing.
+# pg_query (cgo), a PostgreSQL server, npm (for the other majors), Chromium (report.pdf and
+# the HTML report's browser test). Does nothing when all are present. Run as root for
+# apt-get; otherwise it only reports what is missing.
 set -euo pipefail
 
 need=()
 command -v gcc >/dev/null || need+=(gcc)
 command -v npm >/dev/null || need+=(npm)
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null ||
+  [ -n "${PGCHECKUP_CHROMIUM:-}" ] || need+=(chromium)
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && [ -z "${PGCHECKUP_PG_BIN:-}" ]; then
   need+=(postgresql postgresql-contrib)
 fi

@@ -26,7 +26,7 @@ func cmdRender(args []string, stdout io.Writer) (int, error) {
 	fs := newFlagSet("render")
 	out := fs.String("out", "", "output `dir` (default: the report's folder)")
 	var formats listFlag
-	fs.Var(&formats, "format", "`formats` to write: md,html (default both)")
+	fs.Var(&formats, "format", "`formats` to write: md,html,pdf (default md,html; pdf needs Chromium)")
 	// The report path may come before or after the flags.
 	var path string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {

@@ -130,7 +130,7 @@ func newRunFlags() *runFlags {
 	g.StringVar(&f.out, "out", d.Out, "output `dir`; '-' prints the report to stdout (JSON, or the one format of --format: json, md or html)")
 	g.StringVar(&f.project, "project", d.Project, "project `name`: reports go to OUT/NAME/TIMESTAMP")
 	f.format = append(listFlag(nil), d.Format...)
-	g.Var(&f.format, "format", "output `formats`: json,md,html,platform (platform: the Postgres.ai platform's per-check JSON)")
+	g.Var(&f.format, "format", "output `formats`: json,md,html,pdf,platform (pdf: report.html printed by headless Chromium; platform: the Postgres.ai platform's per-check JSON)")
 	g.StringVar(&f.failOn, "fail-on", "", "exit 5 when findings of this `severity` or worse exist: P1, P2 or P3 (errors keep their own exit codes)")
 	addHistoryFlags(g, &f.hist)
 	g.BoolVar(&f.summary, "summary", false, "print the summary of findings on stderr even when stderr is not a terminal (-q: never)")

@@ -150,21 +150,38 @@ var (
 		"div": true, "span": true, "strong": true, "em": true, "del": true, "a": true, "code": true,
 		"pre": true, "p": true, "br": true, "hr": true, "ul": true, "ol": true, "li": true,
 		"blockquote": true, "table": true, "thead": true, "tbody": true, "tr": true, "th": true,
-		"td": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true}
+		"td": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+		// the overview, the collapsing checks, long tables' expanders, the menu at 400 px
+		"b": true, "details": true, "summary": true, "input": true, "label": true, "select": true, "option": true}
 	attributes = map[string]bool{"lang": true, "charset": true, "name": true, "content": true,
-		"http-equiv": true, "id": true, "class": true, "href": true, "style": true}
+		"http-equiv": true, "id": true, "class": true, "href": true, "style": true,
+		"open": true, "type": true, "for": true, "value": true, "title": true, "placeholder": true,
+		"aria-label": true, "data-sev": true, "data-rank": true}
+	// attrOK limits the values of the attributes the page's own markup uses.
+	attrOK = map[string]*regexp.Regexp{
+		"type":      regexp.MustCompile(`^(checkbox|search)$`),
+		"value":     regexp.MustCompile(`^[0-9]$`),
+		"data-sev":  regexp.MustCompile(`^(P1|P2|P3|info|)$`),
+		"data-rank": regexp.MustCompile(`^[0-4]$`),
+		"open":      regexp.MustCompile(`^$`),
+	}
 )
 
 // CheckHTML fails t where page (report.html) is not inert: a script other than the two
-// chart scripts, an element or attribute pgcheckup does not write (event handlers,
+// chart scripts and the page script (filter, search, sorting), an element or attribute pgcheckup does not write (event handlers,
 // images, frames), a link that is not to an anchor on the page, a hidden character.
 func CheckHTML(t testing.TB, page string) {
 	t.Helper()
 	t = &capped{TB: t, left: 10}
 	hidden(t, "report.html", page)
 	scripts := scriptRe.FindAllStringSubmatch(page, -1)
+	if n := len(scripts); n == 0 || !strings.HasPrefix(strings.TrimSpace(scripts[n-1][1]), "(function pgcheckupPage() {") {
+		t.Errorf("report.html: the page script is not the last script")
+	} else {
+		scripts = scripts[:n-1]
+	}
 	if len(scripts) > 2 || len(scripts) == 2 && !strings.HasPrefix(scripts[1][1], "\necharts.init(") {
-		t.Errorf("report.html: %d scripts, want the two chart scripts", len(scripts))
+		t.Errorf("report.html: %d scripts, want the two chart scripts and the page script", len(scripts))
 	}
 	rest := scriptRe.ReplaceAllString(page, "")
 	if strings.Contains(strings.ToLower(rest), "<script") {
@@ -185,6 +202,8 @@ func CheckHTML(t testing.TB, page string) {
 			switch {
 			case !attributes[name]:
 				t.Errorf("report.html: attribute %q in %.120s", name, m[0])
+			case attrOK[name] != nil && !attrOK[name].MatchString(value):
+				t.Errorf("report.html: %s=%q in %.120s", name, value, m[0])
 			case name == "href" && !(strings.HasPrefix(value, "#") && ids[value[1:]]):
 				t.Errorf("report.html: link to %q, not to an anchor on the page: %.120s", value, m[0])
 			case name == "style" && !(tag == "div" || tag == "th" || tag == "td") || name == "style" && !styleOK.MatchString(value):
