@@ -128,7 +128,7 @@ func TestFleetConfigErrors(t *testing.T) {
 		{ok + "project = \"x\"\n", nil, `key "cluster.project": set it at the top level`},
 		{ok, []string{"--clusters", "a,zz"}, `--clusters: no cluster named "zz"`},
 		{ok, []string{"host=127.0.0.1"}, "no CONNSTRING argument"},
-		{ok, []string{"-h", "127.0.0.1"}, "-h does not apply to a fleet"},
+		{ok, []string{"-h", "127.0.0.1"}, "--host does not apply to a fleet"},
 		{ok, []string{"--parallel-clusters", "-1"}, "parallel_clusters: -1 is negative"},
 		{"project = \"x\"\n", []string{"--clusters", "a"}, "--clusters needs a configuration file with [[cluster]] tables"},
 	}

@@ -200,8 +200,8 @@ func TestOutFolderUnusable(t *testing.T) {
 	if code != exitUnreachable {
 		t.Fatalf("usable folder: exit %d, want 3; stderr: %s", code, stderr)
 	}
-	if entries, err := os.ReadDir(filepath.Join(ok, "p")); err != nil || len(entries) != 0 {
-		t.Errorf("probe left %v (%v)", entries, err)
+	if entries := reportEntries(t, filepath.Join(ok, "p")); len(entries) != 0 {
+		t.Errorf("probe left %v", entries)
 	}
 }
 
