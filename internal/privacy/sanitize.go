@@ -267,7 +267,7 @@ func (s *Sanitizer) name(n string) string {
 // a name that looks like a secret assignment ("myapp token=abc") then goes whole.
 func (s *Sanitizer) Text(t string) string {
 	if s.p.Anonymizer != nil {
-		t = s.p.Anonymizer.Replace(t)
+		t = s.p.Anonymizer.Addresses(s.p.Anonymizer.Replace(t))
 	}
 	return RedactSecrets(t)
 }
