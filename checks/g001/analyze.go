@@ -16,7 +16,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: "G001/host-facts-missing", Severity: checks.Info,
 			Conclusion: "Skipped for lack of host facts: " + string(d.NeedsHostFacts[0]) +
 				". PostgreSQL cannot report the machine's RAM.",
-			Recommendation: "Set it in the config file: `[host]` with `ram = \"64GB\"` (your value)."})
+			Recommendation: "Set it in the config file: `[machine]` with `ram = \"64GB\"` (your value)."})
 	}
 	if d.SharedBytes >= cfg.HugePagesMinSharedMB<<20 {
 		hp := string(s["huge_pages"].Value)

@@ -59,6 +59,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		}
 	}
 	log := newLogger(stderr, f.quiet, f.verbose)
+	cfg.warnDeprecated(log)
 	// Every [checks.*] section is decoded and validated, also of checks this run skips:
 	// the file is wrong whichever checks run.
 	registry := all.Checks()
