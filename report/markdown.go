@@ -98,7 +98,7 @@ func (rd *Renderer) CheckMarkdown(r *Report, c *Check) ([]byte, error) {
 	if err := rd.writeCheck(&b, r, c, "#"); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return withHeader(b.Bytes(), checkFileHeader(r, c)), nil
 }
 
 func writeNodes(b *bytes.Buffer, r *Report) {
