@@ -16,10 +16,18 @@ func Num(v float64) string {
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
 	if v != math.Trunc(v) {
-		whole, frac, _ := strings.Cut(fmt.Sprintf("%.2f", v), ".")
-		return group(whole) + "." + frac
+		return Decimal(v)
 	}
 	return group(strconv.FormatFloat(v, 'f', 0, 64))
+}
+
+// Decimal writes v with two decimals and thousands separators ("200,000.00").
+func Decimal(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	whole, frac, _ := strings.Cut(fmt.Sprintf("%.2f", v), ".")
+	return group(whole) + "." + frac
 }
 
 // Millis writes a time in milliseconds, the unit of pg_stat_statements: "1,234,567 ms",

@@ -32,7 +32,7 @@ var Funcs = template.FuncMap{
 	"bytes":   func(v any) string { return checks.Bytes(int64(toFloat(v))) },
 	"num":     num,
 	"pct":     func(v any) string { return fmt.Sprintf("%.1f%%", toFloat(v)) },
-	"float":   func(v any) string { return fmt.Sprintf("%.2f", toFloat(v)) },
+	"float":   func(v any) string { return checks.Decimal(toFloat(v)) },
 	"dur":     func(v any) string { return checks.Duration(toFloat(v)) },
 	"ms":      func(v any) string { return checks.Duration(toFloat(v) / 1000) },
 	"millis":  func(v any) string { return checks.Millis(toFloat(v)) },
