@@ -15,11 +15,11 @@ import (
 func (r Row) Level() string {
 	switch r.Source {
 	case "database":
-		return "set for database " + checks.Code(string(r.Database)) + " (`ALTER DATABASE`)"
+		return "set for database " + checks.Code(r.db()) + " (`ALTER DATABASE`)"
 	case "user":
-		return "set for role " + checks.Code(string(r.User)) + " (`ALTER ROLE`)"
+		return "set for role " + checks.Code(r.user()) + " (`ALTER ROLE`)"
 	case "database user":
-		return "set for role " + checks.Code(string(r.User)) + " in database " + checks.Code(string(r.Database)) +
+		return "set for role " + checks.Code(r.user()) + " in database " + checks.Code(r.db()) +
 			" (`ALTER ROLE ... IN DATABASE`)"
 	case "configuration file":
 		switch {
@@ -53,7 +53,13 @@ func (r Row) SetSQL(value string) string {
 func (r Row) ResetSQL() string { return r.statement("RESET " + string(r.Name)) }
 
 func (r Row) statement(action string) string {
-	db, user := checks.QuoteIdent(string(r.Database)), checks.QuoteIdent(string(r.User))
+	db, user := r.db(), r.user()
+	if r.Database != "" {
+		db = checks.QuoteIdent(db)
+	}
+	if r.User != "" {
+		user = checks.QuoteIdent(user)
+	}
 	switch r.Source {
 	case "database":
 		return checks.Code("ALTER DATABASE "+db+" "+action+";") + " (new sessions)"
@@ -92,4 +98,20 @@ func fromSession(r *Row, db, user string) {
 	case "database user":
 		r.Database, r.User = checks.Name(db), checks.Name(user)
 	}
+}
+
+// db and user name the session's database and role, or say which when a caller built
+// the row without them.
+func (r Row) db() string {
+	if r.Database == "" {
+		return "<database>"
+	}
+	return string(r.Database)
+}
+
+func (r Row) user() string {
+	if r.User == "" {
+		return "<role>"
+	}
+	return string(r.User)
 }
