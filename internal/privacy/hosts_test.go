@@ -16,6 +16,8 @@ type standby struct {
 	HBAAddress checks.Name `json:"address"`
 	Netmask    checks.Text `json:"netmask"`
 	Note       checks.Text `json:"note"`
+	Sender     checks.Host `json:"sender_host"`
+	Socket     checks.Host `json:"socket"`
 }
 
 // With --anonymize no host name or IP address of the site is left anywhere in what the
@@ -32,7 +34,8 @@ func TestAnonymizeHostsAndAddresses(t *testing.T) {
 	}
 	s.RegisterHost("db1.corp.example:5432", "db1.corp.example,db2.corp.example")
 	o := &checks.Outcome{Data: &standby{ClientAddr: "10.20.30.41", HBAAddress: "192.168.7.0/24", Netmask: "255.255.255.0",
-		Note: "streaming to 2001:db8::7 from [fe80::1%eth0], x::date and '1'::bytea, on 127.0.0.1 and ::1."},
+		Note: "streaming to 2001:db8::7 from [fe80::1%eth0], x::date and '1'::bytea, on 127.0.0.1 and ::1.",
+		Sender: "db0.outside.example", Socket: "/var/run/postgresql"},
 		Findings: []checks.Finding{{Code: "C002/x", Conclusion: "Standby `10.20.30.41` lags behind db2.corp.example.",
 			Recommendation: "Look at 10.20.30.41:5432."}}}
 	if err := s.Outcomes([]*checks.Outcome{o}); err != nil {
@@ -46,12 +49,12 @@ func TestAnonymizeHostsAndAddresses(t *testing.T) {
 		N report.Node
 	}{o, n})
 	out := string(b)
-	for _, leak := range []string{"corp.example", "db1", "db2", "10.20.30.41", "192.168.7.0", "2001:db8", "fe80", "10.9.8.7"} {
+	for _, leak := range []string{"corp.example", "db1", "db2", "10.20.30.41", "192.168.7.0", "2001:db8", "fe80", "10.9.8.7", "outside"} {
 		if strings.Contains(out, leak) {
 			t.Errorf("%s is left: %s", leak, out)
 		}
 	}
-	for _, kept := range []string{"255.255.255.0", "127.0.0.1", "::1.", "x::date", "'1'::bytea", ":5432"} {
+	for _, kept := range []string{"255.255.255.0", "127.0.0.1", "::1.", "x::date", "'1'::bytea", ":5432", "/var/run/postgresql"} {
 		if !strings.Contains(out, kept) {
 			t.Errorf("%s is lost: %s", kept, out)
 		}

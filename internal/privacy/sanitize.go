@@ -48,6 +48,7 @@ func New(p Policy) (*Sanitizer, error) {
 var (
 	typeName       = reflect.TypeFor[checks.Name]()
 	typeText       = reflect.TypeFor[checks.Text]()
+	typeHost       = reflect.TypeFor[checks.Host]()
 	typeQuery      = reflect.TypeFor[checks.QueryText]()
 	typeDefinition = reflect.TypeFor[checks.Definition]()
 	typeEstimate   = reflect.TypeFor[checks.Estimate]()
@@ -183,6 +184,12 @@ func (s *Sanitizer) walk(v reflect.Value, p pass) {
 	case typeQuery:
 		if p == namesPass {
 			v.SetString(s.mask(s.query(v.String())))
+		}
+		return
+	case typeHost:
+		if p == namesPass {
+			s.RegisterHost(v.String())
+			v.SetString(s.final(v.String()))
 		}
 		return
 	case typeDefinition:
