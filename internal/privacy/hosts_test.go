@@ -34,7 +34,7 @@ func TestAnonymizeHostsAndAddresses(t *testing.T) {
 	}
 	s.RegisterHost("db1.corp.example:5432", "db1.corp.example,db2.corp.example")
 	o := &checks.Outcome{Data: &standby{ClientAddr: "10.20.30.41", HBAAddress: "192.168.7.0/24", Netmask: "255.255.255.0",
-		Note: "streaming to 2001:db8::7 from [fe80::1%eth0], x::date and '1'::bytea, on 127.0.0.1 and ::1.",
+		Note:   "streaming to 2001:db8::7 from [fe80::1%eth0], x::date and '1'::bytea, on 127.0.0.1 and ::1.",
 		Sender: "db0.outside.example", Socket: "/var/run/postgresql"},
 		Findings: []checks.Finding{{Code: "C002/x", Conclusion: "Standby `10.20.30.41` lags behind db2.corp.example.",
 			Recommendation: "Look at 10.20.30.41:5432."}}}
