@@ -15,6 +15,11 @@ type Name string
 // replaced when the report is anonymized.
 type Text string
 
+// Host is a host name or IP address from the database (a WAL receiver's sender_host, a
+// client's address). Anonymized reports replace it with a stable pseudonym, the same one
+// the node of that host gets; loopback addresses and socket directories stay.
+type Host string
+
 // QueryText is SQL text from the database (pg_stat_statements, pg_stat_activity). It is
 // normalized (every literal and comment removed) or dropped, as the query-text policy says.
 type QueryText string

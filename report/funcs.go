@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"text/template"
@@ -17,11 +16,12 @@ import (
 //	esc v       v as literal Markdown text (safe in a table cell)
 //	code v      v as an inline code span (safe in a table cell)
 //	bytes v     a byte count as "1.5 MiB"
-//	num v       an integer with thousands separators; "–" for null
+//	num v       thousands separators, two decimals for a fraction (checks.Num); "–" for null
 //	pct v       a percentage with one decimal, "12.5%"
 //	float v     a number with two decimals
 //	dur v       seconds as "3d 4h", "5m 2s"
 //	ms v        milliseconds, shown like dur
+//	millis v    milliseconds as milliseconds, with thousands separators (checks.Millis)
 //	inc i       i + 1 (for numbering rows)
 //	yesno v     "yes" or "no"
 //	default d v v unless it is empty/null, else d
@@ -32,9 +32,10 @@ var Funcs = template.FuncMap{
 	"bytes":   func(v any) string { return checks.Bytes(int64(toFloat(v))) },
 	"num":     num,
 	"pct":     func(v any) string { return fmt.Sprintf("%.1f%%", toFloat(v)) },
-	"float":   func(v any) string { return fmt.Sprintf("%.2f", toFloat(v)) },
+	"float":   func(v any) string { return checks.Decimal(toFloat(v)) },
 	"dur":     func(v any) string { return checks.Duration(toFloat(v)) },
 	"ms":      func(v any) string { return checks.Duration(toFloat(v) / 1000) },
+	"millis":  func(v any) string { return checks.Millis(toFloat(v)) },
 	"inc":     func(i int) int { return i + 1 },
 	"yesno":   yesno,
 	"default": dflt,
@@ -76,24 +77,7 @@ func num(v any) string {
 	if v == nil {
 		return "–"
 	}
-	f := toFloat(v)
-	if f != math.Trunc(f) {
-		return fmt.Sprintf("%.2f", f)
-	}
-	s := strconv.FormatInt(int64(f), 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return checks.Num(toFloat(v)) // the findings' sentences write numbers the same way
 }
 
 func yesno(v any) string {

@@ -99,18 +99,18 @@ func (rd *Renderer) CheckMarkdown(r *Report, c *Check) ([]byte, error) {
 	if err := rd.writeCheck(&b, r, c, "#"); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return withHeader(b.Bytes(), checkFileHeader(r, c)), nil
 }
 
 func writeNodes(b *bytes.Buffer, r *Report) {
-	b.WriteString("## Nodes\n\n| Node | Host | Role | Version | Database | User | Note |\n|---|---|---|---|---|---|---|\n")
+	b.WriteString("## Nodes\n\n| Node | Role | Version | Database | User | Note |\n|---|---|---|---|---|---|\n")
 	listDBs := false
 	for _, n := range r.Nodes {
 		note := ""
 		if n.Error == NodeInterrupted {
 			note = NodeInterrupted
 		} else if n.Error != "" {
-			note = "unreachable: " + checks.Esc(n.Error)
+			note = "**unreachable**: " + checks.Esc(n.Error)
 		} else if n.Superuser {
 			note = "superuser"
 		} else if n.PGMonitor {
@@ -121,8 +121,8 @@ func writeNodes(b *bytes.Buffer, r *Report) {
 		if n.DiscoveredFrom != "" {
 			note += "; discovered on " + checks.Esc(n.DiscoveredFrom)
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", checks.Esc(n.Name), checks.Esc(n.Host),
-			checks.Esc(n.Role), checks.Esc(n.Version), checks.Code(n.Database), checks.Code(n.User), note)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", nodeLabel(n),
+			textOrDash(n.Role), textOrDash(n.Version), codeOrDash(n.Database), codeOrDash(n.User), note)
 		listDBs = listDBs || len(n.Databases) > 0 || n.DatabasesLeftOut > 0
 	}
 	b.WriteString("\n")
@@ -174,6 +174,7 @@ func writeSummary(b *bytes.Buffer, r *Report) {
 		r.Count(checks.P3), r.Count(checks.Info), len(r.Checks), st[checks.StatusOK], st[checks.StatusFindings],
 		st[checks.StatusSkipped], st[checks.StatusError])
 	b.WriteString(summaryNote)
+	writeUnchecked(b, r)
 	writeDatabaseCounts(b, r)
 }
 

@@ -1,6 +1,7 @@
 package a010
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -87,5 +88,16 @@ func TestChecksumFailureObjects(t *testing.T) {
 	f := analyze(d, New().cfg)
 	if len(f) != 1 || len(f[0].Objects) != 1 || f[0].Objects[0] != "app" {
 		t.Fatalf("got %+v", f)
+	}
+}
+
+// A value set for a role in a database is changed there: ALTER SYSTEM would not reach it.
+func TestSynchronousCommitFixAtItsLevel(t *testing.T) {
+	r := row("synchronous_commit", "off")
+	r.Source, r.Database, r.User, r.Context = "database user", "shop", "app", "user"
+	f := analyze(Data{Settings: []pgsettings.Row{r}}, New().cfg)
+	if len(f) != 1 || !strings.Contains(f[0].Recommendation, "`ALTER ROLE app IN DATABASE shop SET synchronous_commit = on;`") ||
+		!strings.Contains(f[0].Conclusion, "set for role `app` in database `shop`") || strings.Contains(f[0].Recommendation, "ALTER SYSTEM") {
+		t.Fatalf("%+v", f)
 	}
 }

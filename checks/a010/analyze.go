@@ -27,11 +27,11 @@ func analyze(d Data, cfg Config) []checks.Finding {
 	}
 	if r, ok := get(d, "synchronous_commit"); ok && r.Value == "off" {
 		out = append(out, checks.Finding{Code: "A010/synchronous-commit-off", Severity: cfg.SynchronousCommitOff,
-			Conclusion: checks.Code("synchronous_commit") + " is off (source: " + checks.Esc(string(r.Source)) + "): a commit returns before its WAL is on disk. " +
+			Conclusion: checks.Code("synchronous_commit") + " is off (" + r.Level() + "): a commit returns before its WAL is on disk. " +
 				"A crash loses the transactions of the last moments (up to three times `wal_writer_delay`, 600 ms by default) " +
 				"that clients were told had committed. The database stays consistent: no corruption, only lost recent commits.",
 			Recommendation: "If losing acknowledged commits is not acceptable (payments, orders), set it to `on` " +
-				"(`ALTER SYSTEM SET synchronous_commit = on;` and reload). If the trade-off is deliberate, turn it off " +
+				"where it was turned off: " + r.SetSQL("on") + ". If the trade-off is deliberate, turn it off " +
 				"only for the sessions or transactions that can afford it (`SET LOCAL synchronous_commit = off`) rather than for the whole cluster."})
 	}
 	checksumsOff := off(d, "data_checksums")
@@ -60,9 +60,9 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			what = "any page with a damaged header is replaced by zeros when read, silently deleting the rows on it"
 		}
 		out = append(out, checks.Finding{Code: "A010/" + strings.ReplaceAll(name, "_", "-") + "-on", Severity: checks.P2,
-			Conclusion: fmt.Sprintf("%s is on (source: %s): %s. It is meant for a one-off salvage session, not for normal operation.",
-				checks.Code(name), checks.Esc(string(r.Source)), what),
-			Recommendation: fmt.Sprintf("Remove it from the configuration (`ALTER SYSTEM RESET %s;` and reload) and investigate the corruption that made someone set it.", name)})
+			Conclusion: fmt.Sprintf("%s is on (%s): %s. It is meant for a one-off salvage session, not for normal operation.",
+				checks.Code(name), r.Level(), what),
+			Recommendation: fmt.Sprintf("Remove it where it was set (%s) and investigate the corruption that made someone set it.", r.ResetSQL())})
 	}
 	if len(d.ChecksumFailures) > 0 {
 		var total int64

@@ -10,6 +10,7 @@ import (
 var allowedStrings = map[reflect.Type]bool{
 	reflect.TypeFor[checks.Name]():       true,
 	reflect.TypeFor[checks.Text]():       true,
+	reflect.TypeFor[checks.Host]():       true,
 	reflect.TypeFor[checks.QueryText]():  true,
 	reflect.TypeFor[checks.Definition](): true,
 	reflect.TypeFor[checks.Label]():      true,

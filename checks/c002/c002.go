@@ -104,7 +104,7 @@ type Receiver struct {
 	// SenderHost and SenderPort are the upstream the WAL receiver is connected to, as
 	// the receiver resolved it (nil when no receiver is connected). The topology uses
 	// them to tell which node of the report this standby streams from.
-	SenderHost *checks.Text `json:"sender_host"`
+	SenderHost *checks.Host `json:"sender_host"`
 	SenderPort *int         `json:"sender_port"`
 	// UpstreamAheadBytes is how far the upstream's WAL was ahead of what this standby
 	// had flushed, as of the upstream's last message: the standby's own view of its

@@ -52,7 +52,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		add("track-io-timing-off", checks.P3, "`track_io_timing` is off: the read and write times of `pg_stat_statements`, "+
 			"`pg_stat_database` and `pg_stat_io` stay zero, so it cannot be told whether a slow query waits on disk.",
 			"Check the clock's overhead with `pg_test_timing` (well under 100 ns per call is fine, as on most modern hardware), then "+
-				"`ALTER SYSTEM SET track_io_timing = on;` and `SELECT pg_catalog.pg_reload_conf();`.")
+				"turn it on where it was turned off. "+r.Fix("on")+".")
 	}
 	out = append(out, kcache(d)...)
 	return out
@@ -65,11 +65,11 @@ func collecting(d Data, cfg Config) []checks.Finding {
 	}
 	if r, ok := get(d, "pg_stat_statements.track"); ok && r.Value == "none" {
 		add("track-none", checks.P2, "`pg_stat_statements.track` is `none`: the library is loaded but records no statement.",
-			"`ALTER SYSTEM SET pg_stat_statements.track = 'top';` and reload.")
+			"Record top-level statements. "+r.Fix("'top'")+".")
 	}
 	if r, ok := get(d, "compute_query_id"); ok && r.Value == "off" {
 		add("compute-query-id-off", checks.P2, "`compute_query_id` is `off`: no query identifier is computed, so `pg_stat_statements` records nothing.",
-			"`ALTER SYSTEM SET compute_query_id = 'auto';` (the default) and reload.")
+			"Back to the default, `auto`. "+r.Fix("'auto'")+".")
 	}
 	if r, ok := get(d, "pg_stat_statements.track_planning"); ok && r.Bool() {
 		add("track-planning-on", checks.Info, "`pg_stat_statements.track_planning` is on: planning times are recorded, at the cost "+

@@ -29,7 +29,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: "F008/host-facts-missing", Severity: checks.Info,
 			Conclusion: "Skipped for lack of host facts: " + joinLabels(d.NeedsHostFacts) +
 				". PostgreSQL cannot report the machine's CPUs and RAM.",
-			Recommendation: "Set them in the config file: `[host]` with `cpus = 16` and `ram = \"64GB\"` (your values)."})
+			Recommendation: "Set them in the config file: `[machine]` with `cpus = 16` and `ram = \"64GB\"` (your values)."})
 	}
 	return out
 }
@@ -118,7 +118,7 @@ const doc = `Reads the settings that size autovacuum: ` + "`autovacuum_max_worke
 ` + "`autovacuum_worker_slots`" + ` on 18+), the cost limit and delay (` + "`-1`" + ` falls back to
 ` + "`vacuum_cost_limit`/`vacuum_cost_delay`" + `), the page costs, and ` + "`autovacuum_work_mem`" + `
 (` + "`-1`" + `: ` + "`maintenance_work_mem`" + ` applies). CPUs and RAM cannot be read with SQL: give them in
-the config file (` + "`[host] cpus = 16`, `ram = \"64GB\"`" + `); without them the verdicts that need them
+the config file (` + "`[machine] cpus = 16`, `ram = \"64GB\"`" + `); without them the verdicts that need them
 are skipped and the report says which (` + "`needs_host_facts`" + `, finding ` + "`F008/host-facts-missing`" + `).
 
 **Throughput ceiling.** Cost-based throttling lets autovacuum spend ` + "`cost_limit`" + ` units, then

@@ -16,7 +16,7 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: "G001/host-facts-missing", Severity: checks.Info,
 			Conclusion: "Skipped for lack of host facts: " + string(d.NeedsHostFacts[0]) +
 				". PostgreSQL cannot report the machine's RAM.",
-			Recommendation: "Set it in the config file: `[host]` with `ram = \"64GB\"` (your value)."})
+			Recommendation: "Set it in the config file: `[machine]` with `ram = \"64GB\"` (your value)."})
 	}
 	if d.SharedBytes >= cfg.HugePagesMinSharedMB<<20 {
 		hp := string(s["huge_pages"].Value)
@@ -41,14 +41,15 @@ func analyze(d Data, cfg Config) []checks.Finding {
 func ramFindings(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
 	ram := float64(d.RAMBytes)
+	s := pgsettings.NewIndex(d.Settings)
 	if *d.WorstCasePctRAM > cfg.MaxWorstCasePctRAM {
 		factor := d.WorkMemNodes - 1 + d.HashMemMultiplier
 		left := ram*cfg.MaxWorstCasePctRAM/100 - float64(d.SharedBytes) - float64(d.MaintenanceBytes)
 		fix := "Shared memory and maintenance memory alone exceed that: lower `shared_buffers` and `maintenance_work_mem` first."
 		if mb := int64(left/float64(max(d.MaxConnections, 1))/factor) >> 20; left > 0 && mb >= 1 {
-			fix = fmt.Sprintf("Lower `work_mem` to at most %dMB (`ALTER SYSTEM SET work_mem = '%dMB'; SELECT pg_catalog.pg_reload_conf();`) "+
-				"and raise it only where needed (`ALTER ROLE <role> SET work_mem = ...`, or SET work_mem in a session), "+
-				"and/or lower `max_connections` behind a connection pooler.", mb, mb)
+			fix = fmt.Sprintf("Lower `work_mem` to at most %dMB. %s. Raise it only where needed (`ALTER ROLE <role> SET work_mem = ...`, "+
+				"or SET work_mem in a session), and/or lower `max_connections` behind a connection pooler.",
+				mb, s["work_mem"].Fix(fmt.Sprintf("'%dMB'", mb)))
 		}
 		out = append(out, checks.Finding{Code: "G001/worst-case-above-ram", Severity: checks.P1,
 			Conclusion: fmt.Sprintf("In the worst case PostgreSQL may need %s, %.0f%% of the host's %s of RAM: shared memory %s + "+
@@ -67,8 +68,8 @@ func ramFindings(d Data, cfg Config) []checks.Finding {
 			Conclusion: fmt.Sprintf("`shared_buffers` is %s, %.1f%% of the host's %s of RAM (below %.0f%%): most reads go "+
 				"through the kernel's page cache, which costs a copy and does not know PostgreSQL's access pattern.",
 				checks.Bytes(int64(float64(d.SharedBuffersBytes))), sb, checks.Bytes(int64(ram)), cfg.MinSharedBuffersPctRAM),
-			Recommendation: fmt.Sprintf("`ALTER SYSTEM SET shared_buffers = '%dMB';` (25%% of RAM; needs a restart), then "+
-				"re-check the worst case above.", quarter),
+			Recommendation: fmt.Sprintf("Raise it to 25%% of RAM. %s, then re-check the worst case above.",
+				s["shared_buffers"].Fix(fmt.Sprintf("'%dMB'", quarter))),
 			Objects: []checks.Name{"shared_buffers"}})
 	case sb > cfg.MaxSharedBuffersPctRAM:
 		out = append(out, checks.Finding{Code: "G001/shared-buffers-high", Severity: checks.P2,
@@ -76,8 +77,8 @@ func ramFindings(d Data, cfg Config) []checks.Finding {
 				"left for connections, maintenance and the page cache (PostgreSQL relies on it for writes and "+
 				"double-buffers the same pages), and a large buffer pool makes checkpoints heavier.",
 				checks.Bytes(int64(float64(d.SharedBuffersBytes))), sb, checks.Bytes(int64(ram)), cfg.MaxSharedBuffersPctRAM),
-			Recommendation: fmt.Sprintf("`ALTER SYSTEM SET shared_buffers = '%dMB';` (25%% of RAM; needs a restart) unless "+
-				"benchmarks on this workload show the larger value helps.", quarter),
+			Recommendation: fmt.Sprintf("Lower it to 25%% of RAM unless benchmarks on this workload show the larger value helps. %s.",
+				s["shared_buffers"].Fix(fmt.Sprintf("'%dMB'", quarter))),
 			Objects: []checks.Name{"shared_buffers"}})
 	}
 	if ecs := float64(d.EffectiveCacheBytes); ecs > 0 && (ecs > ram || ecs < ram*cfg.MinEffectiveCachePctRAM/100) {
@@ -87,8 +88,8 @@ func ramFindings(d Data, cfg Config) []checks.Finding {
 		}
 		out = append(out, checks.Finding{Code: "G001/effective-cache-size", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("`effective_cache_size` is %s on a host with %s of RAM; it %s", checks.Bytes(int64(ecs)), checks.Bytes(int64(ram)), why),
-			Recommendation: fmt.Sprintf("`ALTER SYSTEM SET effective_cache_size = '%dMB'; SELECT pg_catalog.pg_reload_conf();` "+
-				"(75%% of RAM: shared buffers plus the page cache; it allocates nothing).", int64(ram*0.75)>>20),
+			Recommendation: fmt.Sprintf("Set it to 75%% of RAM (shared buffers plus the page cache; it allocates nothing). %s.",
+				s["effective_cache_size"].Fix(fmt.Sprintf("'%dMB'", int64(ram*0.75)>>20))),
 			Objects: []checks.Name{"effective_cache_size"}})
 	}
 	return out

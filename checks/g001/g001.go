@@ -146,7 +146,7 @@ func derive(list []pgsettings.Converted, major int, ram int64, cfg Config) Data 
 }
 
 const doc = `Reads the memory settings from ` + "`pg_settings`" + ` and judges them against the host's RAM,
-which SQL cannot read: give it in the config file (` + "`[host] ram = \"64GB\"`" + `). Without it the
+which SQL cannot read: give it in the config file (` + "`[machine] ram = \"64GB\"`" + `). Without it the
 RAM verdicts are skipped and the report says so (` + "`needs_host_facts`" + `, finding
 ` + "`G001/host-facts-missing`" + `).
 

@@ -29,6 +29,24 @@ func TestOnRealServer(t *testing.T) {
 		t.Errorf("markdown:\n%s", md)
 	}
 
+	// A value set for the database (or the role in it) wins over ALTER SYSTEM: the advice
+	// must change it where it was set.
+	cl.MustExec(t, "postgres", "ALTER DATABASE postgres SET work_mem = '256MB'; ALTER ROLE mon IN DATABASE postgres SET effective_cache_size = '64GB'")
+	levels := checktest.Run(t, cl, New(), checktest.Options{Role: "mon", Host: checks.HostFacts{RAMBytes: 4 << 30}})
+	wc, ecs := levels.WithCode("G001/worst-case-above-ram"), levels.WithCode("G001/effective-cache-size")
+	if len(wc) != 1 || !strings.Contains(wc[0].Recommendation, "set for database `postgres`") ||
+		!strings.Contains(wc[0].Recommendation, "ALTER DATABASE postgres SET work_mem = '") ||
+		strings.Contains(wc[0].Recommendation, "ALTER SYSTEM SET work_mem") {
+		t.Errorf("work_mem set for the database: %+v", wc)
+	}
+	if len(ecs) != 1 || !strings.Contains(ecs[0].Recommendation, "ALTER ROLE mon IN DATABASE postgres SET effective_cache_size = '3072MB'") {
+		t.Errorf("effective_cache_size set for the role in the database: %+v", ecs)
+	}
+	if len(ecs) == 1 && strings.Contains(ecs[0].Recommendation, "ALTER SYSTEM") {
+		t.Errorf("ALTER SYSTEM would not take effect: %s", ecs[0].Recommendation)
+	}
+	cl.MustExec(t, "postgres", "ALTER DATABASE postgres RESET work_mem; ALTER ROLE mon IN DATABASE postgres RESET effective_cache_size")
+
 	big := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{"work_mem": "'256MB'", "max_connections": "50"}})
 	r = checktest.Run(t, big, New(), checktest.Options{Host: checks.HostFacts{RAMBytes: 4 << 30}})
 	r.MustStatus(t, checks.StatusFindings)

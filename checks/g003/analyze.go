@@ -175,7 +175,7 @@ func lockFindings(d Data, s pgsettings.Index, cfg Config) []checks.Finding {
 			out = append(out, checks.Finding{Code: "G003/deadlock-timeout", Severity: checks.P3,
 				Conclusion: fmt.Sprintf("`deadlock_timeout` is %s: %s. `log_lock_waits` also reports waits only once they "+
 					"last this long.", checks.Code(string(r.Value)+string(r.Unit)), why),
-				Recommendation: "`ALTER SYSTEM RESET deadlock_timeout; SELECT pg_catalog.pg_reload_conf();` (default 1s).",
+				Recommendation: "Back to the default (1s): the value is " + r.Level() + ": " + r.ResetSQL() + ".",
 				Objects:        []checks.Name{"deadlock_timeout"}})
 		}
 	}
@@ -183,8 +183,8 @@ func lockFindings(d Data, s pgsettings.Index, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: "G003/max-locks-low", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("`max_locks_per_transaction` is %.0f, below %.0f: transactions that touch many tables, "+
 				"partitions or indexes (pg_dump, partitioned queries, DDL) fail with \"out of shared memory\".", v, cfg.MinLocksPerTransaction),
-			Recommendation: fmt.Sprintf("`ALTER SYSTEM SET max_locks_per_transaction = %.0f;` (needs a restart; standbys need at "+
-				"least the primary's value).", cfg.MinLocksPerTransaction),
+			Recommendation: fmt.Sprintf("%s (standbys need at least the primary's value).",
+				s["max_locks_per_transaction"].Fix(fmt.Sprintf("%.0f", cfg.MinLocksPerTransaction))),
 			Objects: []checks.Name{"max_locks_per_transaction"}})
 	}
 	var list []string

@@ -26,15 +26,14 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		var list, resets []string
 		for _, n := range off {
 			r := s[string(n)]
-			list = append(list, fmt.Sprintf("%s (source: %s)", checks.Code(string(n)), checks.Esc(string(r.Source))))
-			resets = append(resets, checks.Code("ALTER SYSTEM RESET "+string(n)+";"))
+			list = append(list, fmt.Sprintf("%s (%s)", checks.Code(string(n)), r.Level()))
+			resets = append(resets, r.ResetSQL())
 		}
 		out = append(out, checks.Finding{Code: "G004/planner-method-disabled", Severity: checks.P2,
 			Conclusion: "Plan methods switched off: " + strings.Join(list, ", ") + ". The planner then avoids them at " +
 				"any cost, even where they are the only good plan; this is usually a leftover from debugging a query.",
-			Recommendation: "Turn them back on, " + strings.Join(resets, " ") + " then `SELECT pg_catalog.pg_reload_conf();` " +
-				"(for a per-role or per-database value: `ALTER ROLE/DATABASE ... RESET ...`). Where one query needs it, use " +
-				"`SET LOCAL` inside that query's transaction.",
+			Recommendation: "Turn them back on where they were switched off: " + strings.Join(resets, "; ") + ". Where one " +
+				"query needs it, use `SET LOCAL` inside that query's transaction.",
 			Objects: off})
 	}
 	rpc, okR := s.Float("random_page_cost")
@@ -51,9 +50,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Conclusion: fmt.Sprintf("`random_page_cost` is %g, a value for spinning disks, where a random read costs many "+
 				"sequential ones. On SSD, NVMe or most cloud volumes it overprices index scans, and the planner "+
 				"picks sequential scans and hash joins where an index would be faster.", rpc),
-			Recommendation: "If the data is on SSD-class storage: `ALTER SYSTEM SET random_page_cost = 1.1; " +
-				"SELECT pg_catalog.pg_reload_conf();` (per tablespace: `ALTER TABLESPACE ... SET (random_page_cost = 1.1)`). " +
-				"Keep 4 on spinning disks.",
+			Recommendation: "If the data is on SSD-class storage: " + s["random_page_cost"].Fix("1.1") +
+				" (per tablespace: `ALTER TABLESPACE ... SET (random_page_cost = 1.1)`). Keep 4 on spinning disks.",
 			Objects: []checks.Name{"random_page_cost"}})
 	}
 	if v, ok := s.Float("default_statistics_target"); ok && (v < cfg.MinStatisticsTarget || v > cfg.MaxStatisticsTarget) {
@@ -65,8 +63,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 		out = append(out, checks.Finding{Code: "G004/statistics-target", Severity: checks.P3,
 			Conclusion: fmt.Sprintf("`default_statistics_target` is %g (outside %g to %g): %s.", v, cfg.MinStatisticsTarget,
 				cfg.MaxStatisticsTarget, why),
-			Recommendation: "`ALTER SYSTEM RESET default_statistics_target; SELECT pg_catalog.pg_reload_conf();` (default 100), " +
-				"and `ALTER TABLE ... ALTER COLUMN ... SET STATISTICS 1000;` for the columns that need more.",
+			Recommendation: "Back to the default (100): the value is " + s["default_statistics_target"].Level() + ": " +
+				s["default_statistics_target"].ResetSQL() + "; and `ALTER TABLE ... ALTER COLUMN ... SET STATISTICS 1000;` for the columns that need more.",
 			Objects: []checks.Name{"default_statistics_target"}})
 	}
 	if d.ColumnsZero > 0 {
@@ -77,8 +75,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 			Conclusion: fmt.Sprintf("`jit_above_cost` is %g (below %g): with `jit` on (the default; pgcheckup's own session turns "+
 				"it off, so the server's value is not shown here) queries of modest estimated cost are compiled, which "+
 				"takes tens to hundreds of milliseconds each time and often costs more than it saves.", v, cfg.MinJITAboveCost),
-			Recommendation: "`ALTER SYSTEM RESET jit_above_cost; SELECT pg_catalog.pg_reload_conf();` (default 100000), or " +
-				"`jit = off` for OLTP workloads.",
+			Recommendation: "Back to the default (100000): the value is " + s["jit_above_cost"].Level() + ": " +
+				s["jit_above_cost"].ResetSQL() + "; or `jit = off` for OLTP workloads.",
 			Objects: []checks.Name{"jit_above_cost"}})
 	}
 	return out

@@ -81,7 +81,7 @@ func TestAnalyze(t *testing.T) {
 func TestDisabledFinding(t *testing.T) {
 	d := Data{Settings: with(with(ssd(), "enable_seqscan", "off"), "enable_nestloop", "off")}
 	f := analyze(d, New().cfg)
-	if len(f) != 1 || len(f[0].Objects) != 2 || !strings.Contains(f[0].Recommendation, "`ALTER SYSTEM RESET enable_nestloop;`") {
+	if len(f) != 1 || len(f[0].Objects) != 2 || !strings.Contains(f[0].Recommendation, "`ALTER SYSTEM RESET enable_nestloop;") {
 		t.Fatalf("%+v", f)
 	}
 }

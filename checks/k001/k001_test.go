@@ -210,7 +210,7 @@ func TestTemplate(t *testing.T) {
 	md := checktest.Template(t, "K001", out.Data)
 	for _, want := range []string{"Window of 1m 40s", "100.0% of the statement time", "**2 deallocated**",
 		"pgcheckup's own statements (1) are left out", "3 entries of other roles are hidden", "| Calls | 47 | 0.47 | |",
-		"| Time (execution + planning) | 1s | 12.00 ms | 25.53 ms |", "| WAL bytes | 4.6 KiB |", "| Shared hit ratio | 90.0% |"} {
+		"| Time (execution + planning) | 1,200 ms | 12.0 ms | 25.5 ms |", "| WAL bytes | 4.6 KiB |", "| Shared hit ratio | 90.0% |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q in\n%s", want, md)
 		}

@@ -7,7 +7,6 @@ package k003
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/checks/k001"
@@ -175,7 +174,7 @@ func build(v *workload.View, n int) Data {
 func analyze(d Data, cfg Config) []checks.Finding {
 	var out []checks.Finding
 	if d.Statements > 1 && d.TotalMS >= 1000*cfg.MinTotalSeconds {
-		for _, s := range d.Top {
+		for i, s := range d.Top {
 			if s.SharePercent <= cfg.DominantPercent {
 				break // by time, highest first
 			}
@@ -184,8 +183,8 @@ func analyze(d Data, cfg Config) []checks.Finding {
 				plan = " (execution only: planning time is not tracked)"
 			}
 			out = append(out, checks.Finding{Code: "K003/dominant-statement", Severity: checks.P3,
-				Conclusion: fmt.Sprintf("One statement (%s) took %.0f%% of the statement time %s%s: %s in %s calls, mean %.2f ms.",
-					ident(s), s.SharePercent, window(d.Window), plan, checks.Duration(s.TotalMS/1000), strconv.FormatInt(s.Calls, 10), s.MeanMS),
+				Conclusion: fmt.Sprintf("One statement (#%d in the table, %s) took %.0f%% of the statement time %s%s: %s in %s calls, mean %s.",
+					i+1, ident(s), s.SharePercent, window(d.Window), plan, checks.Millis(s.TotalMS), checks.Num(float64(s.Calls)), checks.Millis(s.MeanMS)),
 				Recommendation: "Optimizing this statement is the cheapest way to reduce the load: check its plan with " +
 					checks.Code("EXPLAIN (ANALYZE, BUFFERS)") + " on a copy, its indexes, and whether the application needs to run it that often."})
 		}

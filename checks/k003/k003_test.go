@@ -83,7 +83,7 @@ func TestListing(t *testing.T) {
 	}
 	// 50% > 30%: the UPDATE dominates; the SELECT's 25% does not.
 	if len(out.Findings) != 1 || out.Findings[0].Code != "K003/dominant-statement" ||
-		!strings.Contains(out.Findings[0].Conclusion, "queryid 2) took 50% of the statement time in the 3m 20s window: 500 ms in 15 calls, mean 33.33 ms.") {
+		!strings.Contains(out.Findings[0].Conclusion, "(#1 in the table, queryid 2) took 50% of the statement time in the 3m 20s window: 500 ms in 15 calls, mean 33.3 ms.") {
 		t.Errorf("findings %+v", out.Findings)
 	}
 	// Everything fits: no others row.
@@ -203,7 +203,7 @@ func TestJSONAndTemplate(t *testing.T) {
 	md := checktest.Template(t, "K003", out.Data)
 	for _, want := range []string{"Window of 3m 20s", "5 statements took 632 ms in all.", "| 1 | 79.1% | 500 ms | 15 |",
 		"(2 entries: `app` in `shop` 300 ms, `` ev\\|l`user `` in `shop` 200 ms)", "`UPDATE b SET v = $1`",
-		"hidden: other roles' statements", "queryid -9223372036854775807", "| | 0.2% | 1 ms | 1 | | | | | | | | all 1 other statements |", "| `shop` | – | hidden"} {
+		"hidden: other roles' statements", "queryid -9223372036854775807", "| | 0.2% | 1.00 ms | 1 | | | | | | | | all 1 other statements |", "`UPDATE b SET v = $1` (queryid 2)", "| `shop` | – | hidden"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q in\n%s", want, md)
 		}

@@ -121,7 +121,7 @@ func TestTemplate(t *testing.T) {
 	v.Texts.ByID[1] = workload.Text{Query: "SELECT `x|y` FROM <script>", Type: "SELECT"}
 	_, d := run(t, Config{TopN: 2, SlowMeanMS: 1000, MinCalls: 10}, v)
 	md := checktest.Template(t, "M001", d)
-	for _, want := range []string{"window of 10m", "planning is not tracked", "| 1 | 2000.00 ms | 12 |", "(2 entries)",
+	for _, want := range []string{"window of 10m", "planning is not tracked", "| 1 | 2,000 ms | 12 |", "(2 entries)",
 		"all other statements (groups: 1)", "**all statements** (groups: 3)", "u11, u12", "<script>"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q in\n%s", want, md)

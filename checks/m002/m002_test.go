@@ -95,7 +95,7 @@ func TestSkipWithoutView(t *testing.T) {
 func TestTemplate(t *testing.T) {
 	_, d := run(t, Config{TopN: 2, RowsPerCall: 10000, MinCalls: 10}, view(t))
 	md := checktest.Template(t, "M002", d)
-	for _, want := range []string{"window of 5m", "| 1 | 200000.00 | 200,000 | 1 |", "`SELECT * FROM orders`",
+	for _, want := range []string{"window of 5m", "| 1 | 200,000.00 | 200,000 | 1 |", "`SELECT * FROM orders`",
 		"all other statements (groups: 2)", "**all statements** (groups: 4)"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q in\n%s", want, md)

@@ -103,7 +103,7 @@ func TestTrackIOTimingOff(t *testing.T) {
 func TestTemplate(t *testing.T) {
 	_, d := run(t, New().cfg, view(t, "on", true))
 	md := checktest.Template(t, "M003", d)
-	for _, want := range []string{"window of 1m", "I/O took 53.3%", "| 1 | 81.2% | 13s | 12s | 1s | 0 ms |",
+	for _, want := range []string{"window of 1m", "I/O took 53.3%", "| 1 | 81.2% | 13,000 ms | 12,000 ms | 1,000 ms | 0 ms |",
 		"all other statements (groups: 1)", "**all statements** (groups: 3)"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q in\n%s", want, md)

@@ -16,7 +16,8 @@ import (
 // It is a fixed text per check ID: the ID only fills the marker comment.
 func SQL(id string) string {
 	return "/* pgcheckup " + id + " */\n" + `SELECT name, setting, COALESCE(unit, ''), source, COALESCE(sourcefile, ''),
-       COALESCE(boot_val, ''), COALESCE(reset_val, ''), pending_restart, vartype, context
+       COALESCE(boot_val, ''), COALESCE(reset_val, ''), pending_restart, vartype, context,
+       pg_catalog.current_database(), session_user
 FROM pg_catalog.pg_settings
 WHERE name = ANY($1::text[])
 ORDER BY name`
@@ -33,6 +34,10 @@ type Row struct {
 	PendingRestart bool        `json:"pending_restart"`
 	VarType        checks.Text `json:"vartype"`
 	Context        checks.Text `json:"context"`
+	// Database and User are the session's, kept when the value was set for them
+	// (source "database", "user" or "database user"; see Level).
+	Database checks.Name `json:"database,omitempty"`
+	User     checks.Name `json:"user,omitempty"`
 }
 
 // Read returns the named settings that exist on the server, by name. Settings that the
@@ -46,10 +51,12 @@ func Read(ctx context.Context, db checks.Querier, sql string, names []string) (m
 	out := map[string]Row{}
 	for rows.Next() {
 		var r Row
+		var db, user string
 		if err := rows.Scan(&r.Name, &r.Value, &r.Unit, &r.Source, &r.SourceFile, &r.BootVal,
-			&r.ResetVal, &r.PendingRestart, &r.VarType, &r.Context); err != nil {
+			&r.ResetVal, &r.PendingRestart, &r.VarType, &r.Context, &db, &user); err != nil {
 			return nil, fmt.Errorf("read settings: %w", err)
 		}
+		fromSession(&r, db, user)
 		if !privacy.SettingShown(string(r.Name)) {
 			// The privacy layer hides the value of a custom setting, which may be a
 			// secret, through checks.Setting; these two are plain Text and would repeat

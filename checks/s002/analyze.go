@@ -78,8 +78,7 @@ func encryption(d Data, set pgsettings.Index) (checks.Finding, bool) {
 	var where []string
 	objs := []checks.Name{"password_encryption"}
 	if r, ok := set["password_encryption"]; ok && !scram(r.Value) {
-		where = append(where, fmt.Sprintf("`password_encryption` is %s (source: %s)", checks.Code(string(r.Value)),
-			checks.Esc(string(r.Source))))
+		where = append(where, fmt.Sprintf("`password_encryption` is %s (%s)", checks.Code(string(r.Value)), r.Level()))
 	}
 	var over []string
 	for _, o := range d.Overrides {

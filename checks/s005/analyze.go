@@ -124,8 +124,8 @@ func analyze(d Data) []checks.Finding {
 			Conclusion: "`log_connections` is off: the log does not say who connected, from which address, to which database " +
 				"and how they were authenticated (failed logins are logged anyway). After an incident there is no record " +
 				"of access, and unused roles cannot be found.",
-			Recommendation: "`ALTER SYSTEM SET log_connections = on; ALTER SYSTEM SET log_disconnections = on;` " +
-				"(takes effect for new sessions after `SELECT pg_catalog.pg_reload_conf();`), with `%u`, `%d` and `%r` or `%h` in " +
+			Recommendation: "The value is " + r.Level() + ": " + r.SetSQL("on") + ", and the same for `log_disconnections` " +
+				"(new sessions), with `%u`, `%d` and `%r` or `%h` in " +
 				"`log_line_prefix`. Under a connection pooler the server sees only the pooler's connections; log there too."})
 	}
 	if r, ok := set["log_file_mode"]; ok && set["logging_collector"].Bool() {

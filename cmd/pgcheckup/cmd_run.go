@@ -41,6 +41,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 			return exitUsage, err
 		}
 	}
+	cfg.warnDeprecated(newLogger(stderr, f.quiet, f.verbose))
 	if cfg.isFleet() || len(f.fleet.clusters) > 0 {
 		return cmdFleet(ctx, f, cfg, stdout, stderr)
 	}

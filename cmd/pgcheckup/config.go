@@ -25,7 +25,8 @@ type Config struct {
 	Project    string   `toml:"project"`
 	Out        string   `toml:"out"`
 	Connection string   `toml:"connection"` // URI or keyword/value string
-	Hosts      []string `toml:"hosts"`      // one node each
+	Nodes      []string `toml:"nodes"`      // one server each; read into Hosts (configkeys.go)
+	Hosts      []string `toml:"hosts"`      // deprecated name of nodes
 	Port       int      `toml:"port"`
 	Username   string   `toml:"username"`
 	DBName     string   `toml:"dbname"` // the same as databases = [dbname]
@@ -51,7 +52,8 @@ type Config struct {
 	RoundCounts      bool       `toml:"round_counts"`
 	PreciseBloat     bool       `toml:"precise_bloat"`
 	FailOn           string     `toml:"fail_on"` // P1, P2 or P3: exit 5 on findings this severe
-	Host             HostConfig `toml:"host"`
+	Machine          HostConfig `toml:"machine"` // read into Host (configkeys.go)
+	Host             HostConfig `toml:"host"`    // deprecated name of machine
 	Mask             []Mask     `toml:"mask"`
 
 	// Fleet: the [[cluster]] tables (see fleet_config.go) and how many run at once.
@@ -82,6 +84,7 @@ type Config struct {
 	md            *toml.MetaData
 	file          string
 	releaseTable  *releases.Table // read from Releases by validate
+	deprecated    []string        // old keys the file uses, for a warning
 }
 
 // HostConfig holds facts about the database host that SQL cannot read.
@@ -167,6 +170,9 @@ func loadFile(path string, c *Config) error {
 	data = clusterChecksTableRE.ReplaceAll(data, []byte("[cluster.checks_config.$1]"))
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
+		if msg, ok := userTypeError(err.Error()); ok {
+			return cfgErr("config %s: %s", path, msg)
+		}
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			if pe.LastKey != "" {
@@ -177,7 +183,7 @@ func loadFile(path string, c *Config) error {
 		return cfgErr("config %s: %v", path, err)
 	}
 	c.md, c.file = &md, path
-	return nil
+	return c.migrateKeys()
 }
 
 var checksTableRE = regexp.MustCompile(`(?m)^\s*\[\s*checks\.([A-Za-z0-9_]+)\s*\]`)
@@ -204,6 +210,9 @@ func (c *Config) decodeChecks(list []checks.Check) error {
 			return cfgErr("config %s: line %d: check %s has no settings", c.file, c.lineOf("checks", id), id)
 		}
 		if err := c.md.PrimitiveDecode(prim, conf.Config()); err != nil {
+			if msg, ok := userTypeError(err.Error()); ok {
+				return cfgErr("config %s: %s", c.file, msg)
+			}
 			return cfgErr("config %s: %s", c.file, publicKey(strings.TrimPrefix(err.Error(), "toml: ")))
 		}
 		if key, err := validateSettings(conf.Config()); err != nil {
@@ -297,7 +306,7 @@ func (c *Config) validate() error {
 	}
 	if c.Host.RAM != "" {
 		if _, err := pgsettings.ParseBytes(c.Host.RAM); err != nil {
-			return cfgErr("host ram: %v", err)
+			return cfgErr("[machine] ram: %v", err)
 		}
 	}
 	if _, err := failOnSeverity(c.FailOn); err != nil {
@@ -320,7 +329,7 @@ func (c *Config) validate() error {
 		return err
 	}
 	if c.Host.CPUs < 0 {
-		return cfgErr("host cpus: %d is negative", c.Host.CPUs)
+		return cfgErr("[machine] cpus: %d is negative", c.Host.CPUs)
 	}
 	for _, m := range c.Mask {
 		if _, err := regexp.Compile(m.Pattern); err != nil {

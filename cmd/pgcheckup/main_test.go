@@ -183,13 +183,13 @@ func TestConfigFile(t *testing.T) {
 		{"[checks.A002]\neol_warn_months = 6\nnope = 2\n", `line 3: unknown key "checks.A002.nope"`},
 		{"[checks.Z999]\nx = 1\n", "line 1: [checks.Z999]: no such check"},
 		{"statement_timeout = \"soon\"\n", `line 1: key "statement_timeout"`},
-		{"[checks.A002]\neol_warn_months = \"x\"\n", `line 2 (last key "checks.A002.eol_warn_months")`},
+		{"[checks.A002]\neol_warn_months = \"x\"\n", `line 2: checks.A002.eol_warn_months: want an integer`},
 		{"query_text = \"raw\"\n", "explicit opt-in"},
-		{"[host]\nram = \"lots\"\n", "host ram"},
+		{"[machine]\nram = \"lots\"\n", "[machine] ram"},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCLI(t, "run", "--config", write(c.body), "host=127.0.0.1 port=1")
-		if code != exitUsage || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "c.toml") && !strings.Contains(c.want, "opt-in") && !strings.Contains(c.want, "host ram") {
+		if code != exitUsage || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "c.toml") && !strings.Contains(c.want, "opt-in") && !strings.Contains(c.want, "[machine] ram") {
 			t.Errorf("config %q: exit %d, stderr %q; want exit 2 mentioning %q", c.body, code, stderr, c.want)
 		}
 	}

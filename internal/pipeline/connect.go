@@ -29,6 +29,7 @@ func connect(ctx context.Context, cfg Config) ([]*nodeConn, []report.Node) {
 	nodes := make([]report.Node, len(cfg.Targets))
 	for _, t := range cfg.Targets {
 		san.Register(t.Conn.User, t.Conn.Database)
+		san.RegisterHost(session.Describe(t.Conn), t.Conn.Host)
 	}
 	var wg sync.WaitGroup
 	for i, t := range cfg.Targets {

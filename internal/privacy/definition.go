@@ -1,7 +1,9 @@
 package privacy
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -104,10 +106,11 @@ func withoutLiterals(md string, w withheld) string {
 			return DefinitionWithheld
 		}
 		if err != nil {
-			out = sql
-			for l := range lits {
+			out, n = sql, 0
+			for _, l := range slices.Sorted(maps.Keys(lits)) { // a stable numbering across runs
 				if _, notNumber := strconv.ParseFloat(l, 64); notNumber != nil {
-					out = strings.ReplaceAll(out, l, "$0")
+					n++
+					out = strings.ReplaceAll(out, l, "$"+strconv.Itoa(n))
 				}
 			}
 		}

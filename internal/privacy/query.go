@@ -2,6 +2,8 @@ package privacy
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -17,7 +19,7 @@ const (
 // NormalizeQuery returns q with every literal and comment removed: pg_query's
 // normalization first, then a scan that replaces whatever constant it left (it keeps,
 // e.g., the value of ALTER SYSTEM SET and JSON_TABLE path strings), every value of a SET
-// clause, quoted or not (ALTER DATABASE d SET app.jwt_secret TO $0), and drops comments.
+// clause, quoted or not (ALTER DATABASE d SET app.jwt_secret TO $1), and drops comments.
 // Text the parser cannot read (truncated, newer syntax) never passes: it becomes a
 // marker with its length.
 func NormalizeQuery(q string) string {
@@ -59,10 +61,20 @@ func (a *Anonymizer) unparseableKeyed(q string) string {
 	return fmt.Sprintf("<query text withheld: not parseable, %d bytes, hmac %s>", len(q), a.mac(q)[:12])
 }
 
-// scrub replaces every literal left in q by $0 and drops its comments. The values of
-// SET clauses that pg_query keeps as plain words (TO sk_live_x) count as literals.
+// scrub replaces every literal left in q by a parameter and drops its comments. The
+// values of SET clauses that pg_query keeps as plain words (TO sk_live_x) count as
+// literals. The parameters go on from the highest pg_query wrote ($1..$n), so a reader
+// sees one numbering, as pg_stat_statements writes it.
 func scrub(q string) (string, error) {
+	n := 0
+	for _, m := range paramRE.FindAllStringSubmatch(q, -1) {
+		if v, err := strconv.Atoi(m[1]); err == nil && v > n {
+			n = v
+		}
+	}
 	out, err := rewriteSQL(q, sqlEdit{comments: true, words: setValues,
-		literal: func(string) (string, bool) { return "$0", true }})
+		literal: func(string) (string, bool) { n++; return "$" + strconv.Itoa(n), true }})
 	return strings.TrimSpace(out), err
 }
+
+var paramRE = regexp.MustCompile(`\$(\d+)`)

@@ -10,8 +10,9 @@ import (
 // message. NodeName must be applied to every other mention of the node's name (results,
 // findings), so they still match.
 func (s *Sanitizer) Node(n *report.Node) {
+	s.RegisterHost(n.Host)
 	n.Name = s.NodeName(n.Name)
-	n.Host = s.mask(n.Host)
+	n.Host = s.final(n.Host)
 	n.Database = s.nameOut(n.Database)
 	n.User = s.nameOut(n.User)
 	n.Error = s.final(n.Error)
@@ -38,7 +39,7 @@ func (s *Sanitizer) NodeName(name string) string { return s.final(name) }
 // ("myapp token=abc") goes whole instead of being cut by the redaction.
 func (s *Sanitizer) final(t string) string {
 	if s.p.Anonymizer != nil {
-		t = s.p.Anonymizer.Replace(t)
+		t = s.p.Anonymizer.Addresses(s.p.Anonymizer.Replace(t))
 	}
 	return s.mask(RedactSecrets(t))
 }

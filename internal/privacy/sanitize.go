@@ -48,6 +48,7 @@ func New(p Policy) (*Sanitizer, error) {
 var (
 	typeName       = reflect.TypeFor[checks.Name]()
 	typeText       = reflect.TypeFor[checks.Text]()
+	typeHost       = reflect.TypeFor[checks.Host]()
 	typeQuery      = reflect.TypeFor[checks.QueryText]()
 	typeDefinition = reflect.TypeFor[checks.Definition]()
 	typeEstimate   = reflect.TypeFor[checks.Estimate]()
@@ -185,6 +186,12 @@ func (s *Sanitizer) walk(v reflect.Value, p pass) {
 			v.SetString(s.mask(s.query(v.String())))
 		}
 		return
+	case typeHost:
+		if p == namesPass {
+			s.RegisterHost(v.String())
+			v.SetString(s.final(v.String()))
+		}
+		return
 	case typeDefinition:
 		if p == namesPass {
 			d, _ := s.definition(v.String())
@@ -267,7 +274,7 @@ func (s *Sanitizer) name(n string) string {
 // a name that looks like a secret assignment ("myapp token=abc") then goes whole.
 func (s *Sanitizer) Text(t string) string {
 	if s.p.Anonymizer != nil {
-		t = s.p.Anonymizer.Replace(t)
+		t = s.p.Anonymizer.Addresses(s.p.Anonymizer.Replace(t))
 	}
 	return RedactSecrets(t)
 }
