@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -35,6 +36,33 @@ func (c *Config) migrateKeys() error {
 	case oldHost:
 		c.deprecated = append(c.deprecated, fmt.Sprintf("line %d: [host] is now [machine] (RAM and CPUs of the database server)", c.lineOf("host")))
 	case newMachine:
+		c.Host = c.Machine
+	}
+	// Both names hold the values from here on, so a [[cluster]] table decoded over a
+	// copy of this configuration inherits them whichever name it uses.
+	c.Nodes, c.Machine = c.Hosts, c.Host
+	return nil
+}
+
+// migrateClusterKeys does for a [[cluster]] table what migrateKeys does for the file: the
+// cluster was decoded over a copy of the top level, so the name it set holds its value.
+func (c *Config) migrateClusterKeys(h clusterHead, name string) error {
+	switch {
+	case h.Hosts != nil && h.Nodes != nil:
+		return cfgErr("config %s: cluster %q: both \"hosts\" and \"nodes\": keep \"nodes\" (\"hosts\" is its old name)", c.file, name)
+	case h.Hosts != nil:
+		c.deprecated = append(slices.Clip(c.deprecated), fmt.Sprintf("cluster %q: \"hosts\" is now \"nodes\" (the database servers)", name))
+		c.Nodes = c.Hosts
+	case h.Nodes != nil:
+		c.Hosts = c.Nodes
+	}
+	switch {
+	case h.Host != nil && h.Machine != nil:
+		return cfgErr("config %s: cluster %q: both [cluster.host] and [cluster.machine]: keep [cluster.machine]", c.file, name)
+	case h.Host != nil:
+		c.deprecated = append(slices.Clip(c.deprecated), fmt.Sprintf("cluster %q: [cluster.host] is now [cluster.machine] (RAM and CPUs)", name))
+		c.Machine = c.Host
+	case h.Machine != nil:
 		c.Host = c.Machine
 	}
 	return nil

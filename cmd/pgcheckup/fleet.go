@@ -97,6 +97,11 @@ func cmdFleet(ctx context.Context, f *runFlags, base Config, stdout, stderr io.W
 	if err != nil {
 		return exitUsage, err
 	}
+	for _, fc := range all { // the top level's were logged by cmdRun
+		for _, d := range fc.cfg.deprecated[min(len(base.deprecated), len(fc.cfg.deprecated)):] {
+			fmt.Fprintf(stderr, "pgcheckup: warning: deprecated config key, still read: %s\n", d)
+		}
+	}
 	picked, err := pickClusters(all, splitList(f.fleet.clusters))
 	if err != nil {
 		return exitUsage, err

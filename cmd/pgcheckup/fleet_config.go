@@ -77,6 +77,12 @@ type clusterHead struct {
 	Name      string    `toml:"name"`
 	DBName    *string   `toml:"dbname"`
 	Databases *[]string `toml:"databases"`
+	// Which names of the servers and the machine's facts the cluster's table uses (the
+	// old ones are deprecated, see configkeys.go).
+	Nodes   *[]string       `toml:"nodes"`
+	Hosts   *[]string       `toml:"hosts"`
+	Machine *toml.Primitive `toml:"machine"`
+	Host    *toml.Primitive `toml:"host"`
 }
 
 func (c *Config) clusterHead(prim toml.Primitive) (clusterHead, error) {
@@ -133,6 +139,9 @@ func fleetClusters(base *Config, apply func(*Config), outDir string) ([]*fleetCl
 		c.CheckSections, c.Clusters = base.CheckSections, nil
 		if head.DBName != nil && head.Databases == nil {
 			c.Databases = nil
+		}
+		if err := c.migrateClusterKeys(head, name); err != nil && fc.err == nil {
+			fc.err = err
 		}
 		apply(c)
 		c.Project, c.Out = name, outDir

@@ -163,3 +163,68 @@ func TestFleetInterrupted(t *testing.T) {
 		t.Errorf("index %+v: want both clusters interrupted", idx.Clusters)
 	}
 }
+
+// TestFleetConfigKeyNames: a [[cluster]] may name its servers `nodes` (or the deprecated
+// `hosts`) and its machine [cluster.machine] (or [cluster.host]), over a top level that
+// uses either name, and inherits the facts it does not set.
+func TestFleetConfigKeyNames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fleet.toml")
+	body := `[machine]
+ram = "16GB"
+cpus = 8
+
+[[cluster]]
+name = "new"
+nodes = ["10.0.0.1"]
+[cluster.machine]
+cpus = 32
+
+[[cluster]]
+name = "old"
+hosts = ["10.0.0.2"]
+[cluster.host]
+ram = "8GB"
+
+[[cluster]]
+name = "both"
+hosts = ["10.0.0.3"]
+nodes = ["10.0.0.3"]
+`
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := defaults()
+	if err := loadFile(path, &base); err != nil {
+		t.Fatal(err)
+	}
+	got, err := fleetClusters(&base, newRunFlags().apply, "/out/prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type view struct {
+		Hosts      []string
+		RAM        string
+		CPUs       int
+		Deprecated int
+	}
+	want := map[string]view{
+		"new": {[]string{"10.0.0.1"}, "16GB", 32, 0},
+		"old": {[]string{"10.0.0.2"}, "8GB", 8, 2},
+	}
+	for _, fc := range got {
+		if fc.name == "both" {
+			if fc.err == nil || !strings.Contains(fc.err.Error(), `both "hosts" and "nodes"`) {
+				t.Errorf("cluster both: error %v, want one naming both keys", fc.err)
+			}
+			continue
+		}
+		if fc.err != nil {
+			t.Fatalf("cluster %s: %v", fc.name, fc.err)
+		}
+		c := &fc.cfg
+		v := view{c.Hosts, c.Host.RAM, c.Host.CPUs, len(c.deprecated) - len(base.deprecated)}
+		if !reflect.DeepEqual(v, want[fc.name]) {
+			t.Errorf("cluster %s:\n got %+v\nwant %+v", fc.name, v, want[fc.name])
+		}
+	}
+}
