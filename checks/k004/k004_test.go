@@ -75,7 +75,7 @@ func TestTemplate(t *testing.T) {
 	md := checktest.Template(t, "K004", run(t, c, v).Data)
 	for _, want := range []string{
 		"Counted over a window of 1m 0s.", "evicted 3 entries",
-		"| 1 | 66.8% | 7.9 MiB (1,010 blocks) | 134.7 KiB/s | 1.6 MiB | 5 | 5 ms | u10, u11 |",
+		"| 1 | 66.8% | 7.9 MiB (1,010 blocks) | 134.7 KiB/s | 1.6 MiB | 5 | 5.00 ms | u10, u11 |",
 		"u10, u11 | db1 | `SELECT * FROM t WHERE a = $1 ORDER BY a` (2 entries) |",
 		"hidden: another role's statement |",
 		"all other statements (groups: 1) |", "| | 100% | 11.8 MiB (1,511 blocks) | 201.5 KiB/s | | 9 |",

@@ -36,7 +36,7 @@ func TestRanksByWAL(t *testing.T) {
 		t.Errorf("%+v", d)
 	}
 	md := checktest.Template(t, "K005", d)
-	for _, want := range []string{"| WAL records | Full-page images |", "| 1 | 75.0% | 3.0 MiB | 307.2 KiB/s | 1.5 MiB | 2 | 3 ms | 3,000 | 30 | u10 | db1 | `UPDATE t SET v = v + $1` |",
+	for _, want := range []string{"| WAL records | Full-page images |", "| 1 | 75.0% | 3.0 MiB | 307.2 KiB/s | 1.5 MiB | 2 | 3.00 ms | 3,000 | 30 | u10 | db1 | `UPDATE t SET v = v + $1` |",
 		"| | 100% | 4.0 MiB | 409.6 KiB/s | | 13 | | 4,000 | 30 |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q in:\n%s", want, md)

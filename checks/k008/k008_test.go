@@ -79,7 +79,7 @@ func TestTemplate(t *testing.T) {
 		kseriestest.Stmt{ID: 1, User: 10, DB: 1, Text: "SELECT * FROM t WHERE x = 42", After: blocks(900, 100)},
 		kseriestest.Stmt{ID: 2, User: 10, DB: 1, Text: "SELECT 1", After: workload.Counters{Calls: 5}})
 	md := checktest.Template(t, "K008", run(t, New(), v).Data)
-	for _, want := range []string{"| Hit ratio |", "| 1 | 100.0% | 7.8 MiB (1,000 blocks) | 800.0 KiB/s | 800.0 KiB | 10 | 10 ms | 90.0% | u10 | db1 | `SELECT * FROM t WHERE x = $1` |",
+	for _, want := range []string{"| Hit ratio |", "| 1 | 100.0% | 7.8 MiB (1,000 blocks) | 800.0 KiB/s | 800.0 KiB | 10 | 10.0 ms | 90.0% | u10 | db1 | `SELECT * FROM t WHERE x = $1` |",
 		"| 0.0% | 0 B (0 blocks) | 0 B/s | 0 B | 5 | 0 ms | – | | | all other statements (groups: 1) |", "| 90.0% | | | **all statements** (groups: 2) |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q in:\n%s", want, md)

@@ -95,7 +95,7 @@ func TestOnRealServer(t *testing.T) {
 	cl.MustExec(t, "postgres", "SELECT pg_reload_conf()")
 	r = checktest.Run(t, cl, New(), checktest.Options{})
 	if f := r.WithCode("S002/password-encryption"); len(f) != 1 ||
-		!strings.Contains(f[0].Conclusion, "`password_encryption` is `md5` (source: configuration file)") {
+		!strings.Contains(f[0].Conclusion, "`password_encryption` is `md5` (set with `ALTER SYSTEM` (`postgresql.auto.conf`))") {
 		t.Fatalf("server-wide md5: %+v", r.Findings)
 	}
 	if n := len(r.WithCode("S002/scram-iterations-low")); (cl.Major >= 16) != (n == 1) {
