@@ -134,6 +134,16 @@ type HelperUse struct {
 	Note Text `json:"note,omitempty"`
 }
 
+// NotUsed is what a check reports when the helpers were not usable: not installed, or
+// the problem found with them.
+func (st HelperState) NotUsed() *HelperUse {
+	note := "pgcheckup helpers not installed"
+	if st.Installed {
+		note = st.Problem
+	}
+	return &HelperUse{Version: st.Version, Note: Text(note)}
+}
+
 // HelpersHint is the recommendation's sentence for statistics or sequences the role may
 // not read: the setup command first (no superuser at run time, nothing else widened).
 // problem is HelperState.Problem when helpers were found but not used.

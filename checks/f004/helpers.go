@@ -39,11 +39,7 @@ func throughHelpers(ctx context.Context, t *checks.Target, rows []relRow) (*chec
 		return nil, err
 	}
 	if !st.Usable {
-		note := "pgcheckup helpers not installed"
-		if st.Installed {
-			note = st.Problem
-		}
-		return &checks.HelperUse{Version: st.Version, Note: checks.Text(note)}, nil
+		return st.NotUsed(), nil
 	}
 	type key struct {
 		rel  uint32

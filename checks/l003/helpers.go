@@ -34,11 +34,7 @@ func throughHelpers(ctx context.Context, t *checks.Target, cols []candidate, bat
 		return nil, 0, err
 	}
 	if !st.Usable {
-		note := "pgcheckup helpers not installed"
-		if st.Installed {
-			note = st.Problem
-		}
-		return &checks.HelperUse{Version: st.Version, Note: checks.Text(note)}, 0, nil
+		return st.NotUsed(), 0, nil
 	}
 	slices.Sort(seqs)
 	seqs = slices.Compact(seqs)
