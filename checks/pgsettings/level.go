@@ -15,12 +15,12 @@ import (
 func (r Row) Level() string {
 	switch r.Source {
 	case "database":
-		return "set for database " + checks.Code(r.db()) + " (`ALTER DATABASE`)"
+		return "set for database " + checks.Code(r.db()) + " (with ALTER DATABASE)"
 	case "user":
-		return "set for role " + checks.Code(r.user()) + " (`ALTER ROLE`)"
+		return "set for role " + checks.Code(r.user()) + " (with ALTER ROLE)"
 	case "database user":
 		return "set for role " + checks.Code(r.user()) + " in database " + checks.Code(r.db()) +
-			" (`ALTER ROLE ... IN DATABASE`)"
+			" (with ALTER ROLE ... IN DATABASE)"
 	case "configuration file":
 		switch {
 		case r.SourceFile == "":

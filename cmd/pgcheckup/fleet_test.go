@@ -173,7 +173,7 @@ func TestFleet(t *testing.T) {
 
 	// --clusters picks some, in the file's order; one cluster's configuration error
 	// (a bad host ram) does not stop the other, and its exit code (2) is the fleet's.
-	bad := cfg.String() + "\n[[cluster]]\nname = \"bad\"\n[cluster.host]\nram = \"lots\"\n"
+	bad := cfg.String() + "\n[[cluster]]\nname = \"bad\"\n[cluster.machine]\nram = \"lots\"\n"
 	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestFleet(t *testing.T) {
 	if code != exitUsage || !slices.Equal(got, []string{"b-2:ok", "bad:config_error"}) || idx.ParallelClusters != 1 {
 		t.Errorf("--clusters bad,b-2: exit %d, index %v (parallel %d); want 2, [b-2:ok bad:config_error]\n%s", code, got, idx.ParallelClusters, stderr)
 	}
-	if !strings.Contains(stderr, "cluster bad: host ram") {
+	if !strings.Contains(stderr, "cluster bad: [machine] ram") {
 		t.Errorf("stderr does not name the bad cluster's error: %s", stderr)
 	}
 }
