@@ -109,6 +109,12 @@ type Meta struct {
 	// M001-M003, N001): the pipeline runs them last on each node, on the connection's
 	// database, with Target.Workload set.
 	Workload bool
+	// Replicated marks the checks that read only what physical replication copies to a
+	// standby (the catalogs, planner statistics, relation files, sequences), and whose
+	// node-local inputs (activity counters) mean nothing on a standby: where the run
+	// reaches the standby's primary, the primary's result stands for it and the check
+	// is skipped there, saying so. A standby checked without its primary runs them.
+	Replicated bool
 }
 
 // SessionKind says which of a node's sessions a check runs on. A node has one connection
@@ -214,6 +220,8 @@ type Outcome struct {
 type Skip struct {
 	Reason string `json:"reason"`
 	Hint   string `json:"hint,omitempty"`
+	// SameAs names the node whose result stands for this one (report.Result.SameAs).
+	SameAs string `json:"-"`
 }
 
 // Finding is one conclusion of a check.

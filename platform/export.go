@@ -177,6 +177,9 @@ type result struct {
 func (x *exporter) results(c *report.Check) []result {
 	var out []result
 	for _, res := range c.Results {
+		if res.SameAs != "" { // a standby's result that is its primary's
+			res.Data = sameAs(c, res)
+		}
 		if res.Status == checks.StatusError || len(res.Data) == 0 || string(res.Data) == "null" {
 			continue
 		}
@@ -190,6 +193,17 @@ func (x *exporter) results(c *report.Check) []result {
 		out = append(out, result{node: res.Node, db: db, raw: res.Data})
 	}
 	return out
+}
+
+// sameAs is the data of the result that stands for res: its primary's, in the same
+// database.
+func sameAs(c *report.Check, res report.Result) json.RawMessage {
+	for _, r := range c.Results {
+		if r.Node == res.SameAs && r.Database == res.Database && r.SameAs == "" {
+			return r.Data
+		}
+	}
+	return nil
 }
 
 // decode decodes a result's data into a fresh T.

@@ -118,8 +118,12 @@ type Result struct {
 	// Connection numbers the node's connection the check ran on: 1, or more after the
 	// connection dropped and was replaced mid-run, or for a check that runs on a session
 	// of its own (L003) and the checks after it.
-	Connection int             `json:"connection,omitempty"`
-	Data       json.RawMessage `json:"data,omitempty"`
+	Connection int `json:"connection,omitempty"`
+	// SameAs names the node whose result stands for this one: a standby skips a check
+	// that reads only replicated data when its primary is in the run
+	// (checks.Meta.Replicated); its data and findings are the primary's.
+	SameAs string          `json:"same_as,omitempty"`
+	Data   json.RawMessage `json:"data,omitempty"`
 	// Outcome is the check's typed outcome while a run assembles the report: the
 	// pipeline compares and sanitizes it by type, then encodes Data from it once. It is
 	// never written, and absent from a report read from a file.

@@ -49,7 +49,7 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "F004", Title: "Table bloat estimate", Scope: checks.Database, Doc: doc,
+	return checks.Meta{ID: "F004", Title: "Table bloat estimate", Scope: checks.Database, Replicated: true, Doc: doc,
 		Requires: []checks.Requirement{checks.NeedHelpers}}
 }
 

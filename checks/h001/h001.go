@@ -35,7 +35,7 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "H001", Title: "Invalid indexes", Scope: checks.Database, Doc: doc}
+	return checks.Meta{ID: "H001", Title: "Invalid indexes", Scope: checks.Database, Replicated: true, Doc: doc}
 }
 
 // Queries implements checks.Check. 15 adds NULLS NOT DISTINCT, which makes two unique

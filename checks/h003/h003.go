@@ -44,7 +44,7 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "H003", Title: "Foreign keys without a supporting index", Scope: checks.Database, Doc: doc,
+	return checks.Meta{ID: "H003", Title: "Foreign keys without a supporting index", Scope: checks.Database, Replicated: true, Doc: doc,
 		Session: checks.CatalogSession}
 }
 

@@ -31,7 +31,7 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "L001", Title: "Table sizes", Scope: checks.Database, Doc: doc,
+	return checks.Meta{ID: "L001", Title: "Table sizes", Scope: checks.Database, Replicated: true, Doc: doc,
 		Session: checks.CatalogSession}
 }
 

@@ -41,7 +41,7 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "L002", Title: "Data types worth a look", Scope: checks.Database, Doc: doc,
+	return checks.Meta{ID: "L002", Title: "Data types worth a look", Scope: checks.Database, Replicated: true, Doc: doc,
 		Session: checks.CatalogSession}
 }
 

@@ -73,7 +73,7 @@ func (c *Check) Meta() checks.Meta {
 	// Reading a sequence's position opens it, and the backend keeps every opened
 	// relation cached for the session: about 2.6 kB a sequence, 86 MB at 33,000. Its
 	// own session returns that memory when it ends (docs/benchmarks.md).
-	return checks.Meta{ID: "L003", Title: "Integer capacity of sequence-fed columns", Scope: checks.Database, Doc: doc,
+	return checks.Meta{ID: "L003", Title: "Integer capacity of sequence-fed columns", Scope: checks.Database, Replicated: true, Doc: doc,
 		Session: checks.OwnSession, Requires: []checks.Requirement{checks.NeedHelpers}}
 }
 

@@ -32,7 +32,7 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "L004", Title: "Tables without a primary or unique key", Scope: checks.Database, Doc: doc,
+	return checks.Meta{ID: "L004", Title: "Tables without a primary or unique key", Scope: checks.Database, Replicated: true, Doc: doc,
 		Session: checks.CatalogSession}
 }
 

@@ -37,7 +37,7 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "L005", Title: "Constraints not validated, foreign keys without a unique index", Scope: checks.Database, Doc: doc}
+	return checks.Meta{ID: "L005", Title: "Constraints not validated, foreign keys without a unique index", Scope: checks.Database, Replicated: true, Doc: doc}
 }
 
 // Queries implements checks.Check.

@@ -112,6 +112,9 @@ func cmdExplain(args []string, stdout io.Writer) error {
 	m := c.Meta()
 	fmt.Fprintf(stdout, "# %s %s\n\nScope: %s. Runs on PostgreSQL %s and newer. Requires: %s.\n\n%s\n",
 		m.ID, m.Title, m.Scope, minVersion(m.MinVersion), requires(m.Requires), strings.TrimSpace(m.Doc))
+	if m.Replicated {
+		fmt.Fprintln(stdout, "\nOn a standby whose primary is in the same run this check is skipped: it reads only what\nphysical replication copies (catalogs, planner statistics, relation files, sequences),\nso the primary's result stands for the standby.")
+	}
 	explainHelpers(stdout, m)
 	if conf, ok := c.(checks.Configurable); ok {
 		var b bytes.Buffer

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 	"github.com/pgcheckup/pgcheckup/report"
@@ -52,6 +53,9 @@ func assemble(rep *report.Report, cfg Config, nodes []checks.Node) error {
 			res.Node = san.NodeName(res.Node)
 			res.Database = san.DatabaseName(res.Database)
 			res.Reason, res.Hint = san.Message(res.Reason), san.Message(res.Hint)
+			if res.SameAs != "" {
+				res.SameAs = san.NodeName(res.SameAs)
+			}
 			o := res.Outcome
 			if o == nil {
 				continue
@@ -72,6 +76,9 @@ func assemble(rep *report.Report, cfg Config, nodes []checks.Node) error {
 				continue
 			}
 			res.Data = b
+		}
+		if i < len(cfg.Checks) && cfg.Checks[i].Meta().Replicated {
+			rc.Findings = append(rc.Findings, standsFor(rc)...)
 		}
 		if compared[i] != nil {
 			for k := range compared[i].Findings {
@@ -140,6 +147,28 @@ func compare(c checks.Check, results []report.Result, all []report.Node, live []
 			}
 		}
 		out = append(out, f...)
+	}
+	return out
+}
+
+// standsFor gives each standby whose result is its primary's (Result.SameAs, see
+// checks.Meta.Replicated) the primary's findings in the same database, so that they merge
+// into one finding on every node the data is on: the standby would have read the same
+// replicated rows.
+func standsFor(rc *report.Check) []checks.Finding {
+	var out []checks.Finding
+	n := len(rc.Findings)
+	for _, r := range rc.Results {
+		if r.SameAs == "" {
+			continue
+		}
+		for _, f := range rc.Findings[:n] {
+			if f.Node == r.SameAs && f.Database == r.Database {
+				// Its own slices: nothing may rewrite one finding through another.
+				f.Node, f.Objects, f.Nodes = r.Node, slices.Clone(f.Objects), slices.Clone(f.Nodes)
+				out = append(out, f)
+			}
+		}
 	}
 	return out
 }

@@ -137,7 +137,7 @@ func (n *nodeConn) forDatabase(db string) *nodeConn {
 	opts.Catalog = false
 	info := n.info
 	info.Database = db
-	return &nodeConn{target: t, opts: opts, info: info}
+	return &nodeConn{target: t, opts: opts, info: info, primary: n.primary}
 }
 
 // open connects to the database once, without the retries a dropped connection gets:

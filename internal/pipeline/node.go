@@ -28,6 +28,8 @@ type nodeConn struct {
 	opts   session.Options
 	info   checks.Node
 	s      *session.Session
+	// primary names the reachable node that is this standby's primary (runner.Node).
+	primary string
 	// number counts the node's connections: 1 for the first. Each result records the
 	// connection it ran on.
 	number int

@@ -51,6 +51,7 @@ func runNodes(ctx context.Context, cfg Config, nodes []*nodeConn, opts runner.Op
 			cfg.Progress.Step(id, node)
 		}
 	}
+	findPrimaries(nodes)
 	per := make([][]report.Check, len(nodes))
 	limit := cfg.NodeParallelism
 	if limit <= 0 {
@@ -234,7 +235,7 @@ func (r nodeRun) once(ctx context.Context, c checks.Check, n *nodeConn) (report.
 	// out of time from one whose connection dropped.
 	cctx, cancel := context.WithTimeout(ctx, r.opts.CheckTimeout)
 	defer cancel()
-	rc := runner.Run(cctx, []checks.Check{c}, []runner.Node{{Info: n.info, DB: n}}, r.opts)[0]
+	rc := runner.Run(cctx, []checks.Check{c}, []runner.Node{{Info: n.info, DB: n, Primary: n.primary}}, r.opts)[0]
 	res := &rc.Results[0]
 	res.Connection = number
 	if ctx.Err() != nil && res.Status == checks.StatusError {
@@ -243,4 +244,30 @@ func (r nodeRun) once(ctx context.Context, c checks.Check, n *nodeConn) (report.
 		res.Outcome, rc.Findings = nil, nil
 	}
 	return rc, errors.Is(cctx.Err(), context.DeadlineExceeded)
+}
+
+// findPrimaries tells each standby which reachable node of the run is its primary.
+func findPrimaries(nodes []*nodeConn) {
+	infos := make([]checks.Node, len(nodes))
+	for i, n := range nodes {
+		infos[i] = n.info
+	}
+	for _, n := range nodes {
+		n.primary = primaryOf(infos, n.info)
+	}
+}
+
+// primaryOf names the node of list that is n's primary: not in recovery, with the same
+// system identifier (a cascade's too); "" when n is no standby or its primary is not
+// there.
+func primaryOf(list []checks.Node, n checks.Node) string {
+	if !n.InRecovery || n.SystemID == "" {
+		return ""
+	}
+	for _, p := range list {
+		if !p.InRecovery && p.SystemID == n.SystemID {
+			return p.Name
+		}
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/pgcheckup/pgcheckup/internal/pgtest"
 	"github.com/pgcheckup/pgcheckup/internal/privacy"
 	"github.com/pgcheckup/pgcheckup/internal/session"
+	"github.com/pgcheckup/pgcheckup/report"
 )
 
 func sanitizer(t *testing.T) *privacy.Sanitizer {
@@ -62,9 +64,27 @@ func TestRun(t *testing.T) {
 	}
 	var list []checks.Check
 	for _, c := range all.Checks() {
-		if id := c.Meta().ID; id == "A002" || id == "H001" {
+		if id := c.Meta().ID; id == "A002" || id == "H001" || id == "L004" {
 			list = append(list, c)
 		}
+	}
+	// A table without a key, replayed on the replica, for L004 (a Replicated check).
+	cl.MustExec(t, "postgres", "CREATE TABLE nokey (a int)")
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		sc, err := sb.Connect(context.Background(), "postgres")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var there bool
+		err = sc.QueryRow(context.Background(), "SELECT to_regclass('public.nokey') IS NOT NULL").Scan(&there)
+		sc.Close(context.Background())
+		if err == nil && there {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica did not replay the table: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	rep, err := Run(context.Background(), Config{
 		Project: "p",
@@ -91,8 +111,42 @@ func TestRun(t *testing.T) {
 	if down.Error == "" || down.Name != down.Host {
 		t.Errorf("unreachable node %+v", down)
 	}
-	if len(rep.Checks) != 2 || len(rep.Checks[0].Results) != 2 || rep.Checks[0].Results[1].Node != "replica" {
+	if len(rep.Checks) != 3 || len(rep.Checks[0].Results) != 2 || rep.Checks[0].Results[1].Node != "replica" {
 		t.Fatalf("checks %+v", rep.Checks)
+	}
+	// H001 reads only replicated data: its primary's result stands for the replica. A002
+	// (the server's own version) runs on both.
+	byID := map[string][]report.Result{}
+	for _, c := range rep.Checks {
+		byID[c.ID] = c.Results
+	}
+	if h := byID["H001"]; h[0].Status != checks.StatusOK || h[1].Status != checks.StatusSkipped ||
+		!strings.Contains(h[1].Reason, "the result of primary stands for this standby") || h[1].SameAs != "primary" {
+		t.Errorf("H001 on primary and replica: %+v", h)
+	}
+	if a := byID["A002"]; a[1].Status == checks.StatusSkipped {
+		t.Errorf("A002 skipped on the replica: %+v", a[1])
+	}
+	// The primary's finding stands for the replica too: one finding on both nodes.
+	for _, c := range rep.Checks {
+		for _, f := range c.Findings {
+			if c.ID == "L004" && f.Code == "L004/no-key" && (len(f.Nodes) != 2 || f.Nodes[1] != "replica") {
+				t.Errorf("L004 finding on %q %v, want primary and replica; results %+v", f.Node, f.Nodes, byID["L004"])
+			}
+		}
+	}
+	// Without its primary in the run, the standby runs it.
+	rep, err = Run(context.Background(), Config{
+		Project: "p", Targets: []Target{target(t, "replica", sb.ConnString("postgres"))},
+		Session: limits, Checks: list, Sanitizer: sanitizer(t),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Checks {
+		if c.ID == "H001" && c.Results[0].Status != checks.StatusOK {
+			t.Errorf("H001 on the standby alone: %+v", c.Results[0])
+		}
 	}
 }
 

@@ -18,6 +18,10 @@ func gate(ctx context.Context, m checks.Meta, n Node) *checks.Skip {
 		return &checks.Skip{Reason: fmt.Sprintf("needs PostgreSQL %s or newer; this node runs %s",
 			versionName(m.MinVersion), n.Info.Version)}
 	}
+	if m.Replicated && n.Info.InRecovery && n.Primary != "" {
+		return &checks.Skip{Reason: fmt.Sprintf("reads only what replication copies from the primary: the result of %s stands for this standby", n.Primary),
+			SameAs: n.Primary}
+	}
 	for _, r := range m.Requires {
 		switch {
 		case r == checks.NeedPrimary && n.Info.InRecovery:

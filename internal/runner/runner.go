@@ -19,6 +19,9 @@ import (
 type Node struct {
 	Info checks.Node
 	DB   checks.Querier
+	// Primary names the node of the run that is this standby's primary (the same
+	// system identifier, reachable); "" when there is none. See checks.Meta.Replicated.
+	Primary string
 }
 
 // Options tune a run.
@@ -81,6 +84,7 @@ func Exec(ctx context.Context, c checks.Check, n Node, opts Options) report.Resu
 		return res
 	}
 	if skip := gate(ctx, c.Meta(), n); skip != nil {
+		res.SameAs = skip.SameAs
 		return finish(checks.StatusSkipped, skip.Reason, skip.Hint)
 	}
 	out, err := runGuarded(ctx, c, n, opts)
