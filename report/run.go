@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,7 +65,10 @@ func WriteRun(out string, rep *Report, formats []string) (string, error) {
 // fails on a folder that holds a report, and a name that exists after a failed rename is
 // taken, so the next one is tried.
 func place(tmp, base, stamp string) (string, error) {
-	for i := 1; i <= maxNames; i++ {
+	// After the highest name of the stamp already there, never in a gap: --keep may have
+	// removed STAMP while STAMP-2 stays, and a new report named STAMP would sort as the
+	// oldest.
+	for i := highestOf(base, stamp) + 1; i <= maxNames; i++ {
 		name := stamp
 		if i > 1 {
 			name = fmt.Sprintf("%s-%d", stamp, i)
@@ -79,6 +83,27 @@ func place(tmp, base, stamp string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("move report into place: %s to %s-%d are all taken", stamp, stamp, maxNames)
+}
+
+// highestOf is the highest N of the entries of base named stamp (1) or stamp-N; 0 when
+// there is none.
+func highestOf(base, stamp string) int {
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		return 0
+	}
+	high := 0
+	for _, e := range entries {
+		n := 0
+		switch name := e.Name(); {
+		case name == stamp:
+			n = 1
+		case strings.HasPrefix(name, stamp+"-"):
+			n, _ = strconv.Atoi(strings.TrimPrefix(name, stamp+"-"))
+		}
+		high = max(high, n)
+	}
+	return high
 }
 
 // removeStale removes temporary folders in dir left by runs or renders that were killed,

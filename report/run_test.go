@@ -119,3 +119,20 @@ func TestWriteRunFullDisk(t *testing.T) {
 		t.Errorf("left behind: %s", e.Name())
 	}
 }
+
+// TestPlaceAfterHighest: a new report's folder sorts after every folder of its second,
+// also when --keep removed the first of them (STAMP gone, STAMP-2 kept).
+func TestPlaceAfterHighest(t *testing.T) {
+	base := t.TempDir()
+	if err := os.Mkdir(filepath.Join(base, "S-2"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := os.MkdirTemp(base, tempPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := place(tmp, base, "S")
+	if err != nil || filepath.Base(dir) != "S-3" {
+		t.Fatalf("placed at %q (%v), want S-3", dir, err)
+	}
+}
