@@ -13,59 +13,54 @@ import (
 // names are `nodes` (the servers, as the report calls them) and `[machine]` (RAM and
 // CPUs). The old keys still work and are copied into the new ones with a warning.
 
-// migrateKeys moves the deprecated keys of the file into their new places (the fields
-// the rest of the program reads) and remembers a warning for each.
-func (c *Config) migrateKeys() error {
-	md := c.md
-	if md == nil {
-		return nil
+// renamedKeys are the deprecated names of the file with their new ones; useOld and useNew
+// copy the value from the name the file set into the other, so both hold it.
+var renamedKeys = []struct {
+	oldKey, newKey, oldName, newName, what string
+	useOld, useNew                         func(*Config)
+}{
+	{"hosts", "nodes", `"hosts"`, `"nodes"`, "the database servers",
+		func(c *Config) { c.Nodes = c.Hosts }, func(c *Config) { c.Hosts = c.Nodes }},
+	{"host", "machine", "[host]", "[machine]", "RAM and CPUs of the database server",
+		func(c *Config) { c.Machine = c.Host }, func(c *Config) { c.Host = c.Machine }},
+}
+
+// renameKeys moves the values of the deprecated keys the file (or one [[cluster]] table)
+// set into their new places, remembering a warning for each; where says where a key is
+// ("line 3", `cluster "shop"`). Both names hold the values afterwards, so a [[cluster]]
+// table decoded over a copy of the top level inherits them whichever name it uses.
+func (c *Config) renameKeys(defined func(key string) bool, where func(key string) string) error {
+	for _, k := range renamedKeys {
+		switch old, cur := defined(k.oldKey), defined(k.newKey); {
+		case old && cur:
+			return cfgErr("config %s: %s: both %s and %s: keep %s (%s is its old name)",
+				c.file, where(k.oldKey), k.oldName, k.newName, k.newName, k.oldName)
+		case old:
+			c.deprecated = append(slices.Clip(c.deprecated),
+				fmt.Sprintf("%s: %s is now %s (%s)", where(k.oldKey), k.oldName, k.newName, k.what))
+			k.useOld(c)
+		default: // the new name, or neither: the copy changes nothing
+			k.useNew(c)
+		}
 	}
-	oldHosts, newNodes := md.IsDefined("hosts"), md.IsDefined("nodes")
-	switch {
-	case oldHosts && newNodes:
-		return cfgErr("config %s: line %d: both \"hosts\" and \"nodes\": keep \"nodes\" (\"hosts\" is its old name)", c.file, c.lineOf("hosts"))
-	case oldHosts:
-		c.deprecated = append(c.deprecated, fmt.Sprintf("line %d: \"hosts\" is now \"nodes\" (the database servers)", c.lineOf("hosts")))
-	case newNodes:
-		c.Hosts = c.Nodes
-	}
-	oldHost, newMachine := md.IsDefined("host"), md.IsDefined("machine")
-	switch {
-	case oldHost && newMachine:
-		return cfgErr("config %s: line %d: both [host] and [machine]: keep [machine] ([host] is its old name)", c.file, c.lineOf("host"))
-	case oldHost:
-		c.deprecated = append(c.deprecated, fmt.Sprintf("line %d: [host] is now [machine] (RAM and CPUs of the database server)", c.lineOf("host")))
-	case newMachine:
-		c.Host = c.Machine
-	}
-	// Both names hold the values from here on, so a [[cluster]] table decoded over a
-	// copy of this configuration inherits them whichever name it uses.
-	c.Nodes, c.Machine = c.Hosts, c.Host
 	return nil
 }
 
-// migrateClusterKeys does for a [[cluster]] table what migrateKeys does for the file: the
-// cluster was decoded over a copy of the top level, so the name it set holds its value.
+// migrateKeys renames the deprecated keys of the file.
+func (c *Config) migrateKeys() error {
+	if c.md == nil {
+		return nil
+	}
+	return c.renameKeys(func(key string) bool { return c.md.IsDefined(key) },
+		func(key string) string { return fmt.Sprintf("line %d", c.lineOf(key)) })
+}
+
+// migrateClusterKeys renames the deprecated keys of a [[cluster]] table: it was decoded
+// over a copy of the top level, so the name it set holds its value.
 func (c *Config) migrateClusterKeys(h clusterHead, name string) error {
-	switch {
-	case h.Hosts != nil && h.Nodes != nil:
-		return cfgErr("config %s: cluster %q: both \"hosts\" and \"nodes\": keep \"nodes\" (\"hosts\" is its old name)", c.file, name)
-	case h.Hosts != nil:
-		c.deprecated = append(slices.Clip(c.deprecated), fmt.Sprintf("cluster %q: \"hosts\" is now \"nodes\" (the database servers)", name))
-		c.Nodes = c.Hosts
-	case h.Nodes != nil:
-		c.Hosts = c.Nodes
-	}
-	switch {
-	case h.Host != nil && h.Machine != nil:
-		return cfgErr("config %s: cluster %q: both [cluster.host] and [cluster.machine]: keep [cluster.machine]", c.file, name)
-	case h.Host != nil:
-		c.deprecated = append(slices.Clip(c.deprecated), fmt.Sprintf("cluster %q: [cluster.host] is now [cluster.machine] (RAM and CPUs)", name))
-		c.Machine = c.Host
-	case h.Machine != nil:
-		c.Host = c.Machine
-	}
-	return nil
+	set := map[string]bool{"hosts": h.Hosts != nil, "nodes": h.Nodes != nil, "host": h.Host != nil, "machine": h.Machine != nil}
+	return c.renameKeys(func(key string) bool { return set[key] },
+		func(string) string { return fmt.Sprintf("cluster %q", name) })
 }
 
 // warnDeprecated logs the old keys the file still uses.
