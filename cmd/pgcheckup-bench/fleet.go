@@ -62,7 +62,7 @@ func measureFleet(ctx context.Context, bin string, major, clusters, servers, run
 		defer stop()
 		ports = append(ports, p)
 	}
-	down, err := freePort()
+	down, err := pgtest.FreePort()
 	if err != nil {
 		return res, err
 	}
@@ -140,15 +140,6 @@ func fleetRun(ctx context.Context, bin, config string, parallel int, args []stri
 	}
 	slices.Sort(parts)
 	return wall, strings.Join(parts, " "), nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // delayProxy listens on a free local port and forwards every connection to upstream,

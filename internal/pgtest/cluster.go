@@ -163,7 +163,9 @@ func (c *Cluster) quote(v string) string {
 	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 }
 
-func freePort() (int, error) {
+// FreePort is a TCP port on 127.0.0.1 nothing listens on right now (another process may
+// take it before the caller does).
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
@@ -175,7 +177,7 @@ func freePort() (int, error) {
 func (c *Cluster) startOnFreePort(ctx context.Context) error {
 	var err error
 	for range 5 {
-		if c.Port, err = freePort(); err != nil {
+		if c.Port, err = FreePort(); err != nil {
 			return err
 		}
 		if err = c.start(ctx); err == nil {
