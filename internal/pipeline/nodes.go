@@ -102,25 +102,33 @@ func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []r
 		m := c.Meta()
 		out[i] = report.Check{ID: m.ID, Title: m.Title, Scope: string(m.Scope), Findings: []checks.Finding{}}
 	}
-	// The workload's first snapshot comes before any check, so that the window covers
-	// the whole run; its checks run last, on the connection's database.
+	// The workload's first snapshot comes before the checks that read the catalogs, so
+	// that the window covers nearly all the run; its checks run last, on the
+	// connection's database. It is taken on the catalog session: pg_stat_statements
+	// returns its rows through a tuplestore bounded by work_mem, and 5,000 entries
+	// outgrow the default 4MB and spill to a temporary file.
 	wl := hasWorkload(list) && ctx.Err() == nil
 	var s1 *workload.Snapshot
 	var started time.Time
 	var s1err error
-	if wl {
-		s1, started, s1err = firstSnapshot(ctx, n)
+	taken := false
+	snap := func() {
+		if wl && !taken {
+			taken = true
+			s1, started, s1err = firstSnapshot(ctx, n)
+		}
 	}
 	defer func() {
 		if wl {
+			snap() // the first pass had no catalog check
 			v := r.view(ctx, n, list, s1, started, s1err)
 			rw := r
 			rw.opts.Workload = v
-			rw.pass(ctx, list, n, out, func(m checks.Meta) bool { return m.Workload })
+			rw.pass(ctx, list, n, out, func(m checks.Meta) bool { return m.Workload }, nil)
 		}
 	}()
 	first := len(n.dbs) > 0 && n.dbs[0] == n.info.Database
-	r.pass(ctx, list, n, out, func(m checks.Meta) bool { return !m.Workload && (m.Scope != checks.Database || first) })
+	r.pass(ctx, list, n, out, func(m checks.Meta) bool { return !m.Workload && (m.Scope != checks.Database || first) }, snap)
 	others := n.dbs
 	if first {
 		others = others[1:]
@@ -143,7 +151,7 @@ func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []r
 				continue
 			}
 		}
-		r.pass(ctx, list, dn, out, dbOnly)
+		r.pass(ctx, list, dn, out, dbOnly, nil)
 		dn.close()
 	}
 	return out
@@ -181,8 +189,9 @@ func (n *nodeConn) skipDatabase(db, reason string) {
 
 // pass runs the checks of list that want selects on n's database, appending each
 // result to out: main-session checks first, then the catalog session's, then each
-// own session's, in the order of the list within each.
-func (r nodeRun) pass(ctx context.Context, list []checks.Check, n *nodeConn, out []report.Check, want func(checks.Meta) bool) {
+// own session's, in the order of the list within each. atCatalog, when not nil, is
+// called once the catalog session is the next to open, before its first check.
+func (r nodeRun) pass(ctx context.Context, list []checks.Check, n *nodeConn, out []report.Check, want func(checks.Meta) bool, atCatalog func()) {
 	var order []int
 	for i, c := range list {
 		if want(c.Meta()) {
@@ -193,10 +202,22 @@ func (r nodeRun) pass(ctx context.Context, list []checks.Check, n *nodeConn, out
 	current := checks.MainSession
 	for _, i := range order {
 		c := list[i]
+		if n.static(c.Meta()) {
+			// skipped for what is known of the node (a replicated check on a standby
+			// whose primary is in the run, say): no session is opened for it
+			rc, _ := r.once(ctx, c, n)
+			out[i].Results = append(out[i].Results, rc.Results...)
+			r.step(c.Meta().ID, n.info.Name)
+			continue
+		}
 		if kind := c.Meta().Session; kind == checks.OwnSession || kind != current {
 			current = kind
 			n.opts.Catalog = true
 			n.recycle() // the next query opens the new session
+			if atCatalog != nil {
+				atCatalog()
+				atCatalog = nil
+			}
 		}
 		rc, timedOut := r.once(ctx, c, n)
 		if rc.Results[0].Status == checks.StatusError && n.closed() && ctx.Err() == nil && !timedOut {
@@ -223,6 +244,10 @@ func (r nodeRun) once(ctx context.Context, c checks.Check, n *nodeConn) (report.
 	}
 	if ctx.Err() != nil {
 		return single(checks.StatusSkipped, reasonInterrupted), false
+	}
+	if n.static(m) {
+		// the runner skips it before any query
+		return runner.Run(ctx, []checks.Check{c}, []runner.Node{{Info: n.info, DB: n, Primary: n.primary}}, r.opts)[0], false
 	}
 	if err := n.ensure(ctx); err != nil {
 		if ctx.Err() != nil {
@@ -270,4 +295,10 @@ func primaryOf(list []checks.Node, n checks.Node) string {
 		}
 	}
 	return ""
+}
+
+// static tells whether the runner skips m on n for what is known of the node, before
+// any query (runner.StaticGate).
+func (n *nodeConn) static(m checks.Meta) bool {
+	return runner.StaticGate(m, runner.Node{Info: n.info, Primary: n.primary}) != nil
 }

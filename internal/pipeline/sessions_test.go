@@ -18,10 +18,12 @@ type ownProbe struct {
 	kind checks.SessionKind
 	mu   *sync.Mutex
 	log  *[]string
+	// minVersion, when set above the server's, makes the runner skip the probe
+	minVersion int
 }
 
 func (p ownProbe) Meta() checks.Meta {
-	return checks.Meta{ID: p.id, Title: "probe " + p.id, Scope: checks.Cluster, Session: p.kind}
+	return checks.Meta{ID: p.id, Title: "probe " + p.id, Scope: checks.Cluster, Session: p.kind, MinVersion: p.minVersion}
 }
 func (p ownProbe) Queries() []checks.Query { return nil }
 func (p ownProbe) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
@@ -60,8 +62,11 @@ func TestSessions(t *testing.T) {
 	}
 	own, cat, main := checks.OwnSession, checks.CatalogSession, checks.MainSession
 	// more own-session checks than maxReconnects: none may be refused a connection
+	// T010 is skipped for the server's version, before any query: no session is opened
+	// for it, so T009 gets the connection after T008's
+	skipped := ownProbe{id: "T010", kind: own, mu: &mu, log: &log, minVersion: 990000}
 	list := []checks.Check{mk("T001", main), mk("T002", own), mk("T003", cat), mk("T004", own), mk("T005", main),
-		mk("T006", own), mk("T007", cat), mk("T008", own), mk("T009", own)}
+		mk("T006", own), mk("T007", cat), mk("T008", own), skipped, mk("T009", own)}
 	cfg := quick(t, []Target{target(t, "n", cl.ConnString("postgres"))}, list)
 	rep, _, err := runWithin(t, context.Background(), time.Minute, cfg)
 	if err != nil {
@@ -103,6 +108,12 @@ func TestSessions(t *testing.T) {
 		}
 	}
 	same("T002", "T004", false)
+	if r := result(t, rep, "T010", "n"); r.Status != checks.StatusSkipped {
+		t.Errorf("T010: %s %q, want skipped for the version", r.Status, r.Reason)
+	}
+	if a, b := result(t, rep, "T008", "n").Connection, result(t, rep, "T009", "n").Connection; b != a+1 {
+		t.Errorf("T008 on connection %d, T009 on %d: a session was opened for the skipped T010", a, b)
+	}
 	if mem["T001"] == "32MB" || mem["T003"] != "32MB" || mem["T002"] != "32MB" {
 		t.Errorf("work_mem: main %s, catalog %s, own %s; want the server's, 32MB, 32MB", mem["T001"], mem["T003"], mem["T002"])
 	}

@@ -14,6 +14,30 @@ SELECT pg_catalog.count(*) > 0 FROM pg_catalog.pg_extension WHERE extname = $1`
 
 // gate returns why the check cannot run on n, or nil.
 func gate(ctx context.Context, m checks.Meta, n Node) *checks.Skip {
+	if skip := StaticGate(m, n); skip != nil {
+		return skip
+	}
+	for _, r := range m.Requires {
+		if ext, ok := strings.CutPrefix(string(r), "extension:"); ok {
+			var ok bool
+			if err := n.DB.QueryRow(ctx, ExtensionQuery, ext).Scan(&ok); err != nil {
+				// Not knowing is no reason to skip (a skip reads as "nothing to say"): the
+				// check runs, looks for the extension itself and reports what it finds,
+				// an error included.
+				continue
+			}
+			if !ok {
+				return &checks.Skip{Reason: fmt.Sprintf("extension %s is not installed in database %s", ext, n.Info.Database),
+					Hint: fmt.Sprintf("CREATE EXTENSION %s; (in database %s)", ext, n.Info.Database)}
+			}
+		}
+	}
+	return nil
+}
+
+// StaticGate is the part of gate decided by what is known of the node (version, role,
+// privileges) without a query: a check it skips needs no connection.
+func StaticGate(m checks.Meta, n Node) *checks.Skip {
 	if m.MinVersion > 0 && n.Info.VersionNum < m.MinVersion {
 		return &checks.Skip{Reason: fmt.Sprintf("needs PostgreSQL %s or newer; this node runs %s",
 			versionName(m.MinVersion), n.Info.Version)}
@@ -33,19 +57,6 @@ func gate(ctx context.Context, m checks.Meta, n Node) *checks.Skip {
 		case r == checks.NeedPGMonitor && !n.Info.PGMonitor:
 			return &checks.Skip{Reason: "needs the pg_monitor role",
 				Hint: fmt.Sprintf("GRANT pg_monitor TO %s;", quoteIdent(n.Info.User))}
-		case strings.HasPrefix(string(r), "extension:"):
-			ext := strings.TrimPrefix(string(r), "extension:")
-			var ok bool
-			if err := n.DB.QueryRow(ctx, ExtensionQuery, ext).Scan(&ok); err != nil {
-				// Not knowing is no reason to skip (a skip reads as "nothing to say"): the
-				// check runs, looks for the extension itself and reports what it finds,
-				// an error included.
-				continue
-			}
-			if !ok {
-				return &checks.Skip{Reason: fmt.Sprintf("extension %s is not installed in database %s", ext, n.Info.Database),
-					Hint: fmt.Sprintf("CREATE EXTENSION %s; (in database %s)", ext, n.Info.Database)}
-			}
 		}
 	}
 	return nil
