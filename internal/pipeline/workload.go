@@ -46,7 +46,7 @@ func hasWorkload(list []checks.Check) bool {
 	return slices.ContainsFunc(list, func(c checks.Check) bool { return c.Meta().Workload })
 }
 
-// firstSnapshot reads pg_stat_statements on n's main session before any check runs.
+// firstSnapshot reads pg_stat_statements on n (see node for when).
 func firstSnapshot(ctx context.Context, n *nodeConn) (*workload.Snapshot, time.Time, error) {
 	start := time.Now()
 	if err := n.ensure(ctx); err != nil {
