@@ -47,7 +47,9 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "S004", Title: "Object privileges: schemas, SECURITY DEFINER, RLS, defaults, user mappings", Scope: checks.Database, Doc: doc}
+	// Replicated: every input is a catalog row (ACLs, policies, functions, default
+	// privileges, user mappings), the same on a standby as on its primary.
+	return checks.Meta{ID: "S004", Title: "Object privileges: schemas, SECURITY DEFINER, RLS, defaults, user mappings", Scope: checks.Database, Replicated: true, Doc: doc}
 }
 
 // Queries implements checks.Check.
