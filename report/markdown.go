@@ -17,6 +17,16 @@ import (
 // Renderer turns a report into Markdown with the embedded per-check templates.
 type Renderer struct {
 	tmpl *template.Template
+	// sections, when not nil, keeps each check's Markdown section by heading level: the
+	// files of one write (report.md, report.html) render the same sections, and at tens
+	// of thousands of tables rendering them is most of writing a report. Only a writer
+	// that does not change the report meanwhile sets it (writeRendered).
+	sections map[sectionKey][]byte
+}
+
+type sectionKey struct {
+	c *Check
+	h string
 }
 
 // NewRenderer parses the embedded templates.
@@ -273,6 +283,23 @@ func where(r *Report, f checks.Finding) string {
 }
 
 func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) error {
+	if rd.sections == nil {
+		return rd.renderCheck(b, r, c, h)
+	}
+	k := sectionKey{c, h}
+	if s, ok := rd.sections[k]; ok {
+		b.Write(s)
+		return nil
+	}
+	start := b.Len()
+	if err := rd.renderCheck(b, r, c, h); err != nil {
+		return err
+	}
+	rd.sections[k] = bytes.Clone(b.Bytes()[start:])
+	return nil
+}
+
+func (rd *Renderer) renderCheck(b *bytes.Buffer, r *Report, c *Check, h string) error {
 	fmt.Fprintf(b, "%s %s %s\n\n", h, c.ID, checks.Esc(c.Title))
 	byDB := false
 	for _, res := range c.Results {

@@ -62,6 +62,7 @@ func writeRendered(dir string, r *Report, want map[string]bool) error {
 	if err != nil {
 		return err
 	}
+	rd.sections = map[sectionKey][]byte{}
 	for _, f := range formats {
 		if f.Rendered && want[f.Name] {
 			if err := f.write(rd, dir, f.File, r); err != nil {
