@@ -34,6 +34,7 @@ func main() {
 	nodesTables := flag.Int("nodes-tables", 1000, "catalog size of the multi-node comparison (0: skip it)")
 	standbys := flag.Int("standbys", 3, "streaming standbys of the multi-node comparison")
 	pgArgs := flag.String("pgcheckup-args", "", "more arguments for every pgcheckup run, space-separated (e.g. \"--format json\")")
+	nodesLatency := flag.Duration("nodes-latency", 0, "delay added each way between pgcheckup and every node of the multi-node comparison (a network; 0: none)")
 	nodesRuns := flag.Int("nodes-runs", 5, "runs over 1 node and over all nodes (alternating) in the multi-node comparison")
 	var fleet fleetFlags
 	addFleetFlags(&fleet)
@@ -80,7 +81,7 @@ func main() {
 		printSummary(os.Stdout, all)
 	}
 	if *nodesTables > 0 {
-		res, err := measureNodes(ctx, *bin, *major, *nodesTables, *standbys, *nodesRuns, strings.Fields(*pgArgs))
+		res, err := measureNodes(ctx, *bin, *major, *nodesTables, *standbys, *nodesRuns, *nodesLatency, strings.Fields(*pgArgs))
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "pgcheckup-bench: %d nodes: %v\n", *standbys+1, err)
 			os.Exit(1)

@@ -43,6 +43,10 @@ type nodesResult struct {
 	// machine's CPU count: the figures mean little when other work competes.
 	Load1 [2]string
 	CPUs  int
+	// Latency is the delay added each way between pgcheckup and every node (0: none):
+	// with nodes on machines of their own, as in production, the wait on the network
+	// rather than this machine's two shared cores is what runs in parallel.
+	Latency time.Duration
 }
 
 // nodeTime is one node's time in checks in one run.
@@ -54,8 +58,8 @@ type nodeTime struct {
 // measureNodes starts the kept catalog of n tables, adds standbys streaming standbys (copies
 // of its data folder, removed afterwards; the kept folder stays as it was) and alternates
 // runs over the primary alone and over every node, after one warm-up run of each.
-func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int, args []string) (nodesResult, error) {
-	res := nodesResult{Tables: n, Standbys: standbys}
+func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int, latency time.Duration, args []string) (nodesResult, error) {
+	res := nodesResult{Tables: n, Standbys: standbys, Latency: latency}
 	start := time.Now()
 	progress := func(s string) {
 		fmt.Fprintf(os.Stderr, "  building %d tables (once, kept in %s): %s, %s\n", n, benchgen.Dir(major, n), s,
@@ -71,7 +75,29 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 		}
 	}()
 	res.Version = c.Version
-	hosts := []string{fmt.Sprintf("primary=127.0.0.1:%d", c.Port)}
+	// addr is where pgcheckup reaches a node: through a delaying proxy when latency is set
+	var stops []func()
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}()
+	addr := func(port int) (string, error) {
+		if latency <= 0 {
+			return fmt.Sprintf("127.0.0.1:%d", port), nil
+		}
+		p, stop, err := delayProxy(fmt.Sprintf("127.0.0.1:%d", port), latency)
+		if err != nil {
+			return "", err
+		}
+		stops = append(stops, stop)
+		return fmt.Sprintf("127.0.0.1:%d", p), nil
+	}
+	a, err := addr(c.Port)
+	if err != nil {
+		return res, err
+	}
+	hosts := []string{"primary=" + a}
 	for i := 1; i <= standbys; i++ {
 		fmt.Fprintf(os.Stderr, "  %d tables: adding standby %d of %d\n", n, i, standbys)
 		sb, err := c.AddStandby(ctx, nil)
@@ -83,7 +109,11 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 				fmt.Fprintf(os.Stderr, "pgcheckup-bench: remove standby: %v\n", err)
 			}
 		}()
-		hosts = append(hosts, fmt.Sprintf("standby%d=127.0.0.1:%d", i, sb.Port))
+		a, err := addr(sb.Port)
+		if err != nil {
+			return res, err
+		}
+		hosts = append(hosts, fmt.Sprintf("standby%d=%s", i, a))
 	}
 	if err := waitStreaming(ctx, c, standbys, time.Minute); err != nil {
 		return res, err
@@ -204,8 +234,12 @@ func printNodes(w io.Writer, r nodesResult) {
 	m1, lo1, hi1 := stats(r.One)
 	mn, lon, hin := stats(r.All)
 	nodes := r.Standbys + 1
-	fmt.Fprintf(w, "\n== %d nodes (a primary and %d streaming standbys) against 1, %s tables (PostgreSQL %s)\n",
-		nodes, r.Standbys, checks.Thousands(int64(r.Tables)), r.Version)
+	net := ""
+	if r.Latency > 0 {
+		net = fmt.Sprintf("; %s added each way, as a network would", r.Latency)
+	}
+	fmt.Fprintf(w, "\n== %d nodes (a primary and %d streaming standbys) against 1, %s tables (PostgreSQL %s%s)\n",
+		nodes, r.Standbys, checks.Thousands(int64(r.Tables)), r.Version, net)
 	fmt.Fprintf(w, "pgcheckup wall, 1 node   %s median (%s–%s) over %d runs\n", secs(m1), secs(lo1), secs(hi1), len(r.One))
 	fmt.Fprintf(w, "pgcheckup wall, %d nodes  %s median (%s–%s) over %d runs\n", nodes, secs(mn), secs(lon), secs(hin), len(r.All))
 	ratio := mn.Seconds() / m1.Seconds()
