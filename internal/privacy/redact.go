@@ -3,6 +3,7 @@ package privacy
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Stars replaces every secret pgcheckup removes.
@@ -41,6 +42,14 @@ var secretPatterns = []*regexp.Regexp{
 // RedactSecrets replaces the values of anything that looks like a secret assignment,
 // keeping the structure (password=*****) so the reader still sees what is configured.
 func RedactSecrets(s string) string {
+	if !mayHoldSecret(s) {
+		return s
+	}
+	return redactAll(s)
+}
+
+// redactAll runs every pattern of secretPatterns over s.
+func redactAll(s string) string {
 	for i, re := range secretPatterns {
 		switch i {
 		case 0:
@@ -52,6 +61,33 @@ func RedactSecrets(s string) string {
 		}
 	}
 	return s
+}
+
+// secretMarks are what every pattern of secretPatterns needs (lower case): a keyword of
+// the first and third, the "://" of the second, the option of the third or fourth.
+var secretMarks = []string{"pass", "pwd", "secret", "token", "key", "credential", "auth", "://", "-p", "-u"}
+
+// mayHoldSecret is false when no pattern of secretPatterns can match s. Every string of
+// a report passes through RedactSecrets, and most (names, numbers, plain messages) have
+// neither "=", ":" nor "-": the patterns, which backtrack, are run only on the others.
+func mayHoldSecret(s string) bool {
+	if !strings.ContainsAny(s, "=:-") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			// the patterns fold case as Unicode does ("ſ" matches "s"): only ASCII is
+			// judged here
+			return true
+		}
+	}
+	l := strings.ToLower(s)
+	for _, m := range secretMarks {
+		if strings.Contains(l, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // redactPairs stars the values of key=value and key: value pairs, except where "key:" is
