@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 	"unicode"
 
@@ -21,7 +22,13 @@ type Renderer struct {
 	// files of one write (report.md, report.html) render the same sections, and at tens
 	// of thousands of tables rendering them is most of writing a report. Only a writer
 	// that does not change the report meanwhile sets it (writeRendered).
-	sections map[sectionKey][]byte
+	sections *sectionCache
+}
+
+// sectionCache is safe for the writers that run at once (writeRendered).
+type sectionCache struct {
+	mu sync.Mutex
+	m  map[sectionKey][]byte
 }
 
 type sectionKey struct {
@@ -287,15 +294,21 @@ func (rd *Renderer) writeCheck(b *bytes.Buffer, r *Report, c *Check, h string) e
 		return rd.renderCheck(b, r, c, h)
 	}
 	k := sectionKey{c, h}
-	if s, ok := rd.sections[k]; ok {
+	rd.sections.mu.Lock()
+	s, ok := rd.sections.m[k]
+	rd.sections.mu.Unlock()
+	if ok {
 		b.Write(s)
 		return nil
 	}
+	// two writers missing the same section at once both render it, alike
 	start := b.Len()
 	if err := rd.renderCheck(b, r, c, h); err != nil {
 		return err
 	}
-	rd.sections[k] = bytes.Clone(b.Bytes()[start:])
+	rd.sections.mu.Lock()
+	rd.sections.m[k] = bytes.Clone(b.Bytes()[start:])
+	rd.sections.mu.Unlock()
 	return nil
 }
 

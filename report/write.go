@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // File and folder modes: reports describe production systems, so only their owner
@@ -62,9 +64,20 @@ func writeRendered(dir string, r *Report, want map[string]bool) error {
 	if err != nil {
 		return err
 	}
-	rd.sections = map[sectionKey][]byte{}
+	rd.sections = &sectionCache{m: map[sectionKey][]byte{}}
+	// Markdown and HTML are files of their own, rendered at once (on two cores where
+	// there are); the PDF comes after, printed by a browser that wants the cores itself.
+	var g errgroup.Group
 	for _, f := range formats {
-		if f.Rendered && want[f.Name] {
+		if f.Rendered && want[f.Name] && !f.OnRequest {
+			g.Go(func() error { return f.write(rd, dir, f.File, r) })
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, f := range formats {
+		if f.Rendered && want[f.Name] && f.OnRequest {
 			if err := f.write(rd, dir, f.File, r); err != nil {
 				return err
 			}
