@@ -28,11 +28,10 @@ type indexRow struct {
 	scans      int64
 }
 
-// classRow is an index from pg_class.
+// classRow is an index from pg_class (not one in a system schema: those are not judged).
 type classRow struct {
 	partitioned bool // relkind 'I'
 	partition   bool // relispartition
-	system      bool // in pg_catalog, information_schema, a toast or temporary schema
 	pages       int64
 }
 
@@ -89,7 +88,7 @@ func readCatalog(ctx context.Context, db checks.Querier) (*catalog, error) {
 	err = scanAll(ctx, db, classesQuery, nil, func(rows pgx.Rows) error {
 		var oid uint32
 		var x classRow
-		if err := rows.Scan(&oid, &x.partitioned, &x.partition, &x.pages, &x.system); err != nil {
+		if err := rows.Scan(&oid, &x.partitioned, &x.partition, &x.pages); err != nil {
 			return err
 		}
 		if cat.index[oid] != nil {
@@ -168,17 +167,13 @@ func (cat *catalog) leaf(oid uint32) bool {
 	return ok && !c.partitioned
 }
 
-// droppable: the index can be judged at all (a non-system, not constraint-backed index).
-func (cat *catalog) droppable(oid uint32, ix *indexRow) bool {
-	return !cat.class[oid].system && !cat.backed[[2]uint32{ix.table, oid}]
-}
-
 // units lists every unit, and counts the partitioned indexes without an index with storage
 // below them (nothing can scan them, so they are not judged).
 func (cat *catalog) units() (out []unit, unjudged int) {
 	for oid, c := range cat.class {
 		ix := cat.index[oid]
-		if c.partition || !cat.droppable(oid, ix) {
+		// a constraint's index cannot be dropped on its own
+		if c.partition || cat.backed[[2]uint32{ix.table, oid}] {
 			continue
 		}
 		if !c.partitioned {

@@ -6,7 +6,7 @@ import (
 )
 
 // testCatalog: plain indexes 10-14 on table 1, a partitioned index 20 over a partitioned
-// 21 over leaves 22 and 23, a partitioned index 30 without leaves, a system index 40, an
+// 21 over leaves 22 and 23, a partitioned index 30 without leaves, an
 // index 50 backing a constraint of its table, an invalid index 60.
 func testCatalog() *catalog {
 	ix := func(table uint32, scans int64, keys ...int16) *indexRow {
@@ -16,13 +16,13 @@ func testCatalog() *catalog {
 		index: map[uint32]*indexRow{
 			10: ix(1, 0, 2), 11: ix(1, 0, 3, 2), 12: ix(1, 5, 4), 13: ix(1, 0, 4, 5), 14: ix(1, 0, 2),
 			20: ix(2, 0, 1), 21: ix(3, 0, 1), 22: ix(4, 0, 1), 23: ix(5, 0, 1),
-			30: ix(6, 0, 1), 40: ix(7, 0, 1), 50: ix(8, 0, 1), 60: ix(1, 0, 7),
+			30: ix(6, 0, 1), 50: ix(8, 0, 1), 60: ix(1, 0, 7),
 		},
 		class: map[uint32]classRow{
 			10: {pages: 100}, 11: {pages: 300}, 12: {pages: 200}, 13: {pages: 100}, 14: {pages: 1},
 			20: {partitioned: true}, 21: {partitioned: true, partition: true},
 			22: {partition: true, pages: 150}, 23: {partition: true, pages: 50},
-			30: {partitioned: true}, 40: {system: true, pages: 999}, 50: {pages: 999}, 60: {pages: 999},
+			30: {partitioned: true}, 50: {pages: 999}, 60: {pages: 999},
 		},
 		children: map[uint32][]uint32{20: {21}, 21: {22, 23}},
 		backed:   map[[2]uint32]bool{{8, 50}: true},
@@ -45,7 +45,7 @@ func TestPick(t *testing.T) {
 		return out
 	}
 	// largest first: 11 (300 pages), 20 (150 + 50 over its partitions), then 10 and 13
-	// (100 each, lower oid first); 12 has scans, 40, 50 and 60 are never judged
+	// (100 each, lower oid first); 12 has scans, 50 and 60 are never judged
 	if got := oids(p.unused); !reflect.DeepEqual(got, []uint32{11, 20}) {
 		t.Errorf("unused %v", got)
 	}
