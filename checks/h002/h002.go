@@ -14,10 +14,18 @@ import (
 )
 
 var (
-	//go:embed h002.sql
-	query string
 	//go:embed h002_stats.sql
 	statsQuery string
+	//go:embed h002_indexes.sql
+	indexesQuery string
+	//go:embed h002_classes.sql
+	classesQuery string
+	//go:embed h002_inherits.sql
+	inheritsQuery string
+	//go:embed h002_constraints.sql
+	constraintsQuery string
+	//go:embed h002_list.sql
+	listQuery string
 	//go:embed h002_lastscan.sql
 	lastScanQuery string
 )
@@ -61,7 +69,11 @@ func (c *Check) Meta() checks.Meta {
 func (c *Check) Queries() []checks.Query {
 	return []checks.Query{
 		{Name: "h002_stats.sql", SQL: statsQuery},
-		{Name: "h002.sql", SQL: query},
+		{Name: "h002_indexes.sql", SQL: indexesQuery},
+		{Name: "h002_classes.sql", SQL: classesQuery},
+		{Name: "h002_inherits.sql", SQL: inheritsQuery},
+		{Name: "h002_constraints.sql", SQL: constraintsQuery},
+		{Name: "h002_list.sql", SQL: listQuery},
 		{Name: "h002_lastscan.sql", MinVersion: 160000, SQL: lastScanQuery},
 	}
 }
@@ -148,12 +160,13 @@ type Data struct {
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	d := Data{Indexes: []Index{}, Large: []Index{}, TopN: c.cfg.TopN, MinSizeBytes: c.cfg.MinSizeBytes,
 		MinStatsAgeDays: c.cfg.MinStatsAgeDays, RareMinSizeBytes: c.cfg.RareMinSizeBytes, RareWritesPerScan: c.cfg.RareWritesPerScan}
+	var blockSize int64
 	if err := t.DB.QueryRow(ctx, statsQuery).Scan(&d.StatsReset, &d.PostmasterStart, &d.CrashReset,
-		&d.TrackCounts, &d.InRecovery); err != nil {
+		&d.TrackCounts, &d.InRecovery, &blockSize); err != nil {
 		return nil, fmt.Errorf("read statistics age: %w", err)
 	}
 	if d.TrackCounts {
-		if err := c.readIndexes(ctx, t.DB, &d); err != nil {
+		if err := c.readIndexes(ctx, t.DB, &d, blockSize); err != nil {
 			return nil, err
 		}
 		if q, ok := checks.Pick(c.Queries(), "h002_lastscan.sql", t.Node.VersionNum); ok {
@@ -166,50 +179,14 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 	return &checks.Outcome{Data: d, Findings: analyze(d)}, nil
 }
 
-func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data) error {
-	rows, err := db.Query(ctx, query, c.cfg.TopN, c.cfg.MinSizeBytes, c.cfg.RareMinSizeBytes)
+func (c *Check) readIndexes(ctx context.Context, db checks.Querier, d *Data, blockSize int64) error {
+	cat, err := readCatalog(ctx, db)
 	if err != nil {
-		return fmt.Errorf("read unused indexes: %w", err)
+		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var ix Index
-		var def *checks.Definition
-		var schema, name, table *checks.Name
-		var ident *checks.Definition
-		var partitions *int
-		var scans, pages, writes *int64
-		var oid *uint32
-		var large, locked, tableLocked, expressions, partial *bool
-		if err := rows.Scan(&large, &oid, &pages, &schema, &name, &table, &ident, &partitions, &scans, &writes,
-			&ix.SizeBytes, &locked, &tableLocked, &expressions, &partial, &def, &ix.SupportsFKs, &d.Total,
-			&d.UnlistedFK, &d.UnlistedLarge, &d.LargeTotal, &d.Unjudged); err != nil {
-			return fmt.Errorf("read unused indexes: %w", err)
-		}
-		// The statement returns one row with only the totals when no index is listed.
-		if name == nil {
-			continue
-		}
-		ix.Schema, ix.Name, ix.Table, ix.Ident = val(schema), *name, val(table), val(ident)
-		ix.Partitions, ix.IdxScan, ix.Locked, ix.TableLocked = val(partitions), val(scans), val(locked), val(tableLocked)
-		ix.Expressions, ix.Partial = val(expressions), val(partial)
-		ix.RelPages, ix.Writes, ix.oid = val(pages), val(writes), val(oid)
-		if def != nil {
-			ix.Definition = *def
-		}
-		if ix.SupportsFKs == nil {
-			ix.SupportsFKs = []checks.Name{}
-		}
-		if val(large) {
-			d.Large = append(d.Large, ix)
-		} else {
-			d.Indexes = append(d.Indexes, ix)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read unused indexes: %w", err)
-	}
-	return nil
+	p := cat.pick(limits{topN: c.cfg.TopN, minSize: c.cfg.MinSizeBytes, rareMin: c.cfg.RareMinSizeBytes, blockB: blockSize})
+	d.Total, d.UnlistedFK, d.UnlistedLarge, d.LargeTotal, d.Unjudged = p.total, p.unlistedFK, p.unlistedBig, p.largeTotal, p.unjudged
+	return c.listed(ctx, db, cat, p, d)
 }
 
 // readLastScans sets LastIdxScan of the plain indexes in large (16+).

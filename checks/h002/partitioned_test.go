@@ -33,6 +33,7 @@ func TestEmptyPartitionedNotJudged(t *testing.T) {
 	if f := r.WithCode("H002/not-judged"); len(f) != 1 || f[0].Count != 2 || f[0].Severity != checks.Info {
 		t.Errorf("not-judged findings %+v", f)
 	}
+	sameAsBefore(t, cl, "postgres", New().cfg)
 }
 
 // Every unused index is counted, listed or not, by the finding it would make.
@@ -63,4 +64,6 @@ func TestUnlistedCounted(t *testing.T) {
 	if counted["H002/unused-index"] != 5 || counted["H002/unused-fk-index"] != 5 {
 		t.Errorf("counted %v, want 5 unused and 5 supporting a foreign key", counted)
 	}
+	sameAsBefore(t, cl, "postgres", c.cfg, New().cfg)
+	sameAsBeforeIn(t, cl)
 }
