@@ -4,13 +4,13 @@
 -- are the tables of the keys that failed somewhere: root constraint, table, whether it is
 -- a partition (of a partitioned referencing table), whether an index supports the key.
 WITH RECURSIVE judged AS MATERIALIZED (
-    -- each table's size, probed by oid
+    -- each table's size: a hash join with one pass over pg_class, or a probe by oid per
+    -- table; either is linear (the arrays' length is known to the planner)
     SELECT j.root, j.partition, j.supported, r.relpages, r.reltuples
     FROM ROWS FROM (pg_catalog.unnest($4::pg_catalog.oid[]), pg_catalog.unnest($5::pg_catalog.oid[]),
                     pg_catalog.unnest($6::pg_catalog.bool[]), pg_catalog.unnest($7::pg_catalog.bool[]))
          j(root, relid, partition, supported)
-    CROSS JOIN LATERAL (SELECT r.relpages, r.reltuples FROM pg_catalog.pg_class r
-                        WHERE r.oid = j.relid AND r.relkind = 'r' LIMIT 1) r
+    JOIN pg_catalog.pg_class r ON r.oid = j.relid AND r.relkind = 'r'
 ), unindexed AS MATERIALIZED (
     -- a plain table: its one row; a partitioned one: its partitions summed, reported
     -- when any lacks the index. Only the partitions are grouped, to keep the hash small.
