@@ -86,8 +86,10 @@ runs ` + "`SELECT 1 FROM ONLY referencing WHERE $1 = fkcol ...`" + ` for every s
 index that is a sequential scan of the referencing table each time, and ON DELETE CASCADE /
 SET NULL do the same.
 
-Reads only catalogs and the statistics functions behind ` + "`pg_stat_all_tables`" + `, in one
-query, and lists the top ` + "`top_n`" + ` (default 50) by size of the referencing table. The
+Reads only catalogs and the statistics functions behind ` + "`pg_stat_all_tables`" + `: one pass
+each over ` + "`pg_constraint`" + ` and ` + "`pg_index`" + ` (every table is judged against its indexes by
+pgcheckup, not by the server), then one statement that lists the top ` + "`top_n`" + ` (default 50)
+by size of the referencing table. The
 others are counted on the server by severity (same rule as below) and reported as one
 finding per severity, so the summary counts every foreign key without an index.
 

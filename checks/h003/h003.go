@@ -17,6 +17,16 @@ var (
 	// 18 adds NOT ENFORCED (no triggers: never flagged) and temporal (PERIOD) keys.
 	//go:embed h003_pg18.sql
 	query18 string
+	//go:embed h003_keys.sql
+	keysQuery string
+	//go:embed h003_keys_pg18.sql
+	keysQuery18 string
+	//go:embed h003_indexes.sql
+	indexesQuery string
+	//go:embed h003_opclasses.sql
+	opclassesQuery string
+	//go:embed h003_collations.sql
+	collationsQuery string
 )
 
 // Check is H003.
@@ -53,6 +63,11 @@ func (c *Check) Queries() []checks.Query {
 	return []checks.Query{
 		{Name: "h003.sql", MaxVersion: 180000, SQL: query},
 		{Name: "h003.sql", MinVersion: 180000, SQL: query18},
+		{Name: "h003_keys.sql", MaxVersion: 180000, SQL: keysQuery},
+		{Name: "h003_keys.sql", MinVersion: 180000, SQL: keysQuery18},
+		{Name: "h003_indexes.sql", SQL: indexesQuery},
+		{Name: "h003_opclasses.sql", SQL: opclassesQuery},
+		{Name: "h003_collations.sql", SQL: collationsQuery},
 	}
 }
 
@@ -96,10 +111,26 @@ type Data struct {
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	d := Data{FKs: []FK{}, TopN: c.cfg.TopN}
 	sql, ok := checks.Pick(c.Queries(), "h003.sql", t.Node.VersionNum)
-	if !ok {
+	keysSQL, ok2 := checks.Pick(c.Queries(), "h003_keys.sql", t.Node.VersionNum)
+	if !ok || !ok2 {
 		return nil, fmt.Errorf("no statement for server version %d", t.Node.VersionNum)
 	}
-	rows, err := t.DB.Query(ctx, sql, c.cfg.TopN, c.cfg.LargeTableBytes, c.cfg.MinRefWrites)
+	// Judging is done in Go on narrow reads of the catalogs (judge.go); the statement
+	// below lists the unindexed keys Go found and counts them by severity.
+	cat, err := readCatalog(ctx, t.DB, keysSQL)
+	if err != nil {
+		return nil, err
+	}
+	ls := leaves(cat)
+	if err := readCollations(ctx, t.DB, cat, collationsNeeded(cat, ls)); err != nil {
+		return nil, err
+	}
+	js := judge(cat, ls)
+	roots, rels, parts, sup := make([]uint32, len(js)), make([]uint32, len(js)), make([]bool, len(js)), make([]bool, len(js))
+	for i, j := range js {
+		roots[i], rels[i], parts[i], sup[i] = j.root, j.rel, j.partition, j.supported
+	}
+	rows, err := t.DB.Query(ctx, sql, c.cfg.TopN, c.cfg.LargeTableBytes, c.cfg.MinRefWrites, roots, rels, parts, sup)
 	if err != nil {
 		return nil, fmt.Errorf("read foreign keys: %w", err)
 	}

@@ -1,64 +1,16 @@
 /* pgcheckup H003 */
-WITH RECURSIVE fk AS (
-    -- every foreign key and, when its table is partitioned, its clones on the partitions
-    -- (root is the top constraint). Clones made for the partitions of a partitioned
-    -- referenced table keep the referencing table and are left out: they would repeat it.
-    SELECT c.oid AS root, c.oid, c.conrelid, c.conkey, c.conpfeqop, false AS period
-    FROM pg_catalog.pg_constraint c
-    WHERE c.contype = 'f' AND c.conparentid = 0
-  UNION ALL
-    SELECT fk.root, c.oid, c.conrelid, c.conkey, c.conpfeqop, fk.period
-    FROM pg_catalog.pg_constraint c JOIN fk ON fk.oid = c.conparentid
-    WHERE c.conparentid <> 0 AND c.conrelid <> fk.conrelid
-), judged AS MATERIALIZED (
-    -- One row per table whose rows the RI lookups scan: the referencing table itself or,
-    -- when it is partitioned, each partition, judged with its own column numbers.
-    -- Materialized (and narrow): the counts below read supported without judging twice.
-    SELECT fk.root, fk.oid <> fk.root AS partition, r.relpages, r.reltuples, EXISTS (
-        SELECT 1
-        FROM pg_catalog.pg_index i
-        JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-        JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-        -- m: how many FK columns the index must lead with. All of them; for a temporal
-        -- key (its PERIOD column last) also only the equality columns, which narrow the
-        -- lookup to one key's rows however the index treats the period.
-        -- (the two differ, so UNION ALL: nothing to sort per index)
-        CROSS JOIN LATERAL (SELECT pg_catalog.cardinality(fk.conkey)
-                            UNION ALL
-                            SELECT pg_catalog.cardinality(fk.conkey) - 1 WHERE fk.period) m(n)
-        WHERE i.indrelid = r.oid
-          AND i.indisvalid AND i.indpred IS NULL
-          -- cheap, and rules most indexes out before the checks below: the index leads
-          -- with one of the key's columns
-          AND i.indkey[0] = ANY (fk.conkey)
-          AND am.amname IN ('btree', 'hash', 'gist')
-          AND m.n > 0 AND i.indnkeyatts >= m.n
-          -- the leading m key columns are the first m FK columns, in any order (an
-          -- expression column is attnum 0 and never matches); one column needs no arrays
-          AND CASE WHEN m.n = 1 THEN i.indkey[0] = fk.conkey[1]
-                   ELSE (SELECT pg_catalog.array_agg(k ORDER BY k)
-                         FROM pg_catalog.unnest((i.indkey::pg_catalog.int2[])[0:m.n - 1]) k)
-                      = (SELECT pg_catalog.array_agg(k ORDER BY k) FROM pg_catalog.unnest(fk.conkey[1:m.n]) k) END
-          -- each of those index columns can serve "$1 = fkcol" (or "$1 && period"): the
-          -- commutator of the FK's PK-to-FK operator is in the column's operator family,
-          -- same collation
-          AND NOT EXISTS (
-              SELECT 1
-              FROM pg_catalog.generate_series(1, m.n) f
-              JOIN pg_catalog.pg_operator o ON o.oid = fk.conpfeqop[f]
-              WHERE NOT EXISTS (
-                  SELECT 1
-                  FROM pg_catalog.generate_series(0, m.n - 1) p
-                  JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[p]
-                  JOIN pg_catalog.pg_amop ao ON ao.amopfamily = oc.opcfamily AND ao.amopopr = o.oprcom
-                  -- the column's collation, looked up by (attrelid, attnum): a join here
-                  -- made the planner read every column of the table, once per key
-                  WHERE i.indkey[p] = fk.conkey[f]
-                    AND i.indcollation[p] = (SELECT a.attcollation FROM pg_catalog.pg_attribute a
-                                             WHERE a.attrelid = r.oid AND a.attnum = fk.conkey[f])))
-    ) AS supported
-    FROM fk JOIN pg_catalog.pg_class r ON r.oid = fk.conrelid
-    WHERE r.relkind = 'r'
+-- Lists the foreign keys without a supporting index, largest referencing table first, and
+-- counts them by severity. Go judged every table against its indexes (judge.go); $4..$7
+-- are the tables of the keys that failed somewhere: root constraint, table, whether it is
+-- a partition (of a partitioned referencing table), whether an index supports the key.
+WITH RECURSIVE judged AS MATERIALIZED (
+    -- each table's size: a hash join with one pass over pg_class, or a probe by oid per
+    -- table; either is linear (the arrays' length is known to the planner)
+    SELECT j.root, j.partition, j.supported, r.relpages, r.reltuples
+    FROM ROWS FROM (pg_catalog.unnest($4::pg_catalog.oid[]), pg_catalog.unnest($5::pg_catalog.oid[]),
+                    pg_catalog.unnest($6::pg_catalog.bool[]), pg_catalog.unnest($7::pg_catalog.bool[]))
+         j(root, relid, partition, supported)
+    JOIN pg_catalog.pg_class r ON r.oid = j.relid AND r.relkind = 'r'
 ), unindexed AS MATERIALIZED (
     -- a plain table: its one row; a partitioned one: its partitions summed, reported
     -- when any lacks the index. Only the partitions are grouped, to keep the hash small.
@@ -84,8 +36,11 @@ WITH RECURSIVE fk AS (
     WHERE relpages * pg_catalog.current_setting('block_size')::bigint >= $2
 ), reftree(root, relid) AS (
     -- the referenced table and, when it is partitioned, its partitions
+    -- (probed by oid: weighed is the listed keys and the large tables, not the catalog)
     SELECT weighed.root, c.confrelid
-    FROM weighed JOIN pg_catalog.pg_constraint c ON c.oid = weighed.root
+    FROM weighed
+    CROSS JOIN LATERAL (SELECT c.confrelid FROM pg_catalog.pg_constraint c
+                        WHERE c.oid = weighed.root LIMIT 1) c
   UNION ALL
     SELECT reftree.root, h.inhrelid
     FROM reftree
@@ -99,7 +54,8 @@ WITH RECURSIVE fk AS (
            pg_catalog.sum(pg_catalog.pg_stat_get_tuples_updated(t.oid)
                           + pg_catalog.pg_stat_get_tuples_deleted(t.oid))::bigint AS writes
     FROM reftree
-    JOIN pg_catalog.pg_class t ON t.oid = reftree.relid AND t.relkind = 'r'
+    CROSS JOIN LATERAL (SELECT t.oid, t.relpages FROM pg_catalog.pg_class t
+                        WHERE t.oid = reftree.relid AND t.relkind = 'r' LIMIT 1) t
     GROUP BY reftree.root
 ), totals AS (
     -- every unindexed foreign key, and how many of them are P2 by analyze's rule

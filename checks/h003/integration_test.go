@@ -125,6 +125,18 @@ func TestCleanDatabase(t *testing.T) {
 		CREATE TABLE c (pid int REFERENCES p); CREATE INDEX ON c (pid);`)
 	r := checktest.Run(t, cl, New(), checktest.Options{DB: "clean"})
 	r.MustStatus(t, checks.StatusOK)
+
+	// A text key is supported by an index with its column's collation only (judge reads
+	// the collation of those columns).
+	cl.MustExec(t, "clean", `CREATE TABLE tp (code text PRIMARY KEY);
+		CREATE TABLE t_same (code text REFERENCES tp); CREATE INDEX ON t_same (code);
+		CREATE TABLE t_c (code text REFERENCES tp); CREATE INDEX ON t_c (code COLLATE "C");`)
+	r = checktest.Run(t, cl, New(), checktest.Options{DB: "clean"})
+	var d Data
+	r.Decode(t, &d)
+	if d.Total != 1 || len(d.FKs) != 1 || d.FKs[0].Table != "t_c" {
+		t.Errorf("text keys: got %+v, want only t_c (its index has another collation)", d.FKs)
+	}
 }
 
 func keys(m map[checks.Name]FK) []checks.Name {

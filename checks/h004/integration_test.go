@@ -142,4 +142,21 @@ func TestPartitionedAndUnique(t *testing.T) {
 	if len(d.Indexes) != 2 {
 		t.Errorf("got %+v", d.Indexes)
 	}
+
+	// A unique index a foreign key references stays, even where a wider one could serve
+	// its searches; the same pair without the foreign key is reported.
+	cl.MustExec(t, "postgres", "CREATE DATABASE fkref")
+	cl.MustExec(t, "fkref", `CREATE TABLE fr (x int, y int);
+		CREATE UNIQUE INDEX fr_x ON fr (x);
+		CREATE UNIQUE INDEX fr_x_inc ON fr (x) INCLUDE (y);
+		CREATE TABLE fc (x int REFERENCES fr (x));
+		CREATE TABLE gr (x int, y int);
+		CREATE UNIQUE INDEX gr_x ON gr (x);
+		CREATE UNIQUE INDEX gr_x_inc ON gr (x) INCLUDE (y);`)
+	r = checktest.Run(t, cl, New(), checktest.Options{DB: "fkref"})
+	d = Data{}
+	r.Decode(t, &d)
+	if len(d.Indexes) != 1 || d.Indexes[0].Drop != "gr_x" || d.Indexes[0].Keep != "gr_x_inc" {
+		t.Errorf("referenced unique index: got %+v, want only gr_x (fr_x backs the foreign key)", d.Indexes)
+	}
 }
