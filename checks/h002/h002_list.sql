@@ -22,11 +22,13 @@ SELECT r.indexrelid, n.nspname AS schema, ic.relname AS index, tc.relname AS "ta
        -- rows written to the table since the statistics began that add index entries
        -- (inserts and updates other than HOT ones), summed over the partitions' tables;
        -- counted only where they happen: 0 on a standby
-       -- (through the view, one table at a time: its GROUP BY takes the relid filter)
+       -- (the functions pg_stat_all_tables reads n_tup_ins, n_tup_upd and n_tup_hot_upd
+       -- from, called directly: the view groups each table with its indexes first)
        CASE WHEN r.partitions = 0 THEN
-                (SELECT s.n_tup_ins + s.n_tup_upd - s.n_tup_hot_upd FROM pg_catalog.pg_stat_all_tables s WHERE s.relid = i.indrelid)
-            ELSE (SELECT pg_catalog.sum((SELECT s.n_tup_ins + s.n_tup_upd - s.n_tup_hot_upd
-                                         FROM pg_catalog.pg_stat_all_tables s WHERE s.relid = t.tab))::bigint
+                pg_catalog.pg_stat_get_tuples_inserted(i.indrelid) + pg_catalog.pg_stat_get_tuples_updated(i.indrelid)
+                    - pg_catalog.pg_stat_get_tuples_hot_updated(i.indrelid)
+            ELSE (SELECT pg_catalog.sum(pg_catalog.pg_stat_get_tuples_inserted(t.tab) + pg_catalog.pg_stat_get_tuples_updated(t.tab)
+                                        - pg_catalog.pg_stat_get_tuples_hot_updated(t.tab))::bigint
                   FROM tree t
                   WHERE t.root = r.indexrelid AND t.tab <> 0)
        END AS writes,

@@ -35,7 +35,7 @@ func init() {
 		pg_stat_get_last_vacuum_time pg_stat_get_last_analyze_time pg_stat_get_last_autoanalyze_time
 		pg_stat_get_mod_since_analyze pg_stat_get_vacuum_count pg_stat_get_autovacuum_count
 		pg_stat_get_analyze_count pg_stat_get_autoanalyze_count pg_stat_get_tuples_updated
-		pg_stat_get_tuples_deleted
+		pg_stat_get_tuples_deleted pg_stat_get_tuples_inserted pg_stat_get_tuples_hot_updated
 		pg_tablespace_location pg_get_serial_sequence pg_sequence_last_value pg_describe_object
 		pg_identify_object pg_relation_filenode pg_relation_filepath pg_column_size
 		pgstattuple_approx pgstatindex pgstattuple pg_ls_waldir
