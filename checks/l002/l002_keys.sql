@@ -2,16 +2,10 @@
 -- Tables first: only those whose estimated rows reach the lowest threshold (smallint's,
 -- $1 × 32767) are looked at, and only their columns are read, by index; whether a column
 -- is a key is then probed by index too. Nothing here scans pg_attribute or pg_depend.
-WITH RECURSIVE rel AS MATERIALIZED (
-    -- one pass over pg_class (the partition trees, their sums and the tables were a
-    -- pass each): the tables and partitioned tables, the rest matched on this
-    SELECT c.oid, c.relkind, c.relispartition, c.relnamespace, c.relname, c.reltuples, c.relpages
-    FROM pg_catalog.pg_class c
-    WHERE c.relkind IN ('r', 'p')
-), tree(root, relid) AS (
+WITH RECURSIVE tree(root, relid) AS (
     -- a partitioned table and its partitions; a plain table's own figures are in pg_class
     SELECT c.oid, c.oid
-    FROM rel c
+    FROM pg_catalog.pg_class c
     WHERE c.relkind = 'p' AND NOT c.relispartition
   UNION ALL
     SELECT tree.root, h.inhrelid
@@ -21,18 +15,18 @@ WITH RECURSIVE rel AS MATERIALIZED (
     SELECT tree.root,
            pg_catalog.sum(GREATEST(c.reltuples, 0))::float8 AS rows,
            pg_catalog.sum(c.relpages)::bigint * pg_catalog.current_setting('block_size')::bigint AS bytes
-    FROM tree JOIN rel c ON c.oid = tree.relid AND c.relkind = 'r'
+    FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.relid AND c.relkind = 'r'
     GROUP BY tree.root
 ), tbl AS MATERIALIZED (
     SELECT r.oid AS relid, n.nspname, r.relname, s.rows, s.bytes
-    FROM rel r
+    FROM pg_catalog.pg_class r
     JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
     LEFT JOIN sized ON sized.root = r.oid
     CROSS JOIN LATERAL (
         SELECT COALESCE(sized.rows, GREATEST(r.reltuples, 0)::float8) AS rows,
                COALESCE(sized.bytes, r.relpages::bigint * pg_catalog.current_setting('block_size')::bigint) AS bytes
     ) s
-    WHERE NOT r.relispartition
+    WHERE r.relkind IN ('r', 'p') AND NOT r.relispartition
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
       AND s.rows >= $1::float8 * 32767
 ), cand AS (
