@@ -113,6 +113,22 @@ func TestOnRealServer(t *testing.T) {
 		}
 	})
 
+	t.Run("top_1", func(t *testing.T) {
+		// The live rows rank the tables without an estimate: fresh (50,000 live rows) is
+		// measured, ev is not. ev counts as unestimated through ev3, and its live rows are
+		// those of all its partitions (ev1 and ev2 are estimated), so it is reported as
+		// left out.
+		c := New()
+		c.cfg.TopN = 1
+		r := checktest.Run(t, cl, c, checktest.Options{Role: "mon"})
+		var d Data
+		r.Decode(t, &d)
+		if d.Measured != 2 || d.Unestimated != 2 || d.UnestimatedUnmeasured != 1 {
+			t.Errorf("measured %d, unestimated %d, unestimated and unmeasured %d; want 2, 2, 1",
+				d.Measured, d.Unestimated, d.UnestimatedUnmeasured)
+		}
+	})
+
 	t.Run("locked", func(t *testing.T) {
 		conn, err := cl.Connect(ctx, "postgres")
 		if err != nil {

@@ -134,4 +134,24 @@ func TestCleanDatabase(t *testing.T) {
 	if d.Total != 1 || d.Columns[0].State != StateRead || *d.Columns[0].LastValue != 1 {
 		t.Errorf("%+v", d)
 	}
+
+	// A sequence feeds a column through OWNED BY alone, with no DEFAULT (the application
+	// calls nextval() itself) or with a DEFAULT of its own; a serial column is fed both
+	// through OWNED BY and its DEFAULT. Each is listed once.
+	cl.MustExec(t, "postgres", "CREATE DATABASE owned")
+	cl.MustExec(t, "owned", `CREATE TABLE bare (id int); CREATE SEQUENCE bare_seq OWNED BY bare.id;
+		SELECT setval('bare_seq', 1073741824);
+		CREATE TABLE zero (id int DEFAULT 0); CREATE SEQUENCE zero_seq OWNED BY zero.id;
+		CREATE TABLE both_ (id serial);`)
+	r = checktest.Run(t, cl, New(), checktest.Options{DB: "owned"})
+	d = Data{}
+	r.Decode(t, &d)
+	got := map[checks.Name]Column{}
+	for _, c := range d.Columns {
+		got[c.Table] = c
+	}
+	if d.Total != 3 || len(got) != 3 || got["bare"].Sequence != "bare_seq" || got["bare"].UsedPct == nil ||
+		*got["bare"].UsedPct != 50 || got["zero"].State != StateUnused || got["both_"].Sequence != "both__id_seq" {
+		t.Errorf("owned: %+v", d)
+	}
 }

@@ -23,6 +23,9 @@ var dependQuery string
 //go:embed l003_columns.sql
 var columnsQuery string
 
+//go:embed l003_owned.sql
+var ownedQuery string
+
 //go:embed l003_read.sql
 var readQuery string
 
@@ -81,6 +84,7 @@ func (c *Check) Meta() checks.Meta {
 func (c *Check) Queries() []checks.Query {
 	return []checks.Query{{Name: "l003.sql", SQL: query}, {Name: "l003_rels.sql", SQL: relsQuery},
 		{Name: "l003_depend.sql", SQL: dependQuery}, {Name: "l003_columns.sql", SQL: columnsQuery},
+		{Name: "l003_owned.sql", SQL: ownedQuery},
 		{Name: "l003_read.sql", SQL: readQuery}, {Name: "l003_names.sql", SQL: namesQuery},
 		{Name: "l003_schemas.sql", SQL: schemasQuery},
 		{Name: "helpers", SQL: checks.HelpersQuery("L003")}, {Name: "l003_helpers.sql", SQL: helpersQuery}}

@@ -10,7 +10,9 @@ SELECT CASE WHEN d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN d
             ELSE d.refobjid END AS relid,
        CASE WHEN d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
             THEN (SELECT ad.adnum FROM pg_catalog.pg_attrdef ad WHERE ad.oid = d.objid)
-            ELSE d.refobjsubid END::pg_catalog.int4 AS attnum
+            ELSE d.refobjsubid END::pg_catalog.int4 AS attnum,
+       -- OWNED BY alone: the column may have no DEFAULT (see l003_owned.sql)
+       d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a' AS owned
 FROM pg_catalog.pg_depend d
 WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
   AND ((d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0)

@@ -77,11 +77,13 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 	}
 	// the columns each sequence may feed, each (sequence, column) once
 	fed := map[colKey][]uint32{}
+	owned := map[colKey]bool{} // true: fed through OWNED BY; false: through a DEFAULT or an identity too
 	err = scanAll(ctx, db, dependQuery, nil, func(rows pgx.Rows) error {
 		var seq uint32
 		var relid *uint32
 		var attnum *int32
-		if err := rows.Scan(&seq, &relid, &attnum); err != nil {
+		var isOwned bool
+		if err := rows.Scan(&seq, &relid, &attnum, &isOwned); err != nil {
 			return err
 		}
 		if x := seqs[seq]; x == nil || !x.inClass || relid == nil || attnum == nil || system[*relid] {
@@ -91,13 +93,17 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 		if !slices.Contains(fed[k], seq) {
 			fed[k] = append(fed[k], seq)
 		}
+		if was, ok := owned[k]; !ok || was {
+			owned[k] = isOwned
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read sequence dependencies: %w", err)
 	}
 	var out []candidate
-	err = scanAll(ctx, db, columnsQuery, nil, func(rows pgx.Rows) error {
+	seen := map[colKey]bool{}
+	each := func(rows pgx.Rows) error {
 		var k colKey
 		var relid uint32
 		var attnum int32
@@ -106,6 +112,10 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 			return err
 		}
 		k = colKey{relid, int16(attnum)}
+		if seen[k] {
+			return nil // an owned column that has a DEFAULT after all: listed by both
+		}
+		seen[k] = true
 		for _, seq := range fed[k] {
 			s := seqs[seq]
 			x := candidate{seq: seq, seqNsp: s.nsp, relid: relid, attnum: k.attnum, int2: int2, visible: true}
@@ -117,11 +127,35 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 			out = append(out, x)
 		}
 		return nil
-	})
-	if err != nil {
+	}
+	if err := scanAll(ctx, db, columnsQuery, nil, each); err != nil {
 		return nil, fmt.Errorf("read sequence-fed columns: %w", err)
 	}
+	if rels, atts := ownedOnly(owned); len(rels) > 0 {
+		if err := scanAll(ctx, db, ownedQuery, []any{rels, atts}, each); err != nil {
+			return nil, fmt.Errorf("read owned columns: %w", err)
+		}
+	}
 	return out, nil
+}
+
+// ownedOnly lists the columns fed through OWNED BY alone (no DEFAULT nextval(), no
+// identity): they may have no DEFAULT, which the pass over pg_attribute requires, so
+// they are probed one by one. Sorted, so that the statement is the same for the same
+// catalog.
+func ownedOnly(owned map[colKey]bool) ([]uint32, []int16) {
+	var keys []colKey
+	for k, only := range owned {
+		if only {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b colKey) int { return cmp.Or(cmp.Compare(a.relid, b.relid), cmp.Compare(a.attnum, b.attnum)) })
+	rels, atts := make([]uint32, len(keys)), make([]int16, len(keys))
+	for i, k := range keys {
+		rels[i], atts[i] = k.relid, k.attnum
+	}
+	return rels, atts
 }
 
 // scanAll runs sql and calls each for every row.

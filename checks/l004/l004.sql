@@ -11,15 +11,17 @@ WITH RECURSIVE keyless AS (
           SELECT 1 FROM pg_catalog.pg_depend d
           WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = r.oid AND d.deptype = 'e')
       -- a primary key, or a unique index that could be the replica identity: valid,
-      -- immediate, not partial, no expressions, every key column NOT NULL
+      -- immediate, not partial, no expressions, every key column NOT NULL. A primary
+      -- key's columns are NOT NULL by definition: pg_attribute is probed only for the
+      -- other unique indexes (probing it for every table's key read most of its pages)
       AND NOT EXISTS (
           SELECT 1 FROM pg_catalog.pg_index i
           WHERE i.indrelid = r.oid AND i.indisvalid AND i.indisunique AND i.indimmediate
             AND i.indpred IS NULL AND i.indexprs IS NULL
-            AND NOT EXISTS (
+            AND (i.indisprimary OR NOT EXISTS (
                 SELECT 1 FROM pg_catalog.pg_attribute a
                 WHERE a.attrelid = r.oid AND NOT a.attnotnull
-                  AND a.attnum = ANY ((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1])))
+                  AND a.attnum = ANY ((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1]))))
 ), tree(root, relid, replident) AS (
     -- the table and, when it is partitioned, its partitions
     SELECT k.oid, k.oid, k.relreplident FROM keyless k
