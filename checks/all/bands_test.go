@@ -48,6 +48,15 @@ var nearCopies = map[string][2][]string{
 		{"SELECT c.oid, c.conrelid, n.nspname, COALESCE(r.relname, ty.typname) AS object, false AS not_enforced"},
 		{"SELECT c.oid, c.conrelid, n.nspname, COALESCE(r.relname, ty.typname) AS object, NOT c.conenforced AS not_enforced",
 			"-- includes NOT ENFORCED (18): never validated, and VALIDATE refuses them"}},
+	// 18 added temporal keys (pg_constraint.conperiod) and NOT ENFORCED (conenforced).
+	"H003 h003.sql band 1": {
+		{"-- the PERIOD column of a temporal key: they arrive in 18, none here",
+			"ON false AND pa.attrelid = c.conrelid AND pa.attnum = c.conkey[pg_catalog.cardinality(c.conkey)]"},
+		{"-- the PERIOD column of a temporal key is its last one",
+			"ON c.conperiod AND pa.attrelid = c.conrelid AND pa.attnum = c.conkey[pg_catalog.cardinality(c.conkey)]"}},
+	"H003 h003_keys.sql band 1": {
+		{"false AS period,   -- temporal keys arrive in 18", "true AS enforced   -- so does NOT ENFORCED"},
+		{"c.conperiod AS period,", "c.conenforced AS enforced  -- NOT ENFORCED: no triggers, nothing looks the rows up"}},
 	"H004 h004.sql band 1": {
 		{"i.indisunique AS uniq, i.indimmediate AS immediate, false AS nnd,", "AND NOT a.nnd))"},
 		{"i.indisunique AS uniq, i.indimmediate AS immediate, i.indnullsnotdistinct AS nnd,", "AND a.nnd = b.indnullsnotdistinct))"}},
