@@ -79,9 +79,7 @@ func oldest(all []age, n int) []age {
 	seen := map[uint32]bool{}
 	var out []age
 	for _, key := range []func(age) int64{func(a age) int64 { return a.xid }, func(a age) int64 { return a.mxid }} {
-		s := slices.Clone(all)
-		slices.SortFunc(s, func(a, b age) int { return cmp.Or(cmp.Compare(key(b), key(a)), cmp.Compare(a.oid, b.oid)) })
-		for _, a := range s[:min(len(s), max(n, 0))] {
+		for _, a := range topN(all, n, func(a, b age) int { return cmp.Or(cmp.Compare(key(b), key(a)), cmp.Compare(a.oid, b.oid)) }) {
 			if !seen[a.oid] {
 				seen[a.oid] = true
 				out = append(out, a)
@@ -89,6 +87,27 @@ func oldest(all []age, n int) []age {
 		}
 	}
 	return out
+}
+
+// topN is the first n of all in the order of less, without sorting all of it: at
+// 50,000 tables all has 100,000 relations and n is top_n.
+func topN(all []age, n int, less func(a, b age) int) []age {
+	n = min(len(all), max(n, 0))
+	if n == 0 {
+		return nil
+	}
+	top := make([]age, 0, n+1) // kept in order
+	for _, a := range all {
+		if len(top) == n && less(a, top[n-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, a, less)
+		top = slices.Insert(top, i, a)
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
 }
 
 // readTables names the picked relations and adds their size and last vacuum, oldest first.
