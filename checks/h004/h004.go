@@ -146,10 +146,10 @@ func readPeers(ctx context.Context, t *checks.Target, q string) ([]peer, error) 
 	}
 	defer rows.Close()
 	var ps []peer
-	var indkey []int16
 	for rows.Next() {
 		var p peer
 		var nk int
+		var indkey []int16 // new each row: keys and incl share it
 		if err := rows.Scan(&p.oid, &p.indrelid, &nk, &indkey, &p.opc, &p.coll, &p.opt, &p.uniq, &p.immediate, &p.nnd,
 			&p.clustered, &p.replident, &p.backing, &p.hasPred, &p.hasExprs, &p.tableLocked, &p.pred, &p.exprs,
 			&p.droppable, &p.partitioned, &p.bytes, &p.method, &p.reloptions); err != nil {
@@ -158,7 +158,7 @@ func readPeers(ctx context.Context, t *checks.Target, q string) ([]peer, error) 
 		if nk < 1 || nk > len(indkey) || len(p.opc) != nk || len(p.coll) != nk || len(p.opt) != nk {
 			return nil, fmt.Errorf("read indexes: index %d: %d key columns of %d", p.oid, nk, len(indkey))
 		}
-		p.keys, p.incl = slices.Clone(indkey[:nk]), slices.Clone(indkey[nk:])
+		p.keys, p.incl = indkey[:nk:nk], indkey[nk:]
 		ps = append(ps, p)
 	}
 	if err := rows.Err(); err != nil {
