@@ -42,7 +42,7 @@ type candidate struct {
 }
 
 // candidates finds for each droppable index its keeper: the widest index of its table
-// that serves all its uses (see rule). ps is sorted by table.
+// that serves all its uses (see rule). It sorts ps by table.
 func candidates(ps []peer) []candidate {
 	slices.SortFunc(ps, func(x, y peer) int {
 		return cmp.Or(cmp.Compare(x.indrelid, y.indrelid), cmp.Compare(x.oid, y.oid))
