@@ -122,10 +122,9 @@ func recreate(x Index) string {
 
 const doc = `Finds indexes that another index on the same table makes unnecessary, and says which to
 keep, which to drop, the space saved, the ` + "`DROP INDEX CONCURRENTLY`" + ` statement and the
-statement that recreates the dropped index. Reads ` + "`pg_index`" + ` in one query, comparing each index
-that shares its table, first column and operator class with another (or is GIN beside another
-GIN index) with the other indexes of its table (found through the catalog's index on the
-table, so no sort or hash over the whole catalog spills to disk); sizes, definitions and scan counts
+statement that recreates the dropped index. Reads ` + "`pg_index`" + ` in one pass, keeping the indexes that
+share their table, first column and operator class with another (or are GIN beside another GIN
+index), and compares those with the other indexes of their table in pgcheckup; sizes, definitions and scan counts
 (` + "`idx_scan`" + `) only for the top ` + "`top_n`" + ` (default 50), largest first by ` + "`relpages`" + `. The rest
 are counted by severity (judged from ` + "`relpages`" + `; a partitioned index counts as small) and
 reported as one finding per severity, so that the summary counts every one.

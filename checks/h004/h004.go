@@ -3,9 +3,11 @@
 package h004
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 )
@@ -15,6 +17,8 @@ var (
 	query string
 	//go:embed h004_pg15.sql
 	query15 string
+	//go:embed h004_list.sql
+	listQuery string
 )
 
 // Check is H004.
@@ -46,6 +50,7 @@ func (c *Check) Queries() []checks.Query {
 	return []checks.Query{
 		{Name: "h004.sql", MaxVersion: 150000, SQL: query},
 		{Name: "h004.sql", MinVersion: 150000, SQL: query15},
+		{Name: "h004_list.sql", SQL: listQuery},
 	}
 }
 
@@ -105,13 +110,80 @@ type Table struct {
 	Name   checks.Name `json:"name"`
 }
 
-// Run implements checks.Check.
+// Run implements checks.Check. The indexes with a peer are read in one statement, the
+// keepers searched in Go (keeper.go), and the listed ones named in a second statement.
 func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, error) {
 	q, _ := checks.Pick(c.Queries(), "h004.sql", t.Node.VersionNum)
+	ps, err := readPeers(ctx, t, q)
+	if err != nil {
+		return nil, err
+	}
+	cands := candidates(ps)
 	d := Data{Indexes: []Index{}, TopN: c.cfg.TopN, NotCompared: []Table{}}
-	rows, err := t.DB.Query(ctx, q, c.cfg.TopN, c.cfg.P2Bytes)
+	ranked := rank(cands)
+	listed := ranked[:min(len(ranked), max(c.cfg.TopN, 0))]
+	d.Total, d.Unlisted = len(ranked), count(ranked[len(listed):], c.cfg.P2Bytes)
+	var notCompared []uint32
+	for _, x := range cands {
+		if !x.compared {
+			notCompared = append(notCompared, x.drop.indrelid)
+		}
+	}
+	if len(listed) > 0 || len(notCompared) > 0 {
+		if err := c.list(ctx, t, listed, notCompared, &d); err != nil {
+			return nil, err
+		}
+	}
+	d.Truncated = d.Total > len(d.Indexes)
+	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
+}
+
+// readPeers reads the indexes h004.sql returns.
+func readPeers(ctx context.Context, t *checks.Target, q string) ([]peer, error) {
+	rows, err := t.DB.Query(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("read indexes: %w", err)
+	}
+	defer rows.Close()
+	var ps []peer
+	for rows.Next() {
+		var p peer
+		var nk int
+		var indkey []int16 // new each row: keys and incl share it
+		if err := rows.Scan(&p.oid, &p.indrelid, &nk, &indkey, &p.opc, &p.coll, &p.opt, &p.uniq, &p.immediate, &p.nnd,
+			&p.clustered, &p.replident, &p.backing, &p.hasPred, &p.hasExprs, &p.tableLocked, &p.pred, &p.exprs,
+			&p.droppable, &p.partitioned, &p.bytes, &p.method, &p.reloptions); err != nil {
+			return nil, fmt.Errorf("read indexes: %w", err)
+		}
+		if nk < 1 || nk > len(indkey) || len(p.opc) != nk || len(p.coll) != nk || len(p.opt) != nk {
+			return nil, fmt.Errorf("read indexes: index %d: %d key columns of %d", p.oid, nk, len(indkey))
+		}
+		p.keys, p.incl = indkey[:nk:nk], indkey[nk:]
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read indexes: %w", err)
+	}
+	return ps, nil
+}
+
+// list names the listed indexes and the tables not compared, with h004_list.sql.
+func (c *Check) list(ctx context.Context, t *checks.Target, listed []candidate, notCompared []uint32, d *Data) error {
+	n := len(listed)
+	drop, keep, rel := make([]uint32, n), make([]uint32, n), make([]uint32, n)
+	partitioned, dup, clustered, locked := make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n)
+	rules := make([]string, n)
+	for i, x := range listed {
+		drop[i], keep[i], rel[i] = x.drop.oid, x.keep.oid, x.drop.indrelid
+		partitioned[i], dup[i], clustered[i], locked[i] = x.drop.partitioned, x.duplicate, x.drop.clustered, x.drop.tableLocked
+		rules[i] = x.rule
+	}
+	if notCompared == nil {
+		notCompared = []uint32{}
+	}
+	rows, err := t.DB.Query(ctx, listQuery, drop, keep, rel, partitioned, dup, rules, clustered, locked, notCompared)
+	if err != nil {
+		return fmt.Errorf("read indexes: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -123,8 +195,8 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		var x Index
 		if err := rows.Scan(&schema, &table, &drop, &keep, &dup, &rule, &x.DropBytes, &x.KeepBytes,
 			&x.DropScans, &x.KeepScans, &partitioned, &clustered, &dropDef, &keepDef, &locked, &dropSQL,
-			&d.Total, &d.Unlisted.P2, &d.Unlisted.P3, &d.Unlisted.Info, &ncSchemas, &ncTables); err != nil {
-			return nil, fmt.Errorf("read indexes: %w", err)
+			&ncSchemas, &ncTables); err != nil {
+			return fmt.Errorf("read indexes: %w", err)
 		}
 		if len(d.NotCompared) == 0 {
 			for i := range min(len(ncSchemas), len(ncTables)) {
@@ -141,10 +213,42 @@ func (c *Check) Run(ctx context.Context, t *checks.Target) (*checks.Outcome, err
 		d.Indexes = append(d.Indexes, x)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read indexes: %w", err)
+		return fmt.Errorf("read indexes: %w", err)
 	}
-	d.Truncated = d.Total > len(d.Indexes)
-	return &checks.Outcome{Data: d, Findings: analyze(d, c.cfg)}, nil
+	return nil
+}
+
+// rank is the compared candidates, largest first (by relpages, then OID).
+func rank(cands []candidate) []candidate {
+	var out []candidate
+	for _, x := range cands {
+		if x.compared {
+			out = append(out, x)
+		}
+	}
+	slices.SortFunc(out, func(x, y candidate) int {
+		return cmp.Or(-cmp.Compare(x.drop.bytes, y.drop.bytes), cmp.Compare(x.drop.oid, y.drop.oid))
+	})
+	return out
+}
+
+// count counts the unlisted candidates by the severity analyze() gives: by relpages (a
+// partitioned index has none of its own, so it counts as small); a GiST prefix is a level
+// lower because the saving is uncertain.
+func count(unlisted []candidate, p2Bytes int64) Unlisted {
+	var u Unlisted
+	for _, x := range unlisted {
+		big, uncertain := x.drop.bytes >= p2Bytes, x.rule == "gist-prefix"
+		switch {
+		case big && !uncertain:
+			u.P2++
+		case big == uncertain:
+			u.P3++
+		default:
+			u.Info++
+		}
+	}
+	return u
 }
 
 // val is *p, or the zero value for nil.
