@@ -77,7 +77,7 @@ func printSize(w io.Writer, r sizeResult) {
 	fmt.Fprintf(w, "pgcheckup wall        %s median (%s–%s) over %d runs\n", secs(med), secs(lo), secs(hi), len(r.Runs))
 	fmt.Fprintf(w, "catalog floor wall    %s median (%s–%s): %s rows of %s\n", secs(fmed), secs(flo), secs(fhi),
 		checks.Thousands(r.FloorRows), strings.Join(floorCatalogs, ", "))
-	fmt.Fprintf(w, "ratio pgcheckup/floor %.1f×\n", med.Seconds()/fmed.Seconds())
+	fmt.Fprintf(w, "ratio pgcheckup/floor %.2f×\n", med.Seconds()/fmed.Seconds())
 	fmt.Fprintf(w, "client peak RSS       %s (ru_maxrss of the pgcheckup process, worst run)\n",
 		mb(maxOf(r.Runs, func(x runResult) int64 { return x.ClientKB })))
 	fmt.Fprintf(w, "server backend peak   %s RssAnon of one backend, %s summed over its backends (private memory, sampled every 20 ms; shared_buffers not counted; worst run)\n",
@@ -159,7 +159,7 @@ func printSummary(w io.Writer, rs []sizeResult) {
 	for _, r := range rs {
 		med, lo, hi := stats(walls(r.Runs))
 		fmed, _, _ := stats(r.Floors)
-		fmt.Fprintf(w, "| %s | %.1f s (%.1f–%.1f) | %.1f s | %.1f× | %s | %s | %.1f MiB / %d | %d | %d |\n",
+		fmt.Fprintf(w, "| %s | %.1f s (%.1f–%.1f) | %.2f s | %.2f× | %s | %s | %.1f MiB / %d | %d | %d |\n",
 			checks.Thousands(int64(r.Tables)), med.Seconds(), lo.Seconds(), hi.Seconds(), fmed.Seconds(),
 			med.Seconds()/fmed.Seconds(),
 			mb(maxOf(r.Runs, func(x runResult) int64 { return x.ClientKB })),
