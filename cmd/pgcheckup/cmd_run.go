@@ -172,6 +172,7 @@ func runCluster(ctx context.Context, cfg *Config, list []checks.Check, o runIO) 
 	}
 	bar := &progressBar{w: o.stderr, quiet: o.quiet || !o.progress, log: log}
 	wl, kept := workloadOptions(cfg.Window.Duration, filepath.Join(outBase, cfg.Project))
+	defer holdMemory(nodesAtOnce(len(tg), cfg.ParallelNodes, cfg.Discover))()
 	rep, err := pipeline.Run(ctx, pipeline.Config{
 		Project:     cfg.Project,
 		ToolVersion: toolVersion(),

@@ -40,7 +40,6 @@ func toolVersion() string {
 }
 
 func main() {
-	setMemoryLimit()
 	ctx, stop := onInterrupt(os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
