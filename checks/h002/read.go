@@ -80,7 +80,7 @@ func readCatalog(ctx context.Context, db checks.Querier) (*catalog, error) {
 	cat := &catalog{index: map[uint32]*indexRow{}, class: map[uint32]classRow{}, children: map[uint32][]uint32{},
 		backed: map[[2]uint32]bool{}, fks: map[uint32][][]int16{}}
 	tables := map[uint32]bool{}
-	err := scanAll(ctx, db, indexesQuery, nil, func(rows pgx.Rows) error {
+	err := checks.ScanAll(ctx, db, indexesQuery, nil, func(rows pgx.Rows) error {
 		var oid uint32
 		var x indexRow
 		if err := rows.Scan(&oid, &x.table, &x.valid, &x.notPartial, &x.keys, &x.keyAtts, &x.scans); err != nil {
@@ -93,7 +93,7 @@ func readCatalog(ctx context.Context, db checks.Querier) (*catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read indexes: %w", err)
 	}
-	err = scanAll(ctx, db, classesQuery, nil, func(rows pgx.Rows) error {
+	err = checks.ScanAll(ctx, db, classesQuery, nil, func(rows pgx.Rows) error {
 		var oid uint32
 		var x classRow
 		if err := rows.Scan(&oid, &x.partitioned, &x.partition, &x.pages); err != nil {
@@ -107,7 +107,7 @@ func readCatalog(ctx context.Context, db checks.Querier) (*catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read index relations: %w", err)
 	}
-	err = scanAll(ctx, db, inheritsQuery, nil, func(rows pgx.Rows) error {
+	err = checks.ScanAll(ctx, db, inheritsQuery, nil, func(rows pgx.Rows) error {
 		var child, parent uint32
 		if err := rows.Scan(&child, &parent); err != nil {
 			return err
@@ -120,7 +120,7 @@ func readCatalog(ctx context.Context, db checks.Querier) (*catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read partitions: %w", err)
 	}
-	err = scanAll(ctx, db, constraintsQuery, nil, func(rows pgx.Rows) error {
+	err = checks.ScanAll(ctx, db, constraintsQuery, nil, func(rows pgx.Rows) error {
 		var table, index uint32
 		var fk []int16
 		if err := rows.Scan(&table, &index, &fk); err != nil {
@@ -138,20 +138,6 @@ func readCatalog(ctx context.Context, db checks.Querier) (*catalog, error) {
 		return nil, fmt.Errorf("read constraints: %w", err)
 	}
 	return cat, nil
-}
-
-func scanAll(ctx context.Context, db checks.Querier, sql string, args []any, each func(pgx.Rows) error) error {
-	rows, err := db.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // tree is every index below root in pg_inherits, root first.
@@ -295,7 +281,7 @@ func (c *Check) listed(ctx context.Context, db checks.Querier, cat *catalog, p p
 		return nil
 	}
 	got := map[uint32]Index{}
-	err := scanAll(ctx, db, listQuery, []any{oids, parts, roots, members, tabs}, func(rows pgx.Rows) error {
+	err := checks.ScanAll(ctx, db, listQuery, []any{oids, parts, roots, members, tabs}, func(rows pgx.Rows) error {
 		var ix Index
 		var def *checks.Definition
 		var locked, tableLocked *bool

@@ -15,7 +15,7 @@ import (
 func readCatalog(ctx context.Context, db checks.Querier, keysSQL string) (*catalog, error) {
 	c := &catalog{indexes: map[uint32][]index{},
 		serves: map[uint32]map[uint32]bool{}, colls: map[attr]uint32{}}
-	err := scanAll(ctx, db, keysSQL, nil, func(rows pgx.Rows) error {
+	err := checks.ScanAll(ctx, db, keysSQL, nil, func(rows pgx.Rows) error {
 		var k fkRow
 		if err := rows.Scan(&k.oid, &k.parent, &k.rel, &k.key, &k.pfeqop, &k.partitioned, &k.period, &k.enforced); err != nil {
 			return err
@@ -26,7 +26,7 @@ func readCatalog(ctx context.Context, db checks.Querier, keysSQL string) (*catal
 	if err != nil {
 		return nil, fmt.Errorf("read foreign keys: %w", err)
 	}
-	err = scanAll(ctx, db, indexesQuery, nil, func(rows pgx.Rows) error {
+	err = checks.ScanAll(ctx, db, indexesQuery, nil, func(rows pgx.Rows) error {
 		var rel uint32
 		var x index
 		if err := rows.Scan(&rel, &x.nkey, &x.key, &x.class, &x.coll); err != nil {
@@ -38,7 +38,7 @@ func readCatalog(ctx context.Context, db checks.Querier, keysSQL string) (*catal
 	if err != nil {
 		return nil, fmt.Errorf("read indexes: %w", err)
 	}
-	err = scanAll(ctx, db, opclassesQuery, nil, func(rows pgx.Rows) error {
+	err = checks.ScanAll(ctx, db, opclassesQuery, nil, func(rows pgx.Rows) error {
 		var oc uint32
 		var ops []uint32
 		if err := rows.Scan(&oc, &ops); err != nil {
@@ -66,7 +66,7 @@ func readCollations(ctx context.Context, db checks.Querier, c *catalog, need []a
 	for i, a := range need {
 		rels[i], nums[i] = a.rel, a.num
 	}
-	err := scanAll(ctx, db, collationsQuery, []any{rels, nums}, func(rows pgx.Rows) error {
+	err := checks.ScanAll(ctx, db, collationsQuery, []any{rels, nums}, func(rows pgx.Rows) error {
 		var a attr
 		var coll uint32
 		if err := rows.Scan(&a.rel, &a.num, &coll); err != nil {
@@ -79,18 +79,4 @@ func readCollations(ctx context.Context, db checks.Querier, c *catalog, need []a
 		return fmt.Errorf("read column collations: %w", err)
 	}
 	return nil
-}
-
-func scanAll(ctx context.Context, db checks.Querier, sql string, args []any, each func(pgx.Rows) error) error {
-	rows, err := db.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

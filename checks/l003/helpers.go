@@ -46,7 +46,7 @@ func throughHelpers(ctx context.Context, t *checks.Target, cols []candidate, bat
 	n := 0
 	for chunk := range slices.Chunk(seqs, batch) {
 		n++
-		err := scanAll(ctx, t.DB, helpersQuery, []any{chunk}, func(rows pgx.Rows) error {
+		err := checks.ScanAll(ctx, t.DB, helpersQuery, []any{chunk}, func(rows pgx.Rows) error {
 			var seq uint32
 			var p position
 			if err := rows.Scan(&seq, &p.locked, &p.last); err != nil {

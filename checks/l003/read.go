@@ -45,7 +45,7 @@ type colKey struct {
 // the cost is a few sequential scans instead of several index probes per sequence.
 func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 	seqs := map[uint32]*seqInfo{}
-	err := scanAll(ctx, db, query, nil, func(rows pgx.Rows) error {
+	err := checks.ScanAll(ctx, db, query, nil, func(rows pgx.Rows) error {
 		var seq uint32
 		var x seqInfo
 		if err := rows.Scan(&seq, &x.inc, &x.min, &x.max, &x.cycle); err != nil {
@@ -58,7 +58,7 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 		return nil, fmt.Errorf("read sequences: %w", err)
 	}
 	system := map[uint32]bool{}
-	err = scanAll(ctx, db, relsQuery, nil, func(rows pgx.Rows) error {
+	err = checks.ScanAll(ctx, db, relsQuery, nil, func(rows pgx.Rows) error {
 		var oid, nsp uint32
 		var isSeq, isSystem bool
 		if err := rows.Scan(&oid, &isSeq, &nsp, &isSystem); err != nil {
@@ -78,7 +78,7 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 	// the columns each sequence may feed, each (sequence, column) once
 	fed := map[colKey][]uint32{}
 	owned := map[colKey]bool{} // true: fed through OWNED BY; false: through a DEFAULT or an identity too
-	err = scanAll(ctx, db, dependQuery, nil, func(rows pgx.Rows) error {
+	err = checks.ScanAll(ctx, db, dependQuery, nil, func(rows pgx.Rows) error {
 		var seq uint32
 		var relid *uint32
 		var attnum *int32
@@ -128,11 +128,11 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 		}
 		return nil
 	}
-	if err := scanAll(ctx, db, columnsQuery, nil, each); err != nil {
+	if err := checks.ScanAll(ctx, db, columnsQuery, nil, each); err != nil {
 		return nil, fmt.Errorf("read sequence-fed columns: %w", err)
 	}
 	if rels, atts := ownedOnly(owned); len(rels) > 0 {
-		if err := scanAll(ctx, db, ownedQuery, []any{rels, atts}, each); err != nil {
+		if err := checks.ScanAll(ctx, db, ownedQuery, []any{rels, atts}, each); err != nil {
 			return nil, fmt.Errorf("read owned columns: %w", err)
 		}
 	}
@@ -158,21 +158,6 @@ func ownedOnly(owned map[colKey]bool) ([]uint32, []int16) {
 	return rels, atts
 }
 
-// scanAll runs sql and calls each for every row.
-func scanAll(ctx context.Context, db checks.Querier, sql string, args []any, each func(pgx.Rows) error) error {
-	rows, err := db.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // readPositions reads the last_value of every sequence, batch sequences per statement in
 // oid order, and whether the role may read it; it returns how many statements it sent.
 // Each statement runs in its own transaction, so the locks a read takes are released
@@ -192,7 +177,7 @@ func readPositions(ctx context.Context, db checks.Querier, cols []candidate, bat
 	n := 0
 	for chunk := range slices.Chunk(seqs, batch) {
 		n++
-		err := scanAll(ctx, db, readQuery, []any{chunk}, func(rows pgx.Rows) error {
+		err := checks.ScanAll(ctx, db, readQuery, []any{chunk}, func(rows pgx.Rows) error {
 			var seq uint32
 			var p position
 			if err := rows.Scan(&seq, &p.locked, &p.visible, &p.unreadable, &p.last); err != nil {
@@ -235,7 +220,7 @@ func nameListed(ctx context.Context, db checks.Querier, cols []candidate, topN i
 	}
 	names := map[colKey]map[uint32]named{}
 	if len(seqs) > 0 {
-		err := scanAll(ctx, db, namesQuery, []any{seqs, rels, atts}, func(rows pgx.Rows) error {
+		err := checks.ScanAll(ctx, db, namesQuery, []any{seqs, rels, atts}, func(rows pgx.Rows) error {
 			var seq uint32
 			var k colKey
 			var attnum int32
@@ -264,7 +249,7 @@ func nameListed(ctx context.Context, db checks.Querier, cols []candidate, topN i
 	nsps = slices.Compact(nsps)
 	schemas := map[uint32]string{}
 	if len(nsps) > 0 {
-		err := scanAll(ctx, db, schemasQuery, []any{nsps}, func(rows pgx.Rows) error {
+		err := checks.ScanAll(ctx, db, schemasQuery, []any{nsps}, func(rows pgx.Rows) error {
 			var oid uint32
 			var name string
 			if err := rows.Scan(&oid, &name); err != nil {
