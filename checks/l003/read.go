@@ -75,8 +75,10 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read sequence relations: %w", err)
 	}
-	// the columns each sequence may feed, each (sequence, column) once
-	fed := map[colKey][]uint32{}
+	// the columns each sequence may feed, each (sequence, column) once: nearly every
+	// column has one sequence, so a second one goes to more (no slice per column)
+	fed, more := map[colKey]uint32{}, map[colKey][]uint32{}
+	pairs := 0
 	owned := map[colKey]bool{} // true: fed through OWNED BY; false: through a DEFAULT or an identity too
 	err = checks.ScanAll(ctx, db, dependQuery, nil, func(rows pgx.Rows) error {
 		var seq uint32
@@ -90,8 +92,12 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 			return nil // an index's column, a temporary sequence, a system table, or dropped meanwhile
 		}
 		k := colKey{*relid, int16(*attnum)}
-		if !slices.Contains(fed[k], seq) {
-			fed[k] = append(fed[k], seq)
+		if first, ok := fed[k]; !ok {
+			fed[k] = seq
+			pairs++
+		} else if first != seq && !slices.Contains(more[k], seq) {
+			more[k] = append(more[k], seq)
+			pairs++
 		}
 		if was, ok := owned[k]; !ok || was {
 			owned[k] = isOwned
@@ -101,8 +107,8 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read sequence dependencies: %w", err)
 	}
-	var out []candidate
-	seen := map[colKey]bool{}
+	out := make([]candidate, 0, pairs) // large values: grown once, not doubled
+	seen := make(map[colKey]bool, len(fed))
 	each := func(rows pgx.Rows) error {
 		var k colKey
 		var relid uint32
@@ -112,11 +118,12 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 			return err
 		}
 		k = colKey{relid, int16(attnum)}
-		if seen[k] {
-			return nil // an owned column that has a DEFAULT after all: listed by both
+		first, ok := fed[k]
+		if !ok || seen[k] {
+			return nil // fed by no sequence, or an owned column that has a DEFAULT after all: listed by both
 		}
 		seen[k] = true
-		for _, seq := range fed[k] {
+		add := func(seq uint32) {
 			s := seqs[seq]
 			x := candidate{seq: seq, seqNsp: s.nsp, relid: relid, attnum: k.attnum, int2: int2, visible: true}
 			x.Identity, x.Increment, x.SeqMin, x.SeqMax, x.Cycle = identity, s.inc, s.min, s.max, s.cycle
@@ -125,6 +132,10 @@ func readColumns(ctx context.Context, db checks.Querier) ([]candidate, error) {
 				x.Type = "smallint"
 			}
 			out = append(out, x)
+		}
+		add(first)
+		for _, seq := range more[k] {
+			add(seq)
 		}
 		return nil
 	}

@@ -137,6 +137,9 @@ func Delta(prev, cur *Snapshot) (*Window, error) {
 		}
 	}
 	seen := make(map[Key]bool, len(cur.Entries))
+	if len(cur.Entries) > 0 {
+		w.Deltas = make([]EntryDelta, 0, len(cur.Entries))
+	}
 	survived, visiblePrev := 0, 0
 	for i := range cur.Entries {
 		e := &cur.Entries[i]
@@ -211,12 +214,25 @@ func Delta(prev, cur *Snapshot) (*Window, error) {
 	} else {
 		w.Attributed = 1
 	}
-	slices.SortFunc(w.Deltas, func(a, b EntryDelta) int {
+	// sorting indexes, not the large deltas (each move would copy hundreds of bytes)
+	order := make([]int, len(w.Deltas))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := &w.Deltas[i], &w.Deltas[j]
 		if c := cmp.Compare(b.TimeMS(), a.TimeMS()); c != 0 {
 			return c
 		}
 		return compareKeys(a.Key, b.Key)
 	})
+	if len(order) > 1 {
+		sorted := make([]EntryDelta, len(order))
+		for i, j := range order {
+			sorted[i] = w.Deltas[j]
+		}
+		w.Deltas = sorted
+	}
 	return w, nil
 }
 

@@ -25,30 +25,46 @@ func List(v *View, measure func(Counters) float64, n int) Listing {
 	if v == nil || v.Window == nil {
 		return out
 	}
-	var texts map[int64]Text
-	var own map[int64]bool
-	if v.Texts != nil {
-		texts, own = v.Texts.ByID, v.Texts.Own
+	groups := v.grouped()
+	// rank by each group's measure, taken once; stable, so ties keep grouped()'s order
+	keys := make([]float64, len(groups))
+	order := make([]int, len(groups))
+	for i := range groups {
+		keys[i], order[i] = measure(groups[i].Counters), i
 	}
-	deltas := make([]EntryDelta, 0, len(v.Window.Deltas))
-	for _, d := range v.Window.Deltas {
-		if d.Status != Unknown && !own[d.QueryID] {
-			deltas = append(deltas, d)
-		}
-	}
-	groups := GroupByFingerprint(deltas, texts)
-	slices.SortStableFunc(groups, func(a, b Group) int { return cmp.Compare(measure(b.Counters), measure(a.Counters)) })
-	for _, g := range groups {
-		m := measure(g.Counters)
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[b], keys[a]) })
+	for _, i := range order {
+		m := keys[i]
 		out.Total += m
 		if len(out.Rows) < n && m > 0 {
-			out.Rows = append(out.Rows, g)
+			out.Rows = append(out.Rows, groups[i])
 			continue
 		}
-		out.Others = out.Others.add(g.Counters)
+		out.Others = out.Others.add(groups[i].Counters)
 		out.OthersGroups++
 	}
 	return out
+}
+
+// grouped is v's statement groups (GroupByFingerprint), pgcheckup's own and entries of
+// unknown status left out. Every workload check ranks the same groups by a measure of
+// its own, so they are made once per View; the checks only read them.
+func (v *View) grouped() []Group {
+	v.groupOnce.Do(func() {
+		var texts map[int64]Text
+		var own map[int64]bool
+		if v.Texts != nil {
+			texts, own = v.Texts.ByID, v.Texts.Own
+		}
+		deltas := make([]EntryDelta, 0, len(v.Window.Deltas))
+		for _, d := range v.Window.Deltas {
+			if d.Status != Unknown && !own[d.QueryID] {
+				deltas = append(deltas, d)
+			}
+		}
+		v.groups = GroupByFingerprint(deltas, texts)
+	})
+	return v.groups
 }
 
 // Candidates are the queryids whose texts a View needs: the first n entries by each
@@ -60,11 +76,16 @@ func Candidates(w *Window, n int, measures ...func(Counters) float64) []int64 {
 	}
 	seen := map[int64]bool{}
 	var ids []int64
+	ds := w.Deltas
+	keys := make([]float64, len(ds))
+	order := make([]int, len(ds))
 	for _, m := range measures {
-		ds := slices.Clone(w.Deltas)
-		slices.SortStableFunc(ds, func(a, b EntryDelta) int { return cmp.Compare(m(b.Counters), m(a.Counters)) })
-		for i := 0; i < len(ds) && i < n; i++ {
-			if id := ds[i].QueryID; !ds[i].Hidden && !seen[id] && m(ds[i].Counters) > 0 {
+		for i := range ds {
+			keys[i], order[i] = m(ds[i].Counters), i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[b], keys[a]) })
+		for _, i := range order[:min(n, len(order))] {
+			if id := ds[i].QueryID; !ds[i].Hidden && !seen[id] && keys[i] > 0 {
 				seen[id] = true
 				ids = append(ids, id)
 			}

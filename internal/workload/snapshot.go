@@ -199,6 +199,10 @@ func Take(ctx context.Context, q checks.Querier) (*Snapshot, error) {
 	}
 	s.ServerVersion, _ = strconv.Atoi(version)
 	s.Settings.Max, _ = strconv.Atoi(max)
+	// the server holds at most max entries: one allocation, not a doubling of large values
+	if n := s.Settings.Max; n > 0 && n <= 10_000 {
+		s.Entries = make([]Entry, 0, n)
+	}
 	if err := s.readEntries(ctx, q); err != nil {
 		return nil, err
 	}

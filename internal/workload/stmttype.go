@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -115,14 +114,23 @@ type Group struct {
 // GroupByFingerprint groups deltas (in Window order) by the fingerprints of texts.
 // Groups come by total time, highest first.
 func GroupByFingerprint(deltas []EntryDelta, texts map[int64]Text) []Group {
-	var groups []Group
-	at := map[string]int{}
-	for _, d := range deltas {
+	// a statement without a usable fingerprint is a group of its own entry
+	type groupKey struct {
+		fp           string
+		id           int64
+		hidden       bool
+		user, dbid   uint32
+		withoutPrint bool
+	}
+	groups := make([]Group, 0, len(deltas)) // at most one per delta: no regrowing
+	sizes := make([]int, 0, len(deltas))
+	at := make(map[groupKey]int, len(deltas))
+	of := make([]int, len(deltas)) // each delta's group
+	for j, d := range deltas {
 		t, ok := texts[d.QueryID]
-		key := "fp:" + t.Fingerprint
+		key := groupKey{fp: t.Fingerprint}
 		if !ok || d.Hidden || t.Fingerprint == "" {
-			key = "id:" + strconv.FormatInt(d.QueryID, 10) + ":" + strconv.FormatBool(d.Hidden) + ":" +
-				strconv.FormatUint(uint64(d.UserID), 10) + ":" + strconv.FormatUint(uint64(d.DBID), 10)
+			key = groupKey{id: d.QueryID, hidden: d.Hidden, user: d.UserID, dbid: d.DBID, withoutPrint: true}
 			t = Text{Type: TypeUnknown}
 			if ok && !d.Hidden {
 				t = texts[d.QueryID]
@@ -133,11 +141,32 @@ func GroupByFingerprint(deltas []EntryDelta, texts map[int64]Text) []Group {
 			i = len(groups)
 			at[key] = i
 			groups = append(groups, Group{Fingerprint: t.Fingerprint, Type: t.Type, Query: t.Query})
+			sizes = append(sizes, 0)
 		}
-		g := &groups[i]
-		g.Parts = append(g.Parts, d)
-		g.Counters = g.Counters.add(d.Counters)
+		of[j] = i
+		sizes[i]++
+		groups[i].Counters = groups[i].Counters.add(d.Counters)
 	}
-	slices.SortStableFunc(groups, func(a, b Group) int { return cmp.Compare(b.TimeMS(), a.TimeMS()) })
-	return groups
+	// the parts of every group share one array: one allocation, not one per group
+	parts := make([]EntryDelta, len(deltas))
+	next := 0
+	for i, n := range sizes {
+		groups[i].Parts = parts[next : next : next+n]
+		next += n
+	}
+	for j, d := range deltas {
+		g := &groups[of[j]]
+		g.Parts = append(g.Parts, d)
+	}
+	// sorting indexes, not the large Group values, then placing each once
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(groups[b].TimeMS(), groups[a].TimeMS()) })
+	out := make([]Group, len(groups))
+	for i, j := range order {
+		out[i] = groups[j]
+	}
+	return out
 }

@@ -98,3 +98,22 @@ func TestDescribeLeavesThePolicyToThePrivacyPass(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGroupByFingerprint groups a window of 5,000 entries (pg_stat_statements'
+// default max), most of them without a fetched text, as at the bench's catalogs.
+func BenchmarkGroupByFingerprint(b *testing.B) {
+	var ds []EntryDelta
+	texts := map[int64]Text{}
+	for i := range 5000 {
+		d := EntryDelta{Key: Key{QueryID: int64(i), UserID: 10, DBID: 5}, Status: Exact}
+		d.Calls, d.ExecMS = int64(i), float64(i%97)
+		ds = append(ds, d)
+		if i%50 == 0 {
+			texts[int64(i)] = Text{Fingerprint: strings.Repeat("f", i%7+1), Query: "SELECT"}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		GroupByFingerprint(ds, texts)
+	}
+}

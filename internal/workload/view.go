@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"sync"
 	"time"
 
 	"github.com/pgcheckup/pgcheckup/checks"
@@ -42,6 +43,9 @@ type View struct {
 	// Waits are the wait-event samples taken on the node during the window (N001); nil
 	// without a window.
 	Waits *WaitProfile
+
+	groupOnce sync.Once
+	groups    []Group // see grouped
 }
 
 // WaitProfile is what sampling pg_stat_activity during a window gave.
