@@ -43,10 +43,28 @@ type nodesResult struct {
 	// machine's CPU count: the figures mean little when other work competes.
 	Load1 [2]string
 	CPUs  int
+	// OneCPU and AllCPU are the CPU times of the runs (medians of client and of
+	// servers, each over the runs): with every node on this machine, the sum over
+	// the machine's CPUs bounds the wall from below.
+	OneCPU, AllCPU cpuTime
 	// Latency is the delay added each way between pgcheckup and every node (0: none):
 	// with nodes on machines of their own, as in production, the wait on the network
 	// rather than this machine's two shared cores is what runs in parallel.
 	Latency time.Duration
+}
+
+// cpuTime is a run's CPU time in the pgcheckup process and in the servers.
+type cpuTime struct{ Client, Servers time.Duration }
+
+// medianCPU takes the median client and the median server CPU time of runs.
+func medianCPU(runs []runResult) cpuTime {
+	var c, s []time.Duration
+	for _, r := range runs {
+		c, s = append(c, r.ClientCPU), append(s, r.ServerCPU)
+	}
+	mc, _, _ := stats(c)
+	ms, _, _ := stats(s)
+	return cpuTime{mc, ms}
 }
 
 // nodeTime is one node's time in checks in one run.
@@ -98,6 +116,7 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 		return res, err
 	}
 	hosts := []string{"primary=" + a}
+	var pms []int // the standbys' postmasters
 	for i := 1; i <= standbys; i++ {
 		fmt.Fprintf(os.Stderr, "  %d tables: adding standby %d of %d\n", n, i, standbys)
 		sb, err := c.AddStandby(ctx, nil)
@@ -113,6 +132,11 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 		if err != nil {
 			return res, err
 		}
+		pm, err := sb.PostmasterPID()
+		if err != nil {
+			return res, err
+		}
+		pms = append(pms, pm)
 		hosts = append(hosts, fmt.Sprintf("standby%d=%s", i, a))
 	}
 	if err := waitStreaming(ctx, c, standbys, time.Minute); err != nil {
@@ -123,6 +147,7 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 		return res, err
 	}
 	defer b.monitor.Close(context.Background())
+	b.nodes = pms
 	one, all := hostArgs(hosts[:1]), hostArgs(hosts)
 	res.Load1[0], res.CPUs = load1(), runtime.NumCPU()
 	var oneRuns, allRuns []runResult
@@ -150,6 +175,7 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 	res.OneChecks, res.OneSpan = checksTime(m1.Report), m1.Report.FinishedAt.Sub(m1.Report.StartedAt)
 	mr := medianRun(allRuns)
 	res.AllSpan = mr.Report.FinishedAt.Sub(mr.Report.StartedAt)
+	res.OneCPU, res.AllCPU = medianCPU(oneRuns), medianCPU(allRuns)
 	res.PerNode = perNode(mr.Report)
 	res.Nodes = len(mr.Report.Nodes)
 	res.Errors = append(unreachable(mr.Report), failed(mr.Report)...)
@@ -257,6 +283,10 @@ func printNodes(w io.Writer, r nodesResult) {
 			strings.Join(parts, ", "))
 		fmt.Fprintf(w, "connect and check       1 node: %s; %d nodes: %s (started_at to finished_at; the rest of the wall is process start, assembling and writing the report)\n",
 			secs(r.OneSpan), nodes, secs(r.AllSpan))
+	}
+	if r.OneCPU.Client > 0 {
+		fmt.Fprintf(w, "CPU per run (medians)   1 node: pgcheckup %s + server %s; %d nodes: pgcheckup %s + servers %s\n",
+			secs(r.OneCPU.Client), secs(r.OneCPU.Servers), nodes, secs(r.AllCPU.Client), secs(r.AllCPU.Servers))
 	}
 	if r.CPUs > 0 {
 		fmt.Fprintf(w, "machine                 %d CPUs shared by all %d servers and pgcheckup; load average %s before, %s after\n",

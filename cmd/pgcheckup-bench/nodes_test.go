@@ -32,7 +32,8 @@ func TestPrintNodes(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "nodes in the report") || strings.Contains(out, "errors") || strings.Contains(out, "time in checks") {
+	if strings.Contains(out, "nodes in the report") || strings.Contains(out, "errors") || strings.Contains(out, "time in checks") ||
+		strings.Contains(out, "CPU per run") {
 		t.Errorf("every node checked and no error, yet:\n%s", out)
 	}
 
@@ -41,6 +42,7 @@ func TestPrintNodes(t *testing.T) {
 	r.OneChecks, r.PerNode = 1500*time.Millisecond, []nodeTime{{"primary", 2 * s}, {"standby1", 2500 * time.Millisecond}}
 	r.CPUs, r.Load1 = 2, [2]string{"3.10", "4.20"}
 	r.OneSpan, r.AllSpan = 1600*time.Millisecond, 2600*time.Millisecond
+	r.OneCPU, r.AllCPU = cpuTime{800 * time.Millisecond, 700 * time.Millisecond}, cpuTime{2 * s, 3 * s}
 	b.Reset()
 	printNodes(&b, r)
 	out = b.String()
@@ -48,6 +50,7 @@ func TestPrintNodes(t *testing.T) {
 		"errors                  standby2: connection refused",
 		"time in checks          1 node: 1.50 s; 4 nodes (median run): primary 2.00 s, standby1 2.50 s",
 		"connect and check       1 node: 1.60 s; 4 nodes: 2.60 s",
+		"CPU per run (medians)   1 node: pgcheckup 0.80 s + server 0.70 s; 4 nodes: pgcheckup 2.00 s + servers 3.00 s",
 		"2 CPUs shared by all 4 servers and pgcheckup; load average 3.10 before, 4.20 after"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -26,7 +26,10 @@ type runResult struct {
 	TempFiles   int64
 	Statements  int
 	Connections int
-	Report      *report.Report
+	// ClientCPU is the pgcheckup process's user and system time; ServerCPU that of
+	// the servers it checked (see serverCPU), summed over the nodes.
+	ClientCPU, ServerCPU time.Duration
+	Report               *report.Report
 }
 
 // bench holds what every run on one cluster needs.
@@ -35,9 +38,12 @@ type bench struct {
 	connString string
 	logFile    string
 	postmaster int
-	major      int
-	monitor    *pgx.Conn // reads pg_stat_database; opened before the runs, so not "new"
-	args       []string  // given to every run (-pgcheckup-args), e.g. --format json
+	// nodes are the postmasters of every server a run may reach (the primary's first),
+	// for their CPU time
+	nodes   []int
+	major   int
+	monitor *pgx.Conn // reads pg_stat_database; opened before the runs, so not "new"
+	args    []string  // given to every run (-pgcheckup-args), e.g. --format json
 }
 
 // pgcheckup runs `pgcheckup run -q --out DIR` with every check, as a child process.
@@ -58,6 +64,7 @@ func (b *bench) pgcheckup(ctx context.Context, extra ...string) (runResult, erro
 	args := append(append(append([]string{"run", "-q", "--out", out}, b.args...), extra...), b.connString)
 	cmd := exec.CommandContext(ctx, b.bin, args...)
 	cmd.Stderr = os.Stderr
+	cpu0 := b.serversCPU()
 	start := time.Now()
 	err = cmd.Run()
 	r.Wall = time.Since(start)
@@ -72,6 +79,7 @@ func (b *bench) pgcheckup(ctx context.Context, extra ...string) (runResult, erro
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.ClientKB = ru.Maxrss // kilobytes on Linux
 	}
+	r.ClientCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	r.BackendKB, r.BackendsKB = s.peakKB, s.peakSum
 	if b.major < 15 {
 		// before 15 the statistics collector receives a backend's counts after it exits
@@ -82,6 +90,7 @@ func (b *bench) pgcheckup(ctx context.Context, extra ...string) (runResult, erro
 		return r, err
 	}
 	r.TempBytes, r.TempFiles = bytes1-bytes0, files1-files0
+	r.ServerCPU = b.serversCPU() - cpu0
 	if r.Statements, r.Connections, err = countLog(b.logFile, offset); err != nil {
 		return r, err
 	}
@@ -121,4 +130,13 @@ func readReport(dir string) (*report.Report, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return &rep, nil
+}
+
+// serversCPU sums serverCPU over the bench's servers.
+func (b *bench) serversCPU() time.Duration {
+	var t time.Duration
+	for _, pm := range append([]int{b.postmaster}, b.nodes...) {
+		t += serverCPU(pm)
+	}
+	return t
 }
