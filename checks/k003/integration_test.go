@@ -55,7 +55,7 @@ func measure(t *testing.T, cl *pgtest.Cluster, role string, work func()) (*workl
 		own = append(own, q.SQL)
 	}
 	texts, err := workload.FetchTexts(ctx, s, s2.ExtSchema, workload.Candidates(w, 100, workload.AllMeasures...),
-		workload.OwnFingerprints(s2.ExtSchema, own))
+		workload.OwnFingerprints(s2.ExtSchema, own), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

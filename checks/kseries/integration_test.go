@@ -67,7 +67,7 @@ func TestOnRealServer(t *testing.T) {
 		sqls = append(sqls, q.SQL)
 	}
 	v.Texts, err = workload.FetchTexts(ctx, s, cur.ExtSchema, workload.Candidates(w, 60, workload.AllMeasures...),
-		workload.OwnFingerprints(cur.ExtSchema, sqls))
+		workload.OwnFingerprints(cur.ExtSchema, sqls), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func runNodes(ctx context.Context, cfg Config, nodes []*nodeConn, opts runner.Op
 	// in report order, so the order nodes finish in changes nothing.
 	var mu sync.Mutex
 	opts.Progress = nil
-	r := nodeRun{opts: opts, wl: cfg.Workload, window: cfg.windowStarted}
+	r := nodeRun{opts: opts, wl: cfg.Workload, window: cfg.windowStarted, texts: &workload.DescribeCache{}}
 	r.step = func(id, node string) {
 		if cfg.Progress != nil {
 			mu.Lock()
@@ -89,6 +89,9 @@ type nodeRun struct {
 	wl   Workload
 	// window is told when a node starts waiting out the workload window.
 	window func(node string, until time.Time)
+	// texts keeps the statement texts one node described for the others (a run is
+	// one cluster)
+	texts *workload.DescribeCache
 }
 
 // node runs every check on one node: first on the connection's database every

@@ -121,7 +121,7 @@ func (r nodeRun) view(ctx context.Context, n *nodeConn, list []checks.Check, s1 
 	if v.Waits != nil {
 		ids = append(ids, v.Waits.QueryIDs()...)
 	}
-	if texts, err := workload.FetchTexts(wctx, n, cur.ExtSchema, ids, workload.OwnFingerprints(cur.ExtSchema, ownSQL(list))); err == nil {
+	if texts, err := workload.FetchTexts(wctx, n, cur.ExtSchema, ids, workload.OwnFingerprints(cur.ExtSchema, ownSQL(list)), r.texts); err == nil {
 		v.Texts = texts
 	}
 	var users, dbs []uint32

@@ -102,7 +102,7 @@ func BenchmarkSnapshotDelta(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			t, err := FetchTexts(ctx, s, prev.ExtSchema, ids, nil)
+			t, err := FetchTexts(ctx, s, prev.ExtSchema, ids, nil, nil)
 			if err != nil || len(t.ByID) != 20 {
 				b.Fatal(err, len(t.ByID))
 			}

@@ -67,7 +67,7 @@ func TestWindowOnRealServer(t *testing.T) {
 	for _, q := range Queries() {
 		sqls = append(sqls, q.SQL)
 	}
-	texts, err := FetchTexts(ctx, s, cur.ExtSchema, append(ids, prevIDs(prev)...), OwnFingerprints(cur.ExtSchema, sqls))
+	texts, err := FetchTexts(ctx, s, cur.ExtSchema, append(ids, prevIDs(prev)...), OwnFingerprints(cur.ExtSchema, sqls), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@ package workload
 
 import (
 	"cmp"
-	"fmt"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -38,54 +38,83 @@ var ddl = map[string]bool{
 // WITH clause modifies data is typed by the first data-modifying CTE; SELECT INTO, which
 // creates a table, is DDL. TRUNCATE, VACUUM, SET, transaction control, EXPLAIN, CALL
 // and DO are other utility statements.
+//
+// The parse tree comes as pg_query's JSON, decoded only as deep as the type needs: the
+// Go structs of a whole tree (pg_query.Parse) cost several times the parse itself on the
+// long statements a workload holds.
 func Classify(query string) checks.Label {
-	tree, err := pg_query.Parse(query)
-	if err != nil || len(tree.Stmts) == 0 || tree.Stmts[0].Stmt == nil {
+	js, err := pg_query.ParseToJSON(query)
+	if err != nil {
+		return TypeUnknown
+	}
+	var tree struct {
+		Stmts []struct {
+			Stmt node `json:"stmt"`
+		} `json:"stmts"`
+	}
+	if json.Unmarshal([]byte(js), &tree) != nil || len(tree.Stmts) == 0 {
 		return TypeUnknown
 	}
 	return classify(tree.Stmts[0].Stmt)
 }
 
-func classify(n *pg_query.Node) checks.Label {
-	switch s := n.Node.(type) {
-	case *pg_query.Node_SelectStmt:
-		sel := s.SelectStmt
-		switch {
-		case sel.IntoClause != nil:
-			return TypeDDL
-		case len(sel.LockingClause) > 0:
-			return TypeSelectForUpdate
-		}
-		if sel.WithClause != nil {
-			for _, c := range sel.WithClause.Ctes {
-				if cte := c.GetCommonTableExpr(); cte != nil && cte.Ctequery != nil {
-					if t := classify(cte.Ctequery); t != TypeSelect && t != TypeSelectForUpdate {
-						return t
+// node is a parse-tree node in pg_query's JSON: one key, the node's type, and its fields.
+type node map[string]json.RawMessage
+
+func classify(n node) checks.Label {
+	if len(n) != 1 {
+		return TypeUnknown
+	}
+	for name, body := range n {
+		switch name {
+		case "SelectStmt":
+			var sel struct {
+				IntoClause    json.RawMessage   `json:"intoClause"`
+				LockingClause []json.RawMessage `json:"lockingClause"`
+				WithClause    *struct {
+					Ctes []struct {
+						CommonTableExpr *struct {
+							Ctequery node `json:"ctequery"`
+						} `json:"CommonTableExpr"`
+					} `json:"ctes"`
+				} `json:"withClause"`
+			}
+			if json.Unmarshal(body, &sel) != nil {
+				return TypeUnknown
+			}
+			switch {
+			case len(sel.IntoClause) > 0:
+				return TypeDDL
+			case len(sel.LockingClause) > 0:
+				return TypeSelectForUpdate
+			}
+			if sel.WithClause != nil {
+				for _, c := range sel.WithClause.Ctes {
+					if cte := c.CommonTableExpr; cte != nil && len(cte.Ctequery) > 0 {
+						if t := classify(cte.Ctequery); t != TypeSelect && t != TypeSelectForUpdate {
+							return t
+						}
 					}
 				}
 			}
+			return TypeSelect
+		case "InsertStmt":
+			return TypeInsert
+		case "UpdateStmt":
+			return TypeUpdate
+		case "DeleteStmt":
+			return TypeDelete
+		case "MergeStmt":
+			return TypeMerge
+		case "CopyStmt":
+			return TypeCopy
 		}
-		return TypeSelect
-	case *pg_query.Node_InsertStmt:
-		return TypeInsert
-	case *pg_query.Node_UpdateStmt:
-		return TypeUpdate
-	case *pg_query.Node_DeleteStmt:
-		return TypeDelete
-	case *pg_query.Node_MergeStmt:
-		return TypeMerge
-	case *pg_query.Node_CopyStmt:
-		return TypeCopy
-	case nil:
-		return TypeUnknown
+		if ddl[name] || strings.HasPrefix(name, "Create") || strings.HasPrefix(name, "Alter") || strings.HasPrefix(name, "Drop") {
+			return TypeDDL
+		}
+		return TypeUtility
 	}
-	// *pg_query.Node_CreateStmt -> CreateStmt
-	name := fmt.Sprintf("%T", n.Node)
-	name = name[strings.LastIndex(name, "_")+1:]
-	if ddl[name] || strings.HasPrefix(name, "Create") || strings.HasPrefix(name, "Alter") || strings.HasPrefix(name, "Drop") {
-		return TypeDDL
-	}
-	return TypeUtility
+	return TypeUnknown
 }
 
 // Fingerprint is pg_query's fingerprint of query (hex), the same for texts that differ

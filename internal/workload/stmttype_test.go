@@ -117,3 +117,22 @@ func BenchmarkGroupByFingerprint(b *testing.B) {
 		GroupByFingerprint(ds, texts)
 	}
 }
+
+// TestDescribeCache: texts described in parallel, from the cache or not, come back in
+// order and as Describe makes them; a nil cache describes every text.
+func TestDescribeCache(t *testing.T) {
+	qs := []string{"SELECT 1", "DELETE FROM t WHERE id = $1", "SELEC oops", "SELECT 1", "CREATE TABLE t (a int)"}
+	var c DescribeCache
+	for round := range 2 {
+		for name, got := range map[string][]Text{"cache": c.describeAll(qs), "nil": (*DescribeCache)(nil).describeAll(qs)} {
+			for i, q := range qs {
+				if want := Describe(q); got[i] != want {
+					t.Errorf("round %d, %s: %q gave %+v, want %+v", round, name, q, got[i], want)
+				}
+			}
+		}
+	}
+	if len(c.m) != 4 {
+		t.Errorf("the cache holds %d texts, want the 4 distinct", len(c.m))
+	}
+}

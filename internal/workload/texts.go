@@ -4,7 +4,10 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 )
@@ -42,7 +45,10 @@ type Texts struct {
 // it (showtext := true), so call it once, for the statements a report shows. The type and
 // fingerprint are taken from the text the server holds (its constants already replaced by
 // $n), before normalizing; raw texts are not kept.
-func FetchTexts(ctx context.Context, q checks.Querier, schema string, ids []int64, own map[string]bool) (*Texts, error) {
+//
+// cache, when not nil, keeps what Describe made of each text for the other nodes of the
+// run; the texts not in it are described in parallel, after the rows are read.
+func FetchTexts(ctx context.Context, q checks.Querier, schema string, ids []int64, own map[string]bool, cache *DescribeCache) (*Texts, error) {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -52,6 +58,8 @@ func FetchTexts(ctx context.Context, q checks.Querier, schema string, ids []int6
 	}
 	defer rows.Close()
 	t := &Texts{ByID: map[int64]Text{}, Own: map[int64]bool{}}
+	var got []int64
+	var queries []string
 	for rows.Next() {
 		var id int64
 		var query *string
@@ -65,16 +73,73 @@ func FetchTexts(ctx context.Context, q checks.Querier, schema string, ids []int6
 		if _, asked := slices.BinarySearch(ids, id); !asked || query == nil {
 			continue
 		}
-		d := Describe(*query)
-		t.ByID[id] = d
-		if d.Fingerprint != "" && own[d.Fingerprint] {
-			t.Own[id] = true
-		}
+		got, queries = append(got, id), append(queries, *query)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read pg_stat_statements texts: %w", err)
 	}
+	for i, d := range cache.describeAll(queries) {
+		t.ByID[got[i]] = d
+		if d.Fingerprint != "" && own[d.Fingerprint] {
+			t.Own[got[i]] = true
+		}
+	}
 	return t, nil
+}
+
+// DescribeCache keeps Describe's result per text for one run (one cluster): the nodes
+// of a cluster hold many of the same statements (a standby's queryids are its
+// primary's, and their clients often run the same queries), and typing a long text
+// costs a parse. Safe for concurrent use; the zero value is ready.
+type DescribeCache struct {
+	mu sync.Mutex
+	m  map[string]Text
+}
+
+// describeAll describes queries, in order: those c knows from it, the others on every
+// CPU at once (the node's session waits meanwhile, its rows all read). A nil c caches
+// nothing.
+func (c *DescribeCache) describeAll(queries []string) []Text {
+	out := make([]Text, len(queries))
+	var todo []int
+	if c != nil {
+		c.mu.Lock()
+		for i, q := range queries {
+			if d, ok := c.m[q]; ok {
+				out[i] = d
+			} else {
+				todo = append(todo, i)
+			}
+		}
+		c.mu.Unlock()
+	} else {
+		for i := range queries {
+			todo = append(todo, i)
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := int(next.Add(1) - 1); j < len(todo); j = int(next.Add(1) - 1) {
+				out[todo[j]] = Describe(queries[todo[j]])
+			}
+		}()
+	}
+	wg.Wait()
+	if c != nil {
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = map[string]Text{}
+		}
+		for _, i := range todo {
+			c.m[queries[i]] = out[i]
+		}
+		c.mu.Unlock()
+	}
+	return out
 }
 
 // OwnFingerprints returns the fingerprints of pgcheckup's statements (the SQL of every
