@@ -110,21 +110,32 @@ func (r nodeRun) node(ctx context.Context, list []checks.Check, n *nodeConn) []r
 	// connection's database. It is taken on the catalog session: pg_stat_statements
 	// returns its rows through a tuplestore bounded by work_mem, and 5,000 entries
 	// outgrow the default 4MB and spill to a temporary file.
+	//
+	// Without a window that snapshot is the last one, so the view (texts, names) is made
+	// at once on the same session: the sessions after it hold less, and L003's own
+	// session, which keeps a cache entry for every sequence it read, does not also hold
+	// the texts' tuplestore.
 	wl := hasWorkload(list) && ctx.Err() == nil
 	var s1 *workload.Snapshot
 	var started time.Time
 	var s1err error
+	var v *workload.View
 	taken := false
 	snap := func() {
 		if wl && !taken {
 			taken = true
 			s1, started, s1err = firstSnapshot(ctx, n)
+			if r.wl.Window <= 0 {
+				v = r.view(ctx, n, list, s1, started, s1err)
+			}
 		}
 	}
 	defer func() {
 		if wl {
 			snap() // the first pass had no catalog check
-			v := r.view(ctx, n, list, s1, started, s1err)
+			if v == nil {
+				v = r.view(ctx, n, list, s1, started, s1err)
+			}
 			rw := r
 			rw.opts.Workload = v
 			rw.pass(ctx, list, n, out, func(m checks.Meta) bool { return m.Workload }, nil)

@@ -59,10 +59,11 @@ func firstSnapshot(ctx context.Context, n *nodeConn) (*workload.Snapshot, time.T
 	return s, start, err
 }
 
-// view builds the node's workload view after the other checks ran: it waits out the
-// window (sampling wait events), takes the second snapshot, makes the deltas (or falls
-// back to the previous run's snapshot, or the totals since the reset) and fetches the
-// texts and names the checks may list.
+// view builds the node's workload view once its last snapshot is taken (see node): with
+// a window, after the other checks ran, it waits out the window (sampling wait events)
+// and takes the second snapshot; it makes the deltas (or falls back to the previous
+// run's snapshot, or the totals since the reset) and fetches the texts and names the
+// checks may list.
 func (r nodeRun) view(ctx context.Context, n *nodeConn, list []checks.Check, s1 *workload.Snapshot, started time.Time, s1err error) *workload.View {
 	v := &workload.View{Source: workload.SourceNone, Requested: r.wl.Window}
 	if s1err != nil {

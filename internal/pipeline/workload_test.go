@@ -2,6 +2,11 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,4 +93,49 @@ func TestWorkloadWindow(t *testing.T) {
 		t.Fatalf("after a restart: source %q, reason %q", v.Source, v.Reason)
 	}
 	t.Logf("after a restart: %s", v.Reason)
+}
+
+// TestWorkloadViewOnCatalogSession: without a window the first snapshot is the last, and
+// the view's texts are read on the catalog session right after it, not at the end on
+// the session of an own-session check (L003's holds a cache entry per sequence read).
+func TestWorkloadViewOnCatalogSession(t *testing.T) {
+	cl := pgtest.ForTest(t, pgtest.Options{Settings: map[string]string{"log_statement": "'all'"}})
+	cl.MustExec(t, "postgres", "CREATE EXTENSION pg_stat_statements; CREATE TABLE w (id int)")
+	cl.MustExec(t, "postgres", "SELECT count(*) FROM w")
+	var mu sync.Mutex
+	var log []string
+	var got []*workload.View
+	list := []checks.Check{ownProbe{id: "T003", kind: checks.CatalogSession, mu: &mu, log: &log},
+		ownProbe{id: "T004", kind: checks.OwnSession, mu: &mu, log: &log}, seesView{&got}}
+	cfg := quick(t, []Target{target(t, "n", cl.ConnString("postgres"))}, list)
+	if _, _, err := runWithin(t, context.Background(), time.Minute, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] == nil || got[0].Texts == nil || len(got[0].Texts.ByID) == 0 {
+		t.Fatalf("views %+v: no texts", got)
+	}
+	pids := map[string]string{}
+	for _, line := range log {
+		var id string
+		var pid int
+		if _, err := fmt.Sscanf(line, "%s pid=%d", &id, &pid); err != nil {
+			t.Fatal(err)
+		}
+		pids[id] = fmt.Sprint(pid)
+	}
+	b, err := os.ReadFile(cl.LogFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the texts statement, logged as "... [pid] ...: execute <name>: /* pgcheckup K001 */"
+	// with the query on the lines after
+	var textsPid string
+	for _, entry := range regexp.MustCompile(`(?m)^\S+ \S+ \S+ \[`).Split(string(b), -1) {
+		if strings.Contains(entry, "pgcheckup K001") && strings.Contains(entry, "pg_stat_statements(true)") {
+			textsPid, _, _ = strings.Cut(entry, "]")
+		}
+	}
+	if textsPid == "" || textsPid != pids["T003"] || textsPid == pids["T004"] {
+		t.Errorf("texts read by backend %q; catalog session %s, own session %s", textsPid, pids["T003"], pids["T004"])
+	}
 }
