@@ -65,3 +65,20 @@ func TestNormalizeQuerySetValues(t *testing.T) {
 		}
 	}
 }
+
+// TestSanitizerQueryTwice: a text normalized once comes from the run's cache the second
+// time, the same; an unparseable one stays withheld.
+func TestSanitizerQueryTwice(t *testing.T) {
+	s, err := New(Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if got := s.query("SELECT * FROM t WHERE a = 'secret' /* c */"); strings.Contains(got, "secret") || !strings.Contains(got, "$1") {
+			t.Errorf("normalized: %q", got)
+		}
+		if got := s.query("SELEC 'secret'"); got != Unparseable("SELEC 'secret'") {
+			t.Errorf("unparseable: %q", got)
+		}
+	}
+}

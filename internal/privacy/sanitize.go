@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"sync"
 
 	"github.com/pgcheckup/pgcheckup/checks"
 )
@@ -31,7 +32,18 @@ type Policy struct {
 }
 
 // Sanitizer applies a Policy.
-type Sanitizer struct{ p Policy }
+type Sanitizer struct {
+	p Policy
+	// normalized keeps normalize's result per text (a normalizedText) for the run: the
+	// workload checks list many of the same statements, in several listings and on
+	// several nodes.
+	normalized sync.Map
+}
+
+type normalizedText struct {
+	text string
+	ok   bool
+}
 
 // New returns a sanitizer for p.
 func New(p Policy) (*Sanitizer, error) {
@@ -286,7 +298,14 @@ func (s *Sanitizer) query(q string) string {
 	case QueryRaw:
 		return q
 	}
-	n, ok := normalize(q)
+	var n string
+	var ok bool
+	if v, found := s.normalized.Load(q); found {
+		n, ok = v.(normalizedText).text, v.(normalizedText).ok
+	} else {
+		n, ok = normalize(q)
+		s.normalized.Store(q, normalizedText{n, ok})
+	}
 	switch {
 	case !ok && s.p.Anonymizer != nil:
 		return s.p.Anonymizer.unparseableKeyed(q)
