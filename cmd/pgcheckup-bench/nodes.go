@@ -287,6 +287,13 @@ func printNodes(w io.Writer, r nodesResult) {
 	if r.OneCPU.Client > 0 {
 		fmt.Fprintf(w, "CPU per run (medians)   1 node: pgcheckup %s + server %s; %d nodes: pgcheckup %s + servers %s\n",
 			secs(r.OneCPU.Client), secs(r.OneCPU.Servers), nodes, secs(r.AllCPU.Client), secs(r.AllCPU.Servers))
+		if r.CPUs > 0 && r.Latency <= 0 {
+			// every process of the run shares this machine's CPUs: the multi-node run
+			// cannot take less than its CPU time spread over all of them
+			bound := (r.AllCPU.Client + r.AllCPU.Servers) / time.Duration(r.CPUs)
+			fmt.Fprintf(w, "CPU bound               %d nodes need %s of CPU on %d CPUs: at least %s of wall, %.2f× the 1-node median\n",
+				nodes, secs(r.AllCPU.Client+r.AllCPU.Servers), r.CPUs, secs(bound), bound.Seconds()/m1.Seconds())
+		}
 	}
 	if r.CPUs > 0 {
 		fmt.Fprintf(w, "machine                 %d CPUs shared by all %d servers and pgcheckup; load average %s before, %s after\n",

@@ -51,6 +51,7 @@ func TestPrintNodes(t *testing.T) {
 		"time in checks          1 node: 1.50 s; 4 nodes (median run): primary 2.00 s, standby1 2.50 s",
 		"connect and check       1 node: 1.60 s; 4 nodes: 2.60 s",
 		"CPU per run (medians)   1 node: pgcheckup 0.80 s + server 0.70 s; 4 nodes: pgcheckup 2.00 s + servers 3.00 s",
+		"CPU bound               4 nodes need 5.00 s of CPU on 2 CPUs: at least 2.50 s of wall, 1.25× the 1-node median",
 		"2 CPUs shared by all 4 servers and pgcheckup; load average 3.10 before, 4.20 after"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
