@@ -96,8 +96,9 @@ BENCH_SIZES        ?= 1000,20000,50000
 BENCH_RUNS         ?= 3
 BENCH_NODES_TABLES ?= 1000
 BENCH_STANDBYS     ?= 3
-# Then a fleet of BENCH_FLEET clusters (one down) at --parallel-clusters 1 and 4, over
-# throwaway servers behind a proxy adding BENCH_FLEET_LATENCY each way (0 skips it).
+# Then a fleet of BENCH_FLEET clusters (one down; BENCH_FLEET=0 skips it) at
+# --parallel-clusters 1 and 4, over throwaway servers behind a proxy adding
+# BENCH_FLEET_LATENCY each way (0: no proxy, and the fleet's target means little then).
 BENCH_FLEET         ?= 12
 BENCH_FLEET_LATENCY ?= 10ms
 bench: deps build
