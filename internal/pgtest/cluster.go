@@ -1,6 +1,7 @@
-// Package pgtest starts throwaway PostgreSQL clusters for tests and the demo: initdb into
-// a temporary folder, a free port on 127.0.0.1, pg_stat_statements preloaded, run as an
-// unprivileged user when the caller is root, and removed afterwards.
+// Package pgtest starts throwaway PostgreSQL clusters for tests and the demo: a copy of a
+// kept initdb (template.go) in a temporary folder, a free port on 127.0.0.1,
+// pg_stat_statements preloaded, run as an unprivileged user when the caller is root, and
+// removed afterwards.
 package pgtest
 
 import (
@@ -114,8 +115,7 @@ func (c *Cluster) initdb(opts Options) error {
 	}
 	c.Major, _ = strconv.Atoi(m[1])
 	c.Version = strings.TrimPrefix(m[0], "(PostgreSQL) ")
-	if err := c.run("initdb", "-D", c.DataDir(), "-U", Superuser, "-E", "UTF8", "--locale=C",
-		"-A", "trust", "--no-sync"); err != nil {
+	if err := c.copyTemplate(); err != nil {
 		return err
 	}
 	conf := map[string]string{

@@ -2,6 +2,10 @@ package pgtest
 
 import (
 	"context"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -46,5 +50,40 @@ func TestClusterAndStandby(t *testing.T) {
 	var state string
 	if err := pconn.QueryRow(ctx, "select state from pg_stat_replication").Scan(&state); err != nil || state != "streaming" {
 		t.Fatalf("replication state %q, %v", state, err)
+	}
+}
+
+// Clusters are copies of one kept initdb; each must still be a system of its own, as
+// pgcheckup tells clusters apart by the identifier, while a standby shares its primary's.
+func TestClustersHaveTheirOwnSystemID(t *testing.T) {
+	ctx := context.Background()
+	sysid := func(c *Cluster) string {
+		t.Helper()
+		conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var id string
+		if err := conn.QueryRow(ctx, "select system_identifier::text from pg_control_system()").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	a, b := ForTest(t, Options{}), ForTest(t, Options{})
+	s := StandbyForTest(t, a, nil)
+	ida, idb, ids := sysid(a), sysid(b), sysid(s)
+	if ida == idb {
+		t.Errorf("two clusters share system identifier %s", ida)
+	}
+	if ids != ida {
+		t.Errorf("standby's system identifier %s, its primary's %s", ids, ida)
+	}
+	tmpl, err := os.ReadFile(filepath.Join(templateDir(a.Bin, a.Version), "data", "global", "pg_control"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := strconv.FormatUint(binary.NativeEndian.Uint64(tmpl), 10); id == ida || id == idb {
+		t.Errorf("a cluster kept the template's system identifier %s", id)
 	}
 }
