@@ -33,5 +33,6 @@ share of 2^31 and against the freeze max age.
   see its tables).
 
 A vacuum cannot freeze rows that a still-running snapshot may need: when ages do not drop
-after a vacuum, C007 shows what holds the xmin horizon. The check works on a standby too
-(ages are those of the primary).`
+after a vacuum, C007 shows what holds the xmin horizon. On a standby the ages are the
+primary's and vacuum runs only there, so a standby whose primary is in the run takes the
+primary's result; a standby checked alone runs the check.`

@@ -46,7 +46,11 @@ func (c *Check) Config() any { return &c.cfg }
 
 // Meta implements checks.Check.
 func (c *Check) Meta() checks.Meta {
-	return checks.Meta{ID: "F002", Title: "Transaction ID and multixact wraparound", Scope: checks.Database, Doc: doc}
+	// Replicated: the ages are of catalog rows and of the next transaction ID, which a
+	// standby replays; its node-local inputs (last vacuums, running vacuums, the freeze
+	// max age settings) belong to the primary, where vacuum runs.
+	return checks.Meta{ID: "F002", Title: "Transaction ID and multixact wraparound", Scope: checks.Database,
+		Replicated: true, Doc: doc}
 }
 
 // Queries implements checks.Check.
