@@ -118,8 +118,8 @@ type Meta struct {
 }
 
 // SessionKind says which of a node's sessions a check runs on. A node has one connection
-// at a time: the main session first, then (once it is closed) the catalog session, then
-// one session for each OwnSession check.
+// at a time: the main session first, which then becomes the catalog session (its
+// settings changed on the same connection), then one session for each OwnSession check.
 type SessionKind int
 
 // Session kinds.

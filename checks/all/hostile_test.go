@@ -46,7 +46,7 @@ var (
 // hostileStatements is every statement pgcheckup can send, with extension schemas
 // filled in as ext.
 func hostileStatements() []string {
-	out := []string{session.NodeQuery, session.SystemIDQuery, session.DatabasesQuery, session.ReplicasQuery, runner.ExtensionQuery}
+	out := []string{session.NodeQuery, session.SystemIDQuery, session.DatabasesQuery, session.ReplicasQuery, session.CatalogQuery, runner.ExtensionQuery}
 	for _, c := range Checks() {
 		for _, q := range c.Queries() {
 			out = append(out, checks.InSchema(q.SQL, "ext"))

@@ -148,6 +148,8 @@ func cmdSQL(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "-- session: the cluster's system identifier (where pg_control_system may be called)\n%s;\n\n", session.SystemIDQuery)
 		fmt.Fprintf(stdout, "-- session: the databases database-scoped checks may run in (every node)\n%s;\n\n", session.DatabasesQuery)
 		fmt.Fprintf(stdout, "-- session: the standbys streaming from a node (--discover)\n%s;\n\n", session.ReplicasQuery)
+		fmt.Fprintf(stdout, "-- session: the main session becomes the catalog session, once the checks that read settings have run ($1 = '%s')\n%s;\n\n",
+			session.CatalogWorkMem, session.CatalogQuery)
 		for _, q := range workload.Queries() {
 			fmt.Fprintf(stdout, "-- workload (snapshots of pg_stat_statements for the K, M and N checks): %s\n%s;\n\n", q.Name, strings.TrimRight(strings.TrimSpace(q.SQL), ";"))
 		}

@@ -85,6 +85,15 @@ func (n *nodeConn) recycle() {
 	n.recycled++
 }
 
+// toCatalog makes the open main session the catalog session (session.CatalogQuery),
+// and tells whether it did; if not, the caller opens a new one.
+func (n *nodeConn) toCatalog(ctx context.Context) bool {
+	if n.lost != nil || n.s == nil || n.s.IsClosed() {
+		return false
+	}
+	return n.s.ToCatalog(ctx) == nil
+}
+
 // ensure replaces a dropped connection, trying until the connect timeout ends. It
 // returns n.lost: nil when the node can be queried.
 func (n *nodeConn) ensure(ctx context.Context) error {

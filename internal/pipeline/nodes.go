@@ -227,7 +227,9 @@ func (r nodeRun) pass(ctx context.Context, list []checks.Check, n *nodeConn, out
 		if kind := c.Meta().Session; kind == checks.OwnSession || kind != current {
 			current = kind
 			n.opts.Catalog = true
-			n.recycle() // the next query opens the new session
+			if kind != checks.CatalogSession || !n.toCatalog(ctx) {
+				n.recycle() // the next query opens the new session
+			}
 			if atCatalog != nil {
 				atCatalog()
 				atCatalog = nil

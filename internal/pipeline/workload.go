@@ -201,7 +201,7 @@ func sampleWaits(ctx context.Context, n *nodeConn, every time.Duration) (*worklo
 // ownSQL is every statement pgcheckup may send, so its own entries of
 // pg_stat_statements can be told apart by fingerprint (PostgreSQL 18 keeps no marker).
 func ownSQL(list []checks.Check) []string {
-	out := []string{session.NodeQuery, session.SystemIDQuery, session.DatabasesQuery, session.ReplicasQuery}
+	out := []string{session.NodeQuery, session.SystemIDQuery, session.DatabasesQuery, session.ReplicasQuery, session.CatalogQuery}
 	for _, q := range append(workload.Queries(), workload.WaitQueries()...) {
 		out = append(out, q.SQL)
 	}

@@ -48,6 +48,23 @@ type Options struct {
 // largest sort of the catalog checks at 50,000 tables (docs/benchmarks.md).
 const CatalogWorkMem = "32MB"
 
+// CatalogQuery turns a main session into a catalog session (Options.Catalog) without a
+// new connection: once the checks that read pg_settings have run, the session's own
+// values hide nothing, and a backend that already holds the catalog caches is cheaper
+// than a new one.
+const CatalogQuery = `/* pgcheckup session */
+SELECT pg_catalog.set_config('work_mem', $1, false),
+       pg_catalog.set_config('max_parallel_workers_per_gather', '0', false)`
+
+// ToCatalog makes s a catalog session (CatalogQuery).
+func (s *Session) ToCatalog(ctx context.Context) error {
+	var a, b string
+	if err := s.QueryRow(ctx, CatalogQuery, CatalogWorkMem).Scan(&a, &b); err != nil {
+		return fmt.Errorf("catalog session settings: %w", err)
+	}
+	return nil
+}
+
 // Session is one read-only connection to one node.
 type Session struct {
 	conn *pgx.Conn
