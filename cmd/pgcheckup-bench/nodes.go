@@ -147,7 +147,7 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 		return res, err
 	}
 	defer b.monitor.Close(context.Background())
-	b.nodes = pms
+	b.nodes, b.noMemory = pms, true
 	one, all := hostArgs(hosts[:1]), hostArgs(hosts)
 	res.Load1[0], res.CPUs = load1(), runtime.NumCPU()
 	var oneRuns, allRuns []runResult

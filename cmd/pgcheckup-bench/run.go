@@ -44,6 +44,10 @@ type bench struct {
 	major   int
 	monitor *pgx.Conn // reads pg_stat_database; opened before the runs, so not "new"
 	args    []string  // given to every run (-pgcheckup-args), e.g. --format json
+	// noMemory skips sampling the backends' memory: the sampler reads every process's
+	// /proc/<pid>/stat each 20 ms, CPU that a comparison reporting no memory (the
+	// multi-node one, whose runs use both cores to the full) should not pay for.
+	noMemory bool
 }
 
 // pgcheckup runs `pgcheckup run -q --out DIR` with every check, as a child process.
@@ -60,7 +64,10 @@ func (b *bench) pgcheckup(ctx context.Context, extra ...string) (runResult, erro
 		return r, err
 	}
 	offset := logSize(b.logFile)
-	s := startSampler(b.postmaster, 20*time.Millisecond)
+	var s *sampler
+	if !b.noMemory {
+		s = startSampler(b.postmaster, 20*time.Millisecond)
+	}
 	args := append(append(append([]string{"run", "-q", "--out", out}, b.args...), extra...), b.connString)
 	cmd := exec.CommandContext(ctx, b.bin, args...)
 	cmd.Stderr = os.Stderr
@@ -68,7 +75,9 @@ func (b *bench) pgcheckup(ctx context.Context, extra ...string) (runResult, erro
 	start := time.Now()
 	err = cmd.Run()
 	r.Wall = time.Since(start)
-	s.finish(5 * time.Second)
+	if s != nil {
+		s.finish(5 * time.Second)
+	}
 	if err != nil {
 		// exit 1 (some checks ended in error) still wrote a report: the errors are
 		// printed with the results; any other exit is a failed run
@@ -80,7 +89,9 @@ func (b *bench) pgcheckup(ctx context.Context, extra ...string) (runResult, erro
 		r.ClientKB = ru.Maxrss // kilobytes on Linux
 	}
 	r.ClientCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	r.BackendKB, r.BackendsKB = s.peakKB, s.peakSum
+	if s != nil {
+		r.BackendKB, r.BackendsKB = s.peakKB, s.peakSum
+	}
 	if b.major < 15 {
 		// before 15 the statistics collector receives a backend's counts after it exits
 		time.Sleep(700 * time.Millisecond)
