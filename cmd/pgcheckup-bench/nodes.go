@@ -47,6 +47,10 @@ type nodesResult struct {
 	// servers, each over the runs): with every node on this machine, the sum over
 	// the machine's CPUs bounds the wall from below.
 	OneCPU, AllCPU cpuTime
+	// FloorOne and FloorAll are the catalog floor on the primary alone and on every node
+	// at once (floorNodes): what the machine allows a reader of every node, with nothing
+	// of pgcheckup's own work.
+	FloorOne, FloorAll []time.Duration
 	// Latency is the delay added each way between pgcheckup and every node (0: none):
 	// with nodes on machines of their own, as in production, the wait on the network
 	// rather than this machine's two shared cores is what runs in parallel.
@@ -116,6 +120,7 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 		return res, err
 	}
 	hosts := []string{"primary=" + a}
+	floorConns := []string{nodeConnString(a)}
 	var pms []int // the standbys' postmasters
 	for i := 1; i <= standbys; i++ {
 		fmt.Fprintf(os.Stderr, "  %d tables: adding standby %d of %d\n", n, i, standbys)
@@ -138,6 +143,7 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 		}
 		pms = append(pms, pm)
 		hosts = append(hosts, fmt.Sprintf("standby%d=%s", i, a))
+		floorConns = append(floorConns, nodeConnString(a))
 	}
 	if err := waitStreaming(ctx, c, standbys, time.Minute); err != nil {
 		return res, err
@@ -169,6 +175,10 @@ func measureNodes(ctx context.Context, bin string, major, n, standbys, runs int,
 			res.One, res.All = append(res.One, r1.Wall), append(res.All, rn.Wall)
 			oneRuns, allRuns = append(oneRuns, r1), append(allRuns, rn)
 		}
+	}
+	fmt.Fprintf(os.Stderr, "  %d tables: the catalog floor, 1 node and %d nodes at once\n", n, len(hosts))
+	if res.FloorOne, res.FloorAll, err = measureFloorNodes(ctx, floorConns, runs); err != nil {
+		return res, err
 	}
 	res.Load1[1] = load1()
 	m1 := medianRun(oneRuns)
@@ -294,6 +304,12 @@ func printNodes(w io.Writer, r nodesResult) {
 			fmt.Fprintf(w, "CPU bound               %d nodes need %s of CPU on %d CPUs: at least %s of wall, %.2f× the 1-node median\n",
 				nodes, secs(r.AllCPU.Client+r.AllCPU.Servers), r.CPUs, secs(bound), bound.Seconds()/m1.Seconds())
 		}
+	}
+	if len(r.FloorOne) > 0 {
+		f1, _, _ := stats(r.FloorOne)
+		fn, _, _ := stats(r.FloorAll)
+		fmt.Fprintf(w, "catalog floor           1 node: %s; %d nodes at once: %s (medians): %.2f× with nothing of pgcheckup's work\n",
+			secs(f1), nodes, secs(fn), fn.Seconds()/f1.Seconds())
 	}
 	if r.CPUs > 0 {
 		fmt.Fprintf(w, "machine                 %d CPUs shared by all %d servers and pgcheckup; load average %s before, %s after\n",
