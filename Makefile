@@ -63,9 +63,11 @@ else
 	$(GO) run ./internal/demo -pgcheckup ./bin/pgcheckup -out ./artifacts
 endif
 
-# Unit and integration tests against the default server (PGCHECKUP_PG_MAJOR picks one).
+# Unit and integration tests against the default server (PGCHECKUP_PG_MAJOR picks one):
+# every package's tests, by the matrix's script, which can keep the test binaries for a
+# matrix run after it (PGCHECKUP_TEST_BINS, as .ci/run does).
 test: deps
-	PGCHECKUP_REQUIRE_PG=1 $(GO) test -count=1 -timeout 30m ./...
+	@GO=$(GO) scripts/test-matrix.sh default ./... default ./...
 
 # The race detector over the packages whose tests need no server (it needs cgo, as does
 # pg_query).

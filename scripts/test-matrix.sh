@@ -8,13 +8,24 @@
 # over ~80 packages and seven majors was a third of CI. A binary runs in its package's
 # folder with the flags `go test` would give it, two at a time as `go test` does on this
 # machine's cores; its output is shown when it fails.
+#
+# The major "default" is the server the tests find by themselves (PGCHECKUP_PG_MAJOR as
+# the caller set it, else the installed one): `make test` is this script on it.
+# PGCHECKUP_TEST_BINS names a folder that keeps the binaries for the next invocation
+# (.ci/run: `make test`, then the matrix, on one tree); a binary found there is not
+# built again. Without it they go to a temporary folder, removed at the end.
 set -euo pipefail
 majors=$1 pkgs=$2 edge_majors=$3 edge_pkgs=$4
 GO=${GO:-go}
 export GO
 
-bins=$(mktemp -d)
-trap 'rm -rf "$bins"' EXIT
+if [ -n "${PGCHECKUP_TEST_BINS:-}" ]; then
+	bins=$PGCHECKUP_TEST_BINS
+	mkdir -p "$bins"
+else
+	bins=$(mktemp -d)
+	trap 'rm -rf "$bins"' EXIT
+fi
 
 # Packages with tests: import path and folder. The edge set includes the other.
 list() { $GO list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' "$@"; }
@@ -24,9 +35,17 @@ list $edge_pkgs >"$bins/edge"
 list $pkgs >"$bins/common"
 
 start=$(date +%s)
-cut -d' ' -f1 "$bins/edge" | BINS=$bins xargs -P 2 -I{} sh -c \
-	'$GO test -c -o "$BINS/$(echo {} | tr / _).test" {} >/dev/null'
-echo "test-matrix: built $(wc -l <"$bins/edge") test binaries in $(($(date +%s) - start)) s"
+kept=0
+: >"$bins/build"
+while read -r pkg _; do
+	if [ -x "$bins/$(echo "$pkg" | tr / _).test" ]; then
+		kept=$((kept + 1))
+	else
+		echo "$pkg" >>"$bins/build"
+	fi
+done <"$bins/edge"
+BINS=$bins xargs -P 2 -I{} sh -c '$GO test -c -o "$BINS/$(echo {} | tr / _).test" {} >/dev/null' <"$bins/build"
+echo "test-matrix: built $(wc -l <"$bins/build") test binaries in $(($(date +%s) - start)) s; $kept kept from before"
 
 # run IMPORTPATH DIR: one package on the major in PGCHECKUP_PG_MAJOR.
 run() {
@@ -48,10 +67,16 @@ export -f run
 for m in $majors; do
 	set="$bins/common"
 	case " $edge_majors " in *" $m "*) set="$bins/edge" ;; esac
-	echo "=== PostgreSQL $m: $(wc -l <"$set") packages"
-	if ! BINS=$bins PGCHECKUP_REQUIRE_PG=1 PGCHECKUP_PG_MAJOR=$m \
+	major=${PGCHECKUP_PG_MAJOR:-} name="PostgreSQL $m"
+	if [ "$m" = default ]; then
+		name="the default server${major:+ (PGCHECKUP_PG_MAJOR=$major)}"
+	else
+		major=$m
+	fi
+	echo "=== $name: $(wc -l <"$set") packages"
+	if ! BINS=$bins PGCHECKUP_REQUIRE_PG=1 PGCHECKUP_PG_MAJOR=$major \
 		xargs -P 2 -L 1 bash -c 'run "$0" "$1"' <"$set"; then
-		echo "test-matrix: failures on PostgreSQL $m"
+		echo "test-matrix: failures on $name"
 		exit 1
 	fi
 done
