@@ -55,6 +55,7 @@ run() {
 	t0=$(date +%s)
 	(cd "$2" && "$bin" -test.paniconexit0 -test.count=1 -test.timeout=30m) >"$out" 2>&1 || rc=$?
 	if [ "$rc" -eq 0 ]; then
+		echo "$(($(date +%s) - t0))" >"$BINS/$(echo "$1" | tr / _).secs"
 		printf 'ok  \t%s\t%ss\n' "$1" "$(($(date +%s) - t0))"
 	else
 		cat "$out"
@@ -63,6 +64,18 @@ run() {
 	fi
 }
 export -f run
+
+# longest IMPORTPATH-DIR-LIST: the packages that took longest in an earlier run first, so
+# that two at a time the last to finish is not a long one started late; packages not run
+# before keep their order, after the others.
+longest() {
+	local pkg dir secs
+	while read -r pkg dir; do
+		secs=0
+		[ -f "$bins/$(echo "$pkg" | tr / _).secs" ] && secs=$(cat "$bins/$(echo "$pkg" | tr / _).secs")
+		echo "$secs $pkg $dir"
+	done <"$1" | sort -s -n -r -k1,1 | cut -d' ' -f2-
+}
 
 for m in $majors; do
 	set="$bins/common"
@@ -74,8 +87,8 @@ for m in $majors; do
 		major=$m
 	fi
 	echo "=== $name: $(wc -l <"$set") packages"
-	if ! BINS=$bins PGCHECKUP_REQUIRE_PG=1 PGCHECKUP_PG_MAJOR=$major \
-		xargs -P 2 -L 1 bash -c 'run "$0" "$1"' <"$set"; then
+	if ! longest "$set" | BINS=$bins PGCHECKUP_REQUIRE_PG=1 PGCHECKUP_PG_MAJOR=$major \
+		xargs -P 2 -L 1 bash -c 'run "$0" "$1"'; then
 		echo "test-matrix: failures on $name"
 		exit 1
 	fi
