@@ -87,3 +87,21 @@ func TestClustersHaveTheirOwnSystemID(t *testing.T) {
 		t.Errorf("a cluster kept the template's system identifier %s", id)
 	}
 }
+
+// A cluster's statistics start at its first start, not at the day its template was made.
+func TestClusterStatisticsStartWithIt(t *testing.T) {
+	ctx := context.Background()
+	c := ForTest(t, Options{})
+	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var fresh bool
+	if err := conn.QueryRow(ctx, "select stats_reset >= pg_postmaster_start_time() from pg_stat_bgwriter").Scan(&fresh); err != nil {
+		t.Fatal(err)
+	}
+	if !fresh {
+		t.Error("the cluster's statistics were reset before it started: they came from its template")
+	}
+}

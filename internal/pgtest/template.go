@@ -20,9 +20,12 @@ import (
 // over a thousand clusters on two cores. initdb's output depends on nothing but the
 // binaries (every setting of Options is written to postgresql.conf afterwards).
 
+// templateFormat changes when what is kept changes, so that an older template is not used.
+const templateFormat = "2" // 2: without statistics files
+
 // templateDir is where the initdb of the server in bin, version v, is kept.
 func templateDir(bin, v string) string {
-	h := sha256.Sum256([]byte(bin + "\x00" + v))
+	h := sha256.Sum256([]byte(templateFormat + "\x00" + bin + "\x00" + v))
 	return filepath.Join(CacheDir(), "initdb", hex.EncodeToString(h[:8]))
 }
 
@@ -63,6 +66,19 @@ func (c *Cluster) makeTemplate(dir string) error {
 	if err := c.run("initdb", "-D", filepath.Join(tmp, "data"), "-U", Superuser, "-E", "UTF8", "--locale=C",
 		"-A", "trust", "--no-sync"); err != nil {
 		return err
+	}
+	// The statistics initdb's server saved at its shutdown would come back in every
+	// copy, with their timestamps: a cluster started days later would show vacuums and
+	// a statistics reset of the template's day. Without the files each copy starts
+	// with its statistics reset at its first start.
+	stats, err := filepath.Glob(filepath.Join(tmp, "data", "pg_stat", "*"))
+	if err != nil {
+		return err
+	}
+	for _, f := range stats {
+		if err := os.RemoveAll(f); err != nil {
+			return err
+		}
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		if _, serr := os.Stat(filepath.Join(dir, "data", "PG_VERSION")); serr == nil {
