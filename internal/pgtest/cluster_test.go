@@ -53,22 +53,27 @@ func TestClusterAndStandby(t *testing.T) {
 	}
 }
 
+// scalar is the one value sql returns on c, as text.
+func scalar(t *testing.T, c *Cluster, sql string) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var v string
+	if err := conn.QueryRow(ctx, sql).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 // Clusters are copies of one kept initdb; each must still be a system of its own, as
 // pgcheckup tells clusters apart by the identifier, while a standby shares its primary's.
 func TestClustersHaveTheirOwnSystemID(t *testing.T) {
-	ctx := context.Background()
 	sysid := func(c *Cluster) string {
-		t.Helper()
-		conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		var id string
-		if err := conn.QueryRow(ctx, "select system_identifier::text from pg_control_system()").Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		return id
+		return scalar(t, c, "select system_identifier::text from pg_control_system()")
 	}
 	a, b := ForTest(t, Options{}), ForTest(t, Options{})
 	s := StandbyForTest(t, a, nil)
@@ -90,18 +95,8 @@ func TestClustersHaveTheirOwnSystemID(t *testing.T) {
 
 // A cluster's statistics start at its first start, not at the day its template was made.
 func TestClusterStatisticsStartWithIt(t *testing.T) {
-	ctx := context.Background()
 	c := ForTest(t, Options{})
-	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var fresh bool
-	if err := conn.QueryRow(ctx, "select stats_reset >= pg_postmaster_start_time() from pg_stat_bgwriter").Scan(&fresh); err != nil {
-		t.Fatal(err)
-	}
-	if !fresh {
+	if scalar(t, c, "select (stats_reset >= pg_postmaster_start_time())::text from pg_stat_bgwriter") != "true" {
 		t.Error("the cluster's statistics were reset before it started: they came from its template")
 	}
 }
