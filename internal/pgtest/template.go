@@ -42,7 +42,7 @@ func (c *Cluster) copyTemplate() error {
 	if out, err := exec.Command("cp", "-a", filepath.Join(dir, "data"), c.DataDir()).CombinedOutput(); err != nil {
 		return fmt.Errorf("copy initdb template: %w: %s", err, out)
 	}
-	return NewSystemID(c.DataDir())
+	return newSystemID(c.DataDir())
 }
 
 // makeTemplate runs initdb into a folder beside dir and renames it to dir, so that a
@@ -89,12 +89,12 @@ func (c *Cluster) makeTemplate(dir string) error {
 	return nil
 }
 
-// NewSystemID gives the stopped cluster in data a new system identifier, made as initdb
+// newSystemID gives the stopped cluster in data a new system identifier, made as initdb
 // makes one. Copies of one initdb would otherwise share it, and pgcheckup tells clusters
 // apart by it (a node's primary, a reconnect to another server, kept snapshots). The
 // identifier is kept in global/pg_control, under its CRC-32C, and in the header of each
 // WAL segment's first page, which the server checks against pg_control.
-func NewSystemID(data string) error {
+func newSystemID(data string) error {
 	ctl := filepath.Join(data, "global", "pg_control")
 	b, err := os.ReadFile(ctl)
 	if err != nil {
